@@ -35,6 +35,7 @@ VOBJ       := $(BUILD)/obj_default
 CLI_DLL    := $(BUILD)/dotnet/bin/DmaCosim.Cli/$(shell echo $(CONFIG) | tr A-Z a-z)/dmacosim.dll
 STAMP_CS   := $(BUILD)/.csharp.stamp
 RESULTS    := $(BUILD)/test-results
+TEST_PROJECTS := DmaCosim.Tests DmaCosim.Cosim.Tests
 
 ######################################################################
 # Verilator flags, one concern per line
@@ -108,13 +109,13 @@ run: deps harness csharp ## the demo: a 1 MiB DMA copy in RTL, verified byte-for
 test: deps harness csharp ## build everything, run every test, print "tests: N passed, M failed"
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@status=0; \
-	for p in DmaCosim.Tests DmaCosim.Cosim.Tests; do \
+	for p in $(TEST_PROJECTS); do \
 	  echo "== test: $$p"; \
 	  DMACOSIM_HARNESS=$(abspath $(HARNESS)) $(DOTNET) test tests/$$p/$$p.csproj -c $(CONFIG) --no-build --nologo \
 	    --logger "trx;LogFileName=$$p.trx" --logger "console;verbosity=minimal" \
 	    --results-directory $(RESULTS) || status=1; \
 	done; \
-	python3 tests/summarize.py $(RESULTS) || status=1; \
+	python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(TEST_PROJECTS)) || status=1; \
 	exit $$status
 
 lint: ## verilator --lint-only -Wall on every RTL module

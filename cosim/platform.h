@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// platform.h — owns the clock, the reset and the list of clocked models around the verilated top.
+// Runs cycles: a fixed number, or until a predicate holds (with a cycle limit). No socket, no
+// protocol: callers turn a missed limit into a TIMEOUT that says what they waited for.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "clocked_model.h"
+#include "rtl_top.h"
+#include "verilated.h"
+
+namespace dmacosim {
+
+class Platform {
+ public:
+  // Polled every kStopPollCycles cycles of a long run: returns why the run must stop (e.g.
+  // "SIGTERM"), or an empty string to go on. The run then throws SimError.
+  using StopCheck = std::function<std::string()>;
+  static constexpr uint64_t kStopPollCycles = uint64_t{1} << 16;
+
+  // The RTL starts in reset (rst = 1); call Reset() before anything else.
+  Platform(VerilatedContext& context, Top& top);
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  // Models are driven and sampled in the order they were added; the Platform does not own them.
+  void AddModel(ClockedModel& model) { models_.push_back(&model); }
+  void SetStopCheck(StopCheck check) { stop_check_ = std::move(check); }
+
+  uint64_t cycle() const { return cycle_; }
+  Top& top() { return top_; }
+  const Top& top() const { return top_; }
+  // "dram0: 2 reads, 1 write outstanding" for every model that is not idle ("models idle" if none).
+  std::string ModelStatus() const;
+
+  // Hold rst high for `cycles` rising edges (models drop in-flight state), then release it.
+  void Reset(uint64_t cycles);
+  // Run exactly `cycles` cycles.
+  void Run(uint64_t cycles) {
+    RunUntil([] { return false; }, cycles);
+  }
+  // Run until `done()` holds — checked before the first cycle and after each one — or until
+  // `max_cycles` cycles have run. Returns whether `done()` held.
+  template <typename Pred>
+  bool RunUntil(Pred&& done, uint64_t max_cycles) {
+    if (done()) return true;
+    for (uint64_t n = 1; n <= max_cycles; ++n) {
+      Tick();
+      if (done()) return true;
+      if ((n & (kStopPollCycles - 1)) == 0) PollStop();
+    }
+    return false;
+  }
+
+ private:
+  // One clock: Drive → clk=0, eval → Sample → clk=1, eval → cycle + 1.
+  void Tick();
+  void OnRtlStop();
+  void PollStop();
+
+  VerilatedContext& context_;
+  Top& top_;
+  std::vector<ClockedModel*> models_;
+  StopCheck stop_check_;
+  uint64_t cycle_ = 0;
+  bool in_reset_ = true;
+};
+
+}  // namespace dmacosim

@@ -1,0 +1,6 @@
+using System.CommandLine;
+using DmaCosim.Cli;
+
+var root = new RootCommand("dmacosim: DMA co-simulation bridge (Verilated AXI CDMA + C# driver)");
+root.Subcommands.Add(DemoCommand.Create());
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

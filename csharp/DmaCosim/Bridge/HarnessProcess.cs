@@ -1,0 +1,299 @@
+using System.Diagnostics;
+
+namespace DmaCosim.Bridge;
+
+/// <summary>Settings for starting a harness process.</summary>
+public sealed record HarnessOptions
+{
+    /// <summary>Environment variable that names the harness binary.</summary>
+    public const string HarnessVariable = "DMACOSIM_HARNESS";
+
+    /// <summary>Path of <c>dmacosim-harness</c>; found by <see cref="HarnessProcess.Locate"/> when null.</summary>
+    public string? HarnessPath { get; init; }
+
+    /// <summary>Endpoint to bind; null lets the harness choose a private ipc endpoint.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>Directory for waveforms (passed as <c>--trace-dir</c>), or null.</summary>
+    public string? TraceDirectory { get; init; }
+
+    /// <summary>Seed of the harness's random models, or null for its default.</summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>How long to wait for the <c>READY</c> line.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Settings of the client.</summary>
+    public SimClientOptions Client { get; init; } = new();
+}
+
+/// <summary>
+/// A harness process started for real: it binds its endpoint, prints <c>READY &lt;endpoint&gt;</c>,
+/// and is watched; if it exits, every pending request fails at once with
+/// <see cref="HarnessExitedException"/>. <see cref="DisposeAsync"/> asks it to shut down, then kills it:
+/// no process is ever left behind. The harness also exits by itself when this process dies.
+/// </summary>
+public sealed class HarnessProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly LineTail _stderr;
+    private int _disposed;
+
+    private HarnessProcess(Process process, LineTail stderr, string endpoint, SimClient client, HelloInfo hello, ISimMemory memory)
+    {
+        _process = process;
+        _stderr = stderr;
+        Endpoint = endpoint;
+        Client = client;
+        Hello = hello;
+        Memory = memory;
+    }
+
+    /// <summary>The endpoint the harness bound.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>The client connected to it.</summary>
+    public SimClient Client { get; }
+
+    /// <summary>What the harness announced at start.</summary>
+    public HelloInfo Hello { get; }
+
+    /// <summary>Its DRAM, mapped through shared memory.</summary>
+    public ISimMemory Memory { get; }
+
+    /// <summary>The harness's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the harness wrote to stderr.</summary>
+    public string StderrTail => _stderr.Last(int.MaxValue, "\n");
+
+    /// <summary>
+    /// Finds the harness binary: <c>$DMACOSIM_HARNESS</c>, else <c>build/dmacosim-harness</c> in the
+    /// current directory, the application directory, or any of their parents.
+    /// </summary>
+    /// <returns>The full path.</returns>
+    /// <exception cref="FileNotFoundException">No harness binary was found.</exception>
+    public static string Locate()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable(HarnessOptions.HarnessVariable);
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            return File.Exists(fromEnv)
+                ? Path.GetFullPath(fromEnv)
+                : throw new FileNotFoundException($"{HarnessOptions.HarnessVariable}={fromEnv} does not exist", fromEnv);
+        }
+
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "build", "dmacosim-harness");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new FileNotFoundException(
+            $"dmacosim-harness not found: run `make harness`, or set {HarnessOptions.HarnessVariable} to its path");
+    }
+
+    /// <summary>Starts a harness, waits for <c>READY</c>, connects, says hello and maps its DRAM.</summary>
+    /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the start (the process is killed).</param>
+    /// <returns>The running harness.</returns>
+    /// <exception cref="FileNotFoundException">The binary was not found.</exception>
+    /// <exception cref="HarnessExitedException">The harness exited or did not get ready in time.</exception>
+    /// <exception cref="SimException">The hello request failed.</exception>
+    public static async Task<HarnessProcess> StartAsync(HarnessOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new HarnessOptions();
+        var path = options.HarnessPath ?? Locate();
+        var info = new ProcessStartInfo(path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("--parent-pid");
+        info.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AddOption(info, "--endpoint", options.Endpoint);
+        AddOption(info, "--trace-dir", options.TraceDirectory);
+        AddOption(info, "--seed", options.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var stderr = new LineTail(40);
+        process.ErrorDataReceived += (_, e) => stderr.Add(e.Data);
+        process.Start();
+        process.BeginErrorReadLine();
+
+        SimClient? client = null;
+        try
+        {
+            var endpoint = await ReadReadyAsync(process, options.StartTimeout, stderr, cancellationToken).ConfigureAwait(false);
+            client = SimClient.Connect(endpoint, options.Client);
+            var exitWatch = client;
+            process.Exited += (_, _) => exitWatch.Fail(new HarnessExitedException(Describe(process, stderr), endpoint));
+            if (process.HasExited)
+            {
+                client.Fail(new HarnessExitedException(Describe(process, stderr), endpoint));
+            }
+
+            var hello = await client.HelloAsync(cancellationToken).ConfigureAwait(false);
+            var memory = new SharedDram(client, hello.Dram);
+            return new HarnessProcess(process, stderr, endpoint, client, hello, memory);
+        }
+        catch
+        {
+            client?.Dispose();
+            Kill(process);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash would. For tests of crash handling.</summary>
+    public void Kill() => Kill(_process);
+
+    /// <summary>
+    /// Stops the harness: <c>shutdown</c> (1 s), wait for exit (1 s), then kill. Never throws, never
+    /// blocks longer than about 2 s.
+    /// </summary>
+    /// <returns>A task that completes when the process is gone.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await Client.ShutdownAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (SimException)
+            {
+                // It may be dead or stuck: the kill below handles both.
+            }
+        }
+
+        (Memory as IDisposable)?.Dispose();
+        Client.Dispose();
+        using (var exited = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            try
+            {
+                await _process.WaitForExitAsync(exited.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill(_process);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private static void AddOption(ProcessStartInfo info, string name, string? value)
+    {
+        if (value != null)
+        {
+            info.ArgumentList.Add(name);
+            info.ArgumentList.Add(value);
+        }
+    }
+
+    private static async Task<string> ReadReadyAsync(
+        Process process, TimeSpan timeout, LineTail stderr, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(deadline.Token).ConfigureAwait(false);
+                if (line == null)
+                {
+                    await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                    throw new HarnessExitedException($"harness exited before READY: {Describe(process, stderr)}", null);
+                }
+
+                if (line.StartsWith("READY ", StringComparison.Ordinal))
+                {
+                    return line["READY ".Length..].Trim();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HarnessExitedException(
+                $"harness {process.StartInfo.FileName} printed no READY line within {timeout.TotalSeconds:0} s; " +
+                $"stderr: {Tail(stderr)}", null);
+        }
+    }
+
+    private static string Describe(Process process, LineTail stderr)
+    {
+        var how = process.HasExited
+            ? process.ExitCode > 128 ? $"killed by signal {process.ExitCode - 128}" : $"exit code {process.ExitCode}"
+            : "still running";
+        return $"harness (pid {process.Id}) is gone: {how}; last stderr: {Tail(stderr)}";
+    }
+
+    private static string Tail(LineTail stderr) => stderr.Last(5, " | ");
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(1000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>The last lines of a stream, kept for error messages.</summary>
+    private sealed class LineTail(int capacity)
+    {
+        private readonly Queue<string> _lines = new();
+
+        public void Add(string? line)
+        {
+            if (line == null)
+            {
+                return;
+            }
+
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                if (_lines.Count > capacity)
+                {
+                    _lines.Dequeue();
+                }
+            }
+        }
+
+        public string Last(int count, string separator)
+        {
+            lock (_lines)
+            {
+                return _lines.Count == 0 ? "(none)" : string.Join(separator, _lines.TakeLast(count));
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+namespace DmaCosim.Bridge;
+
+/// <summary>Events <see cref="SimClient.RunUntilAsync"/> can wait for.</summary>
+public enum SimEvent
+{
+    /// <summary>The DMA interrupt line is high.</summary>
+    Irq,
+
+    /// <summary>The DMA engine is idle (CDMASR.Idle).</summary>
+    Idle,
+}
+
+/// <summary>Result of <c>run_until</c>.</summary>
+/// <param name="Event">The event that fired, as the harness named it.</param>
+/// <param name="Cycle">The cycle it fired at.</param>
+public sealed record RunUntilResult(string Event, ulong Cycle);
+
+/// <summary>RTL build parameters the harness announces in <c>hello</c>.</summary>
+/// <param name="DataWidth">AXI data width in bits.</param>
+/// <param name="AddrWidth">AXI address width in bits.</param>
+/// <param name="MaxBurst">Largest burst in beats.</param>
+/// <param name="CacheLine">Cache line in bytes (0: no CPU cache in this build).</param>
+/// <param name="CacheSets">Cache sets (0: no CPU cache).</param>
+/// <param name="CacheWays">Cache ways (0: no CPU cache).</param>
+public sealed record RtlInfo(int DataWidth, int AddrWidth, int MaxBurst, int CacheLine, int CacheSets, int CacheWays)
+{
+    /// <summary>Bytes per data beat.</summary>
+    public int BytesPerBeat => DataWidth / 8;
+}
+
+/// <summary>One DRAM window of the harness and the shared-memory file behind it.</summary>
+/// <param name="Base">First bus address.</param>
+/// <param name="Size">Size in bytes.</param>
+/// <param name="Shm">Path of the shared-memory file a local client can map.</param>
+public sealed record DramWindowInfo(ulong Base, ulong Size, string Shm)
+{
+    /// <summary>True when [address, address + length) lies entirely in the window.</summary>
+    /// <param name="address">First bus address.</param>
+    /// <param name="length">Length in bytes.</param>
+    /// <returns>Whether the range is inside.</returns>
+    public bool Contains(ulong address, ulong length) =>
+        address >= Base && length <= Size && address - Base <= Size - length;
+}
+
+/// <summary>What the harness announced in <c>hello</c>.</summary>
+/// <param name="Protocol">Wire protocol version.</param>
+/// <param name="HarnessVersion">Harness version string.</param>
+/// <param name="Rtl">RTL build parameters.</param>
+/// <param name="Dram">DRAM windows.</param>
+/// <param name="Cycle">Current cycle.</param>
+public sealed record HelloInfo(int Protocol, string HarnessVersion, RtlInfo Rtl, IReadOnlyList<DramWindowInfo> Dram, ulong Cycle)
+{
+    /// <summary>The protocol version this client speaks.</summary>
+    public const int SupportedProtocol = 1;
+
+    internal static HelloInfo FromReply(SimReply reply)
+    {
+        var rtl = reply.GetMap("rtl");
+        var info = new HelloInfo(
+            (int)reply.GetUInt64("protocol"),
+            reply.GetString("harness"),
+            new RtlInfo(
+                (int)rtl.GetUInt64("data_width"),
+                (int)rtl.GetUInt64("addr_width"),
+                (int)rtl.GetUInt64("max_burst"),
+                (int)rtl.GetUInt64("cache_line"),
+                (int)rtl.GetUInt64("cache_sets"),
+                (int)rtl.GetUInt64("cache_ways")),
+            reply.GetMaps("dram")
+                .Select(d => new DramWindowInfo(d.GetUInt64("base"), d.GetUInt64("size"), d.GetString("shm")))
+                .ToList(),
+            reply.GetUInt64("cycle"));
+        return info.Protocol == SupportedProtocol
+            ? info
+            : throw new SimProtocolException(
+                $"harness speaks protocol {info.Protocol}, this client speaks {SupportedProtocol}", "hello", reply.Endpoint);
+    }
+}

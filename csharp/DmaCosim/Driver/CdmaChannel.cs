@@ -1,0 +1,156 @@
+using DmaCosim.Bridge;
+
+namespace DmaCosim.Driver;
+
+/// <summary>Settings of a <see cref="CdmaChannel"/>.</summary>
+public sealed record CdmaChannelOptions
+{
+    /// <summary>Fixed part of the cycle budget of one transfer (the simulated watchdog).</summary>
+    public ulong BaseTimeoutCycles { get; init; } = 100_000;
+
+    /// <summary>Cycles allowed per byte on top of <see cref="BaseTimeoutCycles"/>.</summary>
+    public ulong TimeoutCyclesPerByte { get; init; } = 4;
+
+    /// <summary>Register reads allowed for CDMACR.Reset to self-clear.</summary>
+    public int ResetPolls { get; init; } = 64;
+}
+
+/// <summary>The outcome of one transfer, in simulated cycles.</summary>
+/// <param name="Bytes">Bytes copied.</param>
+/// <param name="StartCycle">Cycle at which the BTT write was accepted (the transfer started).</param>
+/// <param name="EndCycle">Cycle at which the interrupt was raised.</param>
+/// <param name="Status">CDMASR at completion.</param>
+public sealed record CdmaTransferResult(ulong Bytes, ulong StartCycle, ulong EndCycle, CdmaStatus Status)
+{
+    /// <summary>Cycles from start to interrupt.</summary>
+    public ulong Cycles => EndCycle - StartCycle;
+
+    /// <summary>Bytes per cycle.</summary>
+    public double BytesPerCycle => Cycles == 0 ? 0 : (double)Bytes / Cycles;
+}
+
+/// <summary>
+/// The AXI CDMA channel, programmed the way Linux <c>xilinx_dma</c> programs it in simple mode:
+/// reset and enable interrupts once; per transfer check Idle, write SA, DA and BTT, take the
+/// interrupt, acknowledge it by writing the IRQ bits back to CDMASR.
+/// </summary>
+public sealed class CdmaChannel
+{
+    private const uint AllIrqEnables =
+        (1u << CdmaRegisters.Cr.IocIrqEnBit) | (1u << CdmaRegisters.Cr.DlyIrqEnBit) | (1u << CdmaRegisters.Cr.ErrIrqEnBit);
+
+    private readonly SimClient _sim;
+    private readonly RtlInfo _rtl;
+    private readonly CdmaChannelOptions _options;
+
+    /// <summary>Creates the channel.</summary>
+    /// <param name="sim">The client of the harness.</param>
+    /// <param name="rtl">The RTL build parameters (from <c>hello</c>).</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    public CdmaChannel(SimClient sim, RtlInfo rtl, CdmaChannelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(rtl);
+        _sim = sim;
+        _rtl = rtl;
+        _options = options ?? new CdmaChannelOptions();
+    }
+
+    /// <summary>Reads CDMASR.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The decoded status.</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<CdmaStatus> ReadStatusAsync(CancellationToken cancellationToken = default) =>
+        new(await _sim.RegReadAsync(CdmaRegisters.CdmasrOffset, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Soft-resets the engine (CDMACR.Reset, waiting for it to self-clear) and enables the IOC, delay and
+    /// error interrupts, as <c>xilinx_dma_chan_reset</c> does.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the channel is ready.</returns>
+    /// <exception cref="TimeoutException">Reset did not self-clear within <see cref="CdmaChannelOptions.ResetPolls"/> reads.</exception>
+    /// <exception cref="SimException">A request failed.</exception>
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, 1u << CdmaRegisters.Cr.ResetBit, cancellationToken).ConfigureAwait(false);
+        var control = 0u;
+        for (var poll = 0; poll < _options.ResetPolls; poll++)
+        {
+            control = await _sim.RegReadAsync(CdmaRegisters.CdmacrOffset, cancellationToken).ConfigureAwait(false);
+            if ((control & (1u << CdmaRegisters.Cr.ResetBit)) == 0)
+            {
+                await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, control | AllIrqEnables, cancellationToken)
+                    .ConfigureAwait(false);
+                return;
+            }
+        }
+
+        throw new TimeoutException(
+            $"CDMACR.Reset still set after {_options.ResetPolls} register reads (CDMACR=0x{control:X8})");
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes from <paramref name="source"/> to <paramref name="destination"/>
+    /// in simple mode and waits for the interrupt (in simulated time, bounded by a cycle budget).
+    /// </summary>
+    /// <param name="destination">Destination bus address.</param>
+    /// <param name="source">Source bus address.</param>
+    /// <param name="length">Bytes, 1..2^26−1.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The transfer's cycles and final status.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The length or an address range does not fit the engine.</exception>
+    /// <exception cref="InvalidOperationException">The engine is not idle or is halted by an earlier error (reset it).</exception>
+    /// <exception cref="CdmaTransferException">The transfer ended with error bits in CDMASR.</exception>
+    /// <exception cref="SimException">A request failed, including TIMEOUT when the cycle budget ran out.</exception>
+    public async Task<CdmaTransferResult> MemcpyAsync(
+        ulong destination, ulong source, uint length, CancellationToken cancellationToken = default)
+    {
+        if (length is 0 or > CdmaRegisters.BttMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"BTT is 1..{CdmaRegisters.BttMax} bytes");
+        }
+
+        CheckRange(nameof(source), source, length);
+        CheckRange(nameof(destination), destination, length);
+
+        var before = await ReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        if (!before.Idle || before.HasError)
+        {
+            throw new InvalidOperationException($"CDMA cannot start a transfer: {before}; reset the channel first");
+        }
+
+        await WriteAddressAsync(CdmaRegisters.SaOffset, CdmaRegisters.SaMsbOffset, source, cancellationToken).ConfigureAwait(false);
+        await WriteAddressAsync(CdmaRegisters.DaOffset, CdmaRegisters.DaMsbOffset, destination, cancellationToken).ConfigureAwait(false);
+        var start = await _sim.RegWriteAsync(CdmaRegisters.BttOffset, length, cancellationToken).ConfigureAwait(false);
+
+        var budget = _options.BaseTimeoutCycles + (_options.TimeoutCyclesPerByte * length);
+        var irq = await _sim.RunUntilAsync(SimEvent.Irq, budget, cancellationToken).ConfigureAwait(false);
+        var status = await ReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        await _sim.RegWriteAsync(CdmaRegisters.CdmasrOffset, status.Raw & CdmaRegisters.Sr.IrqMask, cancellationToken)
+            .ConfigureAwait(false);
+        return status.HasError
+            ? throw new CdmaTransferException(
+                $"copy of {length} bytes 0x{source:X} -> 0x{destination:X} failed at cycle {irq.Cycle}", status)
+            : new CdmaTransferResult(length, start, irq.Cycle, status);
+    }
+
+    private void CheckRange(string name, ulong address, uint length)
+    {
+        var limit = _rtl.AddrWidth >= 64 ? ulong.MaxValue : (1UL << _rtl.AddrWidth) - 1;
+        if (address > limit || limit - address < length - 1)
+        {
+            throw new ArgumentOutOfRangeException(name, $"0x{address:X}",
+                $"[0x{address:X}, +{length}) does not fit the engine's {_rtl.AddrWidth}-bit address space");
+        }
+    }
+
+    private async Task WriteAddressAsync(uint lowOffset, uint highOffset, ulong address, CancellationToken cancellationToken)
+    {
+        await _sim.RegWriteAsync(lowOffset, (uint)address, cancellationToken).ConfigureAwait(false);
+        if (_rtl.AddrWidth > 32)
+        {
+            await _sim.RegWriteAsync(highOffset, (uint)(address >> 32), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

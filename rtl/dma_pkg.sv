@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+// dma_pkg: shared vocabulary of the CDMA (register map, bit positions, AXI codes, error enum, helpers).
+// It holds no logic of its own; the C# side parses every single-line localparam of this file.
+package dma_pkg;
+
+  // ---------------------------------------------------------------------------------------------
+  // AXI-Lite register offsets (bytes). 0x00..0x28 follow the AXI CDMA (PG034) register model;
+  // 0x100.. is the extension block, reset only by the hardware reset.
+  // ---------------------------------------------------------------------------------------------
+  localparam int unsigned CDMACR_OFFSET       = 32'h0000_0000;
+  localparam int unsigned CDMASR_OFFSET       = 32'h0000_0004;
+  localparam int unsigned CURDESC_OFFSET      = 32'h0000_0008;
+  localparam int unsigned CURDESC_MSB_OFFSET  = 32'h0000_000C;
+  localparam int unsigned TAILDESC_OFFSET     = 32'h0000_0010;
+  localparam int unsigned TAILDESC_MSB_OFFSET = 32'h0000_0014;
+  localparam int unsigned SA_OFFSET           = 32'h0000_0018;
+  localparam int unsigned SA_MSB_OFFSET       = 32'h0000_001C;
+  localparam int unsigned DA_OFFSET           = 32'h0000_0020;
+  localparam int unsigned DA_MSB_OFFSET       = 32'h0000_0024;
+  localparam int unsigned BTT_OFFSET          = 32'h0000_0028;
+  localparam int unsigned EXT_ID_OFFSET       = 32'h0000_0100;
+  localparam int unsigned EXT_VERSION_OFFSET  = 32'h0000_0104;
+  localparam int unsigned EXT_CAPS_OFFSET     = 32'h0000_0108;
+
+  // ---------------------------------------------------------------------------------------------
+  // CDMACR (control) bit positions; multi-bit fields give their LSB and width.
+  // ---------------------------------------------------------------------------------------------
+  localparam int unsigned CDMACR_TAIL_PNTR_EN_BIT   = 1;   // reads 1 (tail pointer mode always on)
+  localparam int unsigned CDMACR_RESET_BIT          = 2;   // self-clearing soft reset
+  localparam int unsigned CDMACR_SG_MODE_BIT        = 3;   // 0 = simple mode, 1 = scatter-gather
+  localparam int unsigned CDMACR_KEY_HOLE_RD_BIT    = 4;   // stored only
+  localparam int unsigned CDMACR_KEY_HOLE_WR_BIT    = 5;   // stored only
+  localparam int unsigned CDMACR_CYCLIC_BIT         = 6;   // stored only
+  localparam int unsigned CDMACR_IOC_IRQ_EN_BIT     = 12;
+  localparam int unsigned CDMACR_DLY_IRQ_EN_BIT     = 13;
+  localparam int unsigned CDMACR_ERR_IRQ_EN_BIT     = 14;
+  localparam int unsigned CDMACR_IRQ_THRESHOLD_BIT  = 16;  // [23:16]; writing 0 stores 1
+  localparam int unsigned CDMACR_IRQ_THRESHOLD_BITS = 8;
+  localparam int unsigned CDMACR_IRQ_DELAY_BIT      = 24;  // [31:24]
+  localparam int unsigned CDMACR_IRQ_DELAY_BITS     = 8;
+  localparam logic [31:0] CDMACR_RESET_VALUE        = 32'h0001_0002;
+
+  // ---------------------------------------------------------------------------------------------
+  // CDMASR (status) bit positions.
+  // ---------------------------------------------------------------------------------------------
+  localparam int unsigned CDMASR_IDLE_BIT               = 1;   // 1 when no transfer is running
+  localparam int unsigned CDMASR_SG_INCLD_BIT           = 3;   // reads 1 from power-on
+  localparam int unsigned CDMASR_DMA_INT_ERR_BIT        = 4;   // sticky until reset
+  localparam int unsigned CDMASR_DMA_SLV_ERR_BIT        = 5;   // sticky until reset
+  localparam int unsigned CDMASR_DMA_DEC_ERR_BIT        = 6;   // sticky until reset
+  localparam int unsigned CDMASR_SG_INT_ERR_BIT         = 8;   // sticky until reset
+  localparam int unsigned CDMASR_SG_SLV_ERR_BIT         = 9;   // sticky until reset
+  localparam int unsigned CDMASR_SG_DEC_ERR_BIT         = 10;  // sticky until reset
+  localparam int unsigned CDMASR_IOC_IRQ_BIT            = 12;  // write 1 to clear
+  localparam int unsigned CDMASR_DLY_IRQ_BIT            = 13;  // write 1 to clear
+  localparam int unsigned CDMASR_ERR_IRQ_BIT            = 14;  // write 1 to clear
+  localparam int unsigned CDMASR_IRQ_THRESHOLD_STS_BIT  = 16;  // [23:16]
+  localparam int unsigned CDMASR_IRQ_THRESHOLD_STS_BITS = 8;
+  localparam int unsigned CDMASR_IRQ_DELAY_STS_BIT      = 24;  // [31:24]
+  localparam int unsigned CDMASR_IRQ_DELAY_STS_BITS     = 8;
+  localparam logic [31:0] CDMASR_RESET_VALUE            = 32'h0001_000A;
+
+  // CURDESC / TAILDESC: descriptors are 64-byte aligned, bits [5:0] read 0.
+  localparam int unsigned DESC_ALIGN_BITS = 6;
+
+  // ---------------------------------------------------------------------------------------------
+  // Extension block.
+  // EXT_ID      = "CDMX" as ASCII, 'C' in bits [31:24], 'X' in bits [7:0].
+  // EXT_VERSION = major [31:16], minor [15:0].
+  // EXT_CAPS    = [7:0]   bytes per data beat (DATA_WIDTH / 8)
+  //               [15:8]  AXI4 address width in bits
+  //               [23:16] max burst length - 1 (beats)
+  //               [28:24] BTT width in bits
+  //               [29]    unaligned transfers (realigner) present
+  //               [30]    scatter-gather present
+  //               [31]    reserved, 0
+  // ---------------------------------------------------------------------------------------------
+  localparam logic [31:0] EXT_ID_VALUE               = 32'h434D_4458;
+  localparam logic [31:0] EXT_VERSION_VALUE          = 32'h0001_0000;
+  localparam int unsigned EXT_CAPS_DATA_BYTES_LSB    = 0;
+  localparam int unsigned EXT_CAPS_ADDR_WIDTH_LSB    = 8;
+  localparam int unsigned EXT_CAPS_MAX_BURST_M1_LSB  = 16;
+  localparam int unsigned EXT_CAPS_BTT_WIDTH_LSB     = 24;
+  localparam int unsigned EXT_CAPS_DRE_BIT           = 29;
+  localparam int unsigned EXT_CAPS_SG_BIT            = 30;
+
+  // ---------------------------------------------------------------------------------------------
+  // AXI constants.
+  // ---------------------------------------------------------------------------------------------
+  localparam logic [1:0] RESP_OKAY   = 2'd0;
+  localparam logic [1:0] RESP_EXOKAY = 2'd1;
+  localparam logic [1:0] RESP_SLVERR = 2'd2;
+  localparam logic [1:0] RESP_DECERR = 2'd3;
+  localparam logic [1:0] BURST_FIXED = 2'd0;
+  localparam logic [1:0] BURST_INCR  = 2'd1;
+  // a burst never crosses a 4 KiB boundary
+  localparam int unsigned AXI_PAGE_BYTES = 4096;
+  // AXI4 INCR bursts carry at most 256 beats
+  localparam int unsigned AXI_MAX_BURST = 256;
+
+  // bytes-to-transfer field width of BTT and of a descriptor's CONTROL word
+  localparam int unsigned BTT_WIDTH = 26;
+
+  // ---------------------------------------------------------------------------------------------
+  // Why a transfer stopped. Values are stable (the C# side mirrors them).
+  // ---------------------------------------------------------------------------------------------
+  typedef enum logic [2:0] {
+    DMA_ERR_NONE    = 3'd0,  // completed
+    DMA_ERR_DMA_INT = 3'd1,  // internal error (BTT = 0)      -> CDMASR.DMAIntErr
+    DMA_ERR_DMA_SLV = 3'd2,  // SLVERR on a data read/write   -> CDMASR.DMASlvErr
+    DMA_ERR_DMA_DEC = 3'd3,  // DECERR on a data read/write   -> CDMASR.DMADecErr
+    DMA_ERR_SG_INT  = 3'd4,  // descriptor already complete   -> CDMASR.SGIntErr
+    DMA_ERR_SG_SLV  = 3'd5,  // SLVERR on a descriptor access -> CDMASR.SGSlvErr
+    DMA_ERR_SG_DEC  = 3'd6   // DECERR on a descriptor access -> CDMASR.SGDecErr
+  } dma_err_e;
+
+  // The worse of two AXI responses: DECERR > SLVERR > OKAY (EXOKAY counts as OKAY).
+  function automatic logic [1:0] resp_worst(input logic [1:0] a, input logic [1:0] b);
+    if (a == RESP_DECERR || b == RESP_DECERR) return RESP_DECERR;
+    if (a == RESP_SLVERR || b == RESP_SLVERR) return RESP_SLVERR;
+    return RESP_OKAY;
+  endfunction
+
+  // Beats of the next burst: the fewest of the beats left, the burst limit and the beats left
+  // before the next 4 KiB boundary. page_off is the byte offset of the (beat-aligned) burst address
+  // inside its 4 KiB page; off_bits = log2(bytes per beat).
+  function automatic int unsigned burst_beats(input int unsigned page_off,
+                                              input int unsigned beats_left,
+                                              input int unsigned max_burst,
+                                              input int unsigned off_bits);
+    int unsigned to_page;
+    int unsigned n;
+    to_page = (AXI_PAGE_BYTES - page_off) >> off_bits;
+    n = (beats_left < max_burst) ? beats_left : max_burst;
+    return (n < to_page) ? n : to_page;
+  endfunction
+
+endpackage

@@ -1,0 +1,41 @@
+using DmaCosim.Bridge;
+using DmaCosim.Driver;
+
+namespace DmaCosim.Cosim.Tests;
+
+/// <summary>One real harness process per test collection, started once and shut down at the end.</summary>
+public sealed class HarnessFixture : IAsyncLifetime
+{
+    private HarnessProcess? _harness;
+
+    public HarnessProcess Harness => _harness ?? throw new InvalidOperationException("harness not started");
+
+    public SimClient Sim => Harness.Client;
+
+    public ISimMemory Memory => Harness.Memory;
+
+    public RtlInfo Rtl => Harness.Hello.Rtl;
+
+    public async ValueTask InitializeAsync() => _harness = await HarnessProcess.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_harness != null)
+        {
+            await _harness.DisposeAsync();
+        }
+    }
+
+    /// <summary>Resets the RTL and the channel: every test starts from power-on state.</summary>
+    public async Task<CdmaChannel> FreshChannelAsync()
+    {
+        await Sim.ResetAsync();
+        return new CdmaChannel(Sim, Rtl);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class HarnessCollection : ICollectionFixture<HarnessFixture>
+{
+    public const string Name = "harness";
+}

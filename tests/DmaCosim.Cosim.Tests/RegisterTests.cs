@@ -1,0 +1,134 @@
+using DmaCosim.Bridge;
+using DmaCosim.Driver;
+using static DmaCosim.Driver.CdmaRegisters;
+
+namespace DmaCosim.Cosim.Tests;
+
+/// <summary>CDMA register behaviour of DESIGN §3.1 (simple mode), through the real RTL.</summary>
+[Collection(HarnessCollection.Name)]
+public sealed class RegisterTests(HarnessFixture fixture)
+{
+    private SimClient Sim => fixture.Sim;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Cdmacr_AfterReset_Reads0x00010002()
+    {
+        await Sim.ResetAsync(cancellationToken: Ct);
+
+        Assert.Equal(CdmacrResetValue, await Sim.RegReadAsync(CdmacrOffset, Ct));
+    }
+
+    [Fact]
+    public async Task Cdmasr_AfterReset_Reads0x0001000A()
+    {
+        await Sim.ResetAsync(cancellationToken: Ct);
+
+        Assert.Equal(CdmasrResetValue, await Sim.RegReadAsync(CdmasrOffset, Ct));
+    }
+
+    [Fact]
+    public async Task ExtId_Always_ReadsCdmx()
+    {
+        Assert.Equal(ExtIdValue, await Sim.RegReadAsync(ExtIdOffset, Ct));
+    }
+
+    [Fact]
+    public async Task Btt_Zero_SetsDmaIntErrAndErrIrqAndRaisesIrq()
+    {
+        var channel = await fixture.FreshChannelAsync();
+        await channel.ResetAsync(Ct);
+
+        await Sim.RegWriteAsync(BttOffset, 0, Ct);
+        var irq = await Sim.RunUntilAsync(SimEvent.Irq, 100, Ct);
+        var status = await channel.ReadStatusAsync(Ct);
+
+        Assert.Equal("irq", irq.Event);
+        Assert.True(status.ErrIrq);
+        Assert.Equal("DMAIntErr", status.Errors);
+        Assert.True(status.Idle);
+    }
+
+    [Fact]
+    public async Task DmaIntErr_WriteOne_StaysSetUntilReset()
+    {
+        var channel = await fixture.FreshChannelAsync();
+        await Sim.RegWriteAsync(BttOffset, 0, Ct);
+
+        await Sim.RegWriteAsync(CdmasrOffset, 1u << Sr.DmaIntErrBit, Ct);
+        var afterWrite = await channel.ReadStatusAsync(Ct);
+        await channel.ResetAsync(Ct);
+        var afterReset = await channel.ReadStatusAsync(Ct);
+
+        Assert.Equal("DMAIntErr", afterWrite.Errors);
+        Assert.False(afterReset.HasError);
+    }
+
+    [Fact]
+    public async Task IocIrq_WriteOne_ClearsItAndDropsIrq()
+    {
+        var channel = await fixture.FreshChannelAsync();
+        await channel.ResetAsync(Ct);
+        await fixture.Memory.FillAsync(0x0050_0000, 64, 0x5A, Ct);
+        await Sim.RegWriteAsync(SaOffset, 0x0050_0000, Ct);
+        await Sim.RegWriteAsync(DaOffset, 0x0051_0000, Ct);
+        await Sim.RegWriteAsync(BttOffset, 64, Ct);
+        await Sim.RunUntilAsync(SimEvent.Irq, 10_000, Ct);
+        var raised = await channel.ReadStatusAsync(Ct);
+
+        await Sim.RegWriteAsync(CdmasrOffset, 1u << Sr.IocIrqBit, Ct);
+        var cleared = await channel.ReadStatusAsync(Ct);
+        var timeout = await Assert.ThrowsAsync<SimRequestException>(() => Sim.RunUntilAsync(SimEvent.Irq, 50, Ct));
+
+        Assert.True(raised.IocIrq);
+        Assert.False(cleared.IocIrq);
+        Assert.Equal(SimErrorCode.Timeout, timeout.ErrorCode);
+    }
+
+    [Fact]
+    public async Task IocIrqEn_Clear_CompletionSetsIocIrqButNoIrq()
+    {
+        var channel = await fixture.FreshChannelAsync();
+        await Sim.RegWriteAsync(SaOffset, 0x0050_0000, Ct);
+        await Sim.RegWriteAsync(DaOffset, 0x0051_0000, Ct);
+        await Sim.RegWriteAsync(BttOffset, 64, Ct);
+
+        var idle = await Sim.RunUntilAsync(SimEvent.Idle, 10_000, Ct);
+        var timeout = await Assert.ThrowsAsync<SimRequestException>(() => Sim.RunUntilAsync(SimEvent.Irq, 50, Ct));
+        var status = await channel.ReadStatusAsync(Ct);
+
+        Assert.Equal("idle", idle.Event);
+        Assert.Equal(SimErrorCode.Timeout, timeout.ErrorCode);
+        Assert.True(status.IocIrq);
+    }
+
+    [Fact]
+    public async Task Idle_DuringTransfer_ReadsZero()
+    {
+        var channel = await fixture.FreshChannelAsync();
+        await Sim.RegWriteAsync(SaOffset, 0x0050_0000, Ct);
+        await Sim.RegWriteAsync(DaOffset, 0x0060_0000, Ct);
+        await Sim.RegWriteAsync(BttOffset, 256 * 1024, Ct);
+
+        var during = await channel.ReadStatusAsync(Ct);
+        await Sim.RunUntilAsync(SimEvent.Idle, 1_000_000, Ct);
+        var after = await channel.ReadStatusAsync(Ct);
+
+        Assert.False(during.Idle);
+        Assert.True(after.Idle);
+    }
+
+    [Fact]
+    public async Task Memcpy_AfterError_RefusedUntilReset()
+    {
+        var channel = await fixture.FreshChannelAsync();
+        await Sim.RegWriteAsync(BttOffset, 0, Ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => channel.MemcpyAsync(0x0051_0000, 0x0050_0000, 64, Ct));
+        await channel.ResetAsync(Ct);
+        var result = await channel.MemcpyAsync(0x0051_0000, 0x0050_0000, 64, Ct);
+
+        Assert.Equal(64UL, result.Bytes);
+    }
+}
