@@ -32,7 +32,8 @@ CS_SRCS    := $(shell find csharp tests -name '*.cs' -o -name '*.csproj' 2>/dev/
 
 HARNESS    := $(BUILD)/dmacosim-harness
 VOBJ       := $(BUILD)/obj_default
-CLI_DLL    := $(BUILD)/dotnet/bin/DmaCosim.Cli/$(shell echo $(CONFIG) | tr A-Z a-z)/dmacosim.dll
+CLI_DLL    := $(BUILD)/dotnet/bin/DmaCosim.Cli/$(shell echo $(CONFIG) | tr A-Z a-z)/DmaCosim.Cli.dll
+CLI        := $(BUILD)/dmacosim
 STAMP_CS   := $(BUILD)/.csharp.stamp
 RESULTS    := $(BUILD)/test-results
 TEST_PROJECTS := DmaCosim.Tests DmaCosim.Cosim.Tests
@@ -48,6 +49,8 @@ VFLAGS  += --no-timing
 VFLAGS  += -Wno-WIDTH
 # FST tracing compiled in, switched on only by the `trace` op
 VFLAGS  += --trace-fst --trace-structs
+# keep SystemVerilog immediate assertions (5.006 drops them without this); they answer SIM_ERROR
+VFLAGS  += --assert
 # deterministic X handling: every run of a seed is bit-for-bit the same
 VFLAGS  += --x-assign 0 --x-initial 0
 VFLAGS  += --top-module $(RTL_TOP) --Mdir $(VOBJ) -o dmacosim-harness
@@ -101,10 +104,13 @@ csharp: $(STAMP_CS) ## build the C# library, CLI and tests
 $(STAMP_CS): $(CS_SRCS) | $(BUILD)
 	@echo "== csharp: dotnet build ($(CONFIG))"
 	$(DOTNET) build DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary
+	@printf '#!/bin/sh\n# dmacosim launcher (written by make csharp)\n: "$${DMACOSIM_HARNESS:=%s}"\nexport DMACOSIM_HARNESS\nexec %s "%s" "$$@"\n' \
+	  "$(abspath $(HARNESS))" "$(DOTNET)" "$(abspath $(CLI_DLL))" > $(CLI)
+	@chmod +x $(CLI)
 	@touch $@
 
 run: deps harness csharp ## the demo: a 1 MiB DMA copy in RTL, verified byte-for-byte
-	DMACOSIM_HARNESS=$(abspath $(HARNESS)) $(DOTNET) $(CLI_DLL) demo
+	$(CLI) demo
 
 test: deps harness csharp ## build everything, run every test, print "tests: N passed, M failed"
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)

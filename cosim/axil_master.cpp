@@ -23,9 +23,7 @@ std::string Hex(uint32_t value, int digits) {
 }  // namespace
 
 AxiLiteMaster::AxiLiteMaster(Platform& platform, uint64_t timeout_cycles)
-    : platform_(platform), timeout_cycles_(timeout_cycles) {
-  platform_.AddModel(*this);
-}
+    : platform_(platform), timeout_cycles_(timeout_cycles) {}
 
 uint32_t AxiLiteMaster::Read(uint32_t addr) {
   addr_ = static_cast<uint16_t>(addr);

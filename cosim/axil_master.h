@@ -15,7 +15,7 @@ class AxiLiteMaster final : public ClockedModel {
  public:
   static constexpr uint64_t kDefaultTimeoutCycles = 1000;
 
-  // Registers itself with `platform`.
+  // Runs `platform` during an access; add the master to it with Platform::AddModel.
   explicit AxiLiteMaster(Platform& platform, uint64_t timeout_cycles = kDefaultTimeoutCycles);
 
   // One access, run to completion. Throw Timeout (naming the channel it waited on) when the

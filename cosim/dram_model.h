@@ -18,7 +18,7 @@
 namespace dmacosim {
 
 struct DramWindowConfig {
-  uint64_t base = 0;              // multiple of 4 KiB
+  uint64_t base = 0;                  // multiple of 4 KiB
   uint64_t size = uint64_t{1} << 30;  // multiple of 4 KiB, > 0
 };
 
@@ -68,11 +68,11 @@ class DramModel final : public ClockedModel {
     uint8_t* host = nullptr;   // window memory at window_base (nullptr: DECERR)
     uint64_t window_base = 0;
     uint32_t id = 0;
-    uint32_t beats = 0;        // AxLEN + 1
-    uint32_t beat = 0;         // next beat
-    uint8_t size_log2 = 0;     // AxSIZE
-    uint8_t burst = 0;         // AxBURST: 0 FIXED, 1 INCR, 2 WRAP
-    uint8_t resp = 0;          // 0 OKAY, 3 DECERR
+    uint32_t beats = 0;     // AxLEN + 1
+    uint32_t beat = 0;      // next beat
+    uint8_t size_log2 = 0;  // AxSIZE
+    uint8_t burst = 0;      // AxBURST: 0 FIXED, 1 INCR, 2 WRAP
+    uint8_t resp = 0;       // 0 OKAY, 3 DECERR
   };
   // The payload of an address channel, for the stability check and for messages.
   struct AddrBeat {

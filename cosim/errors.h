@@ -21,28 +21,27 @@ class CosimError : public std::runtime_error {
   proto::ErrorCode code_;
 };
 
-#define DMACOSIM_ERROR_CLASS(Name, Code)                                                   \
-  class Name : public CosimError {                                                         \
-   public:                                                                                 \
-    explicit Name(const std::string& message) : CosimError(proto::ErrorCode::Code, message) {} \
-  };
+// One class per wire code, so that code can throw (and a test can catch) the precise kind.
+template <proto::ErrorCode kCode>
+class CodedError : public CosimError {
+ public:
+  explicit CodedError(const std::string& message) : CosimError(kCode, message) {}
+};
 
-DMACOSIM_ERROR_CLASS(BadRequest, kBadRequest)
-DMACOSIM_ERROR_CLASS(UnknownOp, kUnknownOp)
-DMACOSIM_ERROR_CLASS(BadAddress, kBadAddress)
-DMACOSIM_ERROR_CLASS(TooLarge, kTooLarge)
-DMACOSIM_ERROR_CLASS(BusError, kBusError)
-DMACOSIM_ERROR_CLASS(SimError, kSimError)
-DMACOSIM_ERROR_CLASS(Timeout, kTimeout)
-
-#undef DMACOSIM_ERROR_CLASS
+using BadRequest = CodedError<proto::ErrorCode::kBadRequest>;
+using UnknownOp = CodedError<proto::ErrorCode::kUnknownOp>;
+using BadAddress = CodedError<proto::ErrorCode::kBadAddress>;
+using TooLarge = CodedError<proto::ErrorCode::kTooLarge>;
+using BusError = CodedError<proto::ErrorCode::kBusError>;
+using SimError = CodedError<proto::ErrorCode::kSimError>;
+using Timeout = CodedError<proto::ErrorCode::kTimeout>;
 
 // A protocol checker finding: which rule, when, and on which transaction.
 class ProtocolViolation : public SimError {
  public:
   ProtocolViolation(const std::string& rule, uint64_t cycle, const std::string& transaction)
-      : SimError("AXI protocol violation [" + rule + "] at cycle " + std::to_string(cycle) +
-                 ": " + transaction),
+      : SimError("AXI protocol violation [" + rule + "] at cycle " + std::to_string(cycle) + ": " +
+                 transaction),
         rule_(rule),
         cycle_(cycle) {}
   const std::string& rule() const { return rule_; }

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "errors.h"
+#include "rtl_log.h"
 
 namespace dmacosim {
 
@@ -67,10 +68,11 @@ void Platform::OnRtlStop() {
   // Clear the flags: the simulation may go on (a second $finish would otherwise exit()).
   context_.gotFinish(false);
   context_.gotError(false);
-  const std::string what = error ? "RTL error ($error, $stop, $fatal or a failed assertion)"
-                                 : "RTL called $finish";
-  throw SimError(what + " before cycle " + std::to_string(cycle_) +
-                 "; the RTL's message is on the harness's stderr");
+  const std::string what =
+      error ? "RTL error ($error, $stop, $fatal or a failed assertion)" : "RTL called $finish";
+  const std::string text = TakeRtlOutput();
+  throw SimError(what + " in cycle " + std::to_string(cycle_ - 1) +
+                 (text.empty() ? std::string() : ": " + text));
 }
 
 void Platform::PollStop() {

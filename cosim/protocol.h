@@ -12,14 +12,14 @@ inline constexpr uint64_t kProtocolVersion = 1;
 inline constexpr std::string_view kHarnessVersion = "0.1.0";
 
 // ---- limits ----------------------------------------------------------------------------------
-inline constexpr int64_t kMaxFrameBytes = 64 << 20;     // ZMQ_MAXMSGSIZE
-inline constexpr uint64_t kMaxMemOpBytes = 16u << 20;   // one mem_read / mem_write
-inline constexpr uint64_t kRegSpaceBytes = 0x10000;     // AXI-Lite offsets 0 .. 0xFFFF
+inline constexpr int64_t kMaxFrameBytes = 64 << 20;    // ZMQ_MAXMSGSIZE
+inline constexpr uint64_t kMaxMemOpBytes = 16u << 20;  // one mem_read / mem_write
+inline constexpr uint64_t kRegSpaceBytes = 0x10000;    // AXI-Lite offsets 0 .. 0xFFFF
 inline constexpr uint64_t kResetCyclesDefault = 16;
 inline constexpr uint64_t kResetCyclesMax = 1000000;
 inline constexpr uint64_t kRunCyclesMax = uint64_t{1} << 40;
 // Request decoding bounds (hostile declared lengths never allocate more than this).
-inline constexpr uint64_t kMaxRequestObjects = 65536;   // every value, key and container
+inline constexpr uint64_t kMaxRequestObjects = 65536;  // every value, key and container
 inline constexpr uint64_t kMaxRequestDepth = 8;
 inline constexpr uint64_t kMaxRequestArray = 4096;
 inline constexpr uint64_t kMaxRequestMap = 64;
@@ -39,13 +39,20 @@ enum class ErrorCode {
 
 constexpr std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadRequest: return "BAD_REQUEST";
-    case ErrorCode::kUnknownOp: return "UNKNOWN_OP";
-    case ErrorCode::kBadAddress: return "BAD_ADDRESS";
-    case ErrorCode::kTooLarge: return "TOO_LARGE";
-    case ErrorCode::kBusError: return "BUS_ERROR";
-    case ErrorCode::kSimError: return "SIM_ERROR";
-    case ErrorCode::kTimeout: return "TIMEOUT";
+    case ErrorCode::kBadRequest:
+      return "BAD_REQUEST";
+    case ErrorCode::kUnknownOp:
+      return "UNKNOWN_OP";
+    case ErrorCode::kBadAddress:
+      return "BAD_ADDRESS";
+    case ErrorCode::kTooLarge:
+      return "TOO_LARGE";
+    case ErrorCode::kBusError:
+      return "BUS_ERROR";
+    case ErrorCode::kSimError:
+      return "SIM_ERROR";
+    case ErrorCode::kTimeout:
+      return "TIMEOUT";
   }
   return "SIM_ERROR";
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// cdma_ctrl: transfer sequencer; hands one (SA, DA, BTT) to the engines, waits, aborts on error/reset.
+// cdma_ctrl: sequencer; hands (SA, DA, BTT) to the engines, waits, stops on error or reset.
 // It does not fetch descriptors (simple mode only) and does not touch the bus itself.
 module cdma_ctrl
   import dma_pkg::*;
@@ -36,12 +36,12 @@ module cdma_ctrl
   output logic                  wr_cmd_valid,
   input  logic                  wr_cmd_ready,
 
-  // from the engines: completion pulses and worst responses; to them: abort and flush
+  // from the engines: completion pulses and worst responses; to them: stop-and-drain and flush
   input  logic                  rd_done,
   input  logic [1:0]            rd_resp,
   input  logic                  wr_done,
   input  logic [1:0]            wr_resp,
-  output logic                  abort,
+  output logic                  halt_req,
   output logic                  dp_flush          // one cycle: clear engines, FIFO and realigner
 );
 
@@ -80,7 +80,7 @@ module cdma_ctrl
   assign rd_cmd_valid = state_q == ST_ISSUE && !rd_sent_q;
   assign ra_cmd_valid = state_q == ST_ISSUE && !ra_sent_q;
   assign wr_cmd_valid = state_q == ST_ISSUE && !wr_sent_q;
-  assign abort        = state_q == ST_ABORT;
+  assign halt_req     = state_q == ST_ABORT;
   assign dp_flush     = state_q == ST_FLUSH;
 
   assign resp_now = resp_worst(rd_resp, wr_resp);
@@ -93,19 +93,19 @@ module cdma_ctrl
   end
 
   always_comb begin
-    state_d    = state_q;
-    sa_d       = sa_q;
-    da_d       = da_q;
-    btt_d      = btt_q;
-    rd_sent_d  = rd_sent_q || (rd_cmd_valid && rd_cmd_ready);
-    ra_sent_d  = ra_sent_q || (ra_cmd_valid && ra_cmd_ready);
-    wr_sent_d  = wr_sent_q || (wr_cmd_valid && wr_cmd_ready);
-    rd_fin_d   = rd_fin_q || rd_done;
-    wr_fin_d   = wr_fin_q || wr_done;
-    err_d      = err_q;
-    done       = 1'b0;
-    done_err   = DMA_ERR_NONE;
-    soft_rst   = 1'b0;
+    state_d   = state_q;
+    sa_d      = sa_q;
+    da_d      = da_q;
+    btt_d     = btt_q;
+    rd_sent_d = rd_sent_q || (rd_cmd_valid && rd_cmd_ready);
+    ra_sent_d = ra_sent_q || (ra_cmd_valid && ra_cmd_ready);
+    wr_sent_d = wr_sent_q || (wr_cmd_valid && wr_cmd_ready);
+    rd_fin_d  = rd_fin_q || rd_done;
+    wr_fin_d  = wr_fin_q || wr_done;
+    err_d     = err_q;
+    done      = 1'b0;
+    done_err  = DMA_ERR_NONE;
+    soft_rst  = 1'b0;
 
     unique case (state_q)
       // wait for a BTT write (BTT = 0 fails at once, no bus traffic) or a soft reset request
@@ -132,10 +132,10 @@ module cdma_ctrl
       ST_ISSUE: begin
         if (rd_sent_d && ra_sent_d && wr_sent_d) state_d = ST_RUN;
       end
-      // data moves; finish when both engines are done, abort on an error response or soft reset
+      // data moves; done when both engines are; stop and drain on an error or a soft reset
       ST_RUN: begin
         if (rd_fin_d && wr_fin_d && resp_err == DMA_ERR_NONE && !soft_reset_req) begin
-          state_d    = ST_IDLE;
+          state_d  = ST_IDLE;
           done     = 1'b1;
           done_err = DMA_ERR_NONE;
         end else if (rd_fin_d && wr_fin_d) begin

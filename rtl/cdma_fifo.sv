@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// cdma_fifo: synchronous first-word-fall-through FIFO (valid/ready on both sides, power-of-2 depth).
+// cdma_fifo: synchronous first-word-fall-through FIFO (valid/ready both sides, 2^n depth).
 // It has no almost-full flag: the producer reserves room itself (cdma_rd's credit counter).
 module cdma_fifo #(
   // bits per entry

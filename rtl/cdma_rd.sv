@@ -28,10 +28,10 @@ module cdma_rd
   input  logic                    cmd_valid,
   output logic                    cmd_ready,
 
-  // status: a one-cycle pulse once every burst of the command has returned (or after abort)
+  // status: a one-cycle pulse once every burst of the command has returned (or after halt_req)
   output logic                    done,
   output logic [1:0]              resp,         // worst RRESP of the command so far (level)
-  input  logic                    abort,        // issue no more bursts; drain those in flight
+  input  logic                    halt_req,     // issue no more bursts; drain those in flight
 
   // data out to the FIFO (no ready: room was reserved); fifo_pop returns one credit
   output logic [DATA_WIDTH-1:0]   fifo_data,
@@ -59,6 +59,7 @@ module cdma_rd
   localparam int unsigned BPB      = DATA_WIDTH / 8;           // bytes per beat
   localparam int unsigned OFF_W    = $clog2(BPB);              // byte-offset bits inside a beat
   localparam int unsigned BEATS_W  = BTT_WIDTH - OFF_W + 1;    // beats of the longest command
+  localparam int unsigned SUM_W    = BTT_WIDTH + 1;            // offset + length + BPB - 1
   localparam int unsigned OUT_W    = $clog2(MAX_OUTSTANDING + 1);
   localparam int unsigned CREDIT_W = $clog2(FIFO_DEPTH + 1);
   localparam int unsigned LEN_W    = $clog2(AXI_MAX_BURST + 1);  // holds 1..256
@@ -149,12 +150,12 @@ module cdma_rd
       // new command: align the start down to the beat, count the beats that cover it
       active_d = 1'b1;
       addr_d   = {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
-      left_d   = BEATS_W'((BEATS_W'(cmd_off) + BEATS_W'(cmd_len) + BEATS_W'(BPB - 1)) >> OFF_W);
+      left_d   = BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
       resp_d   = RESP_OKAY;
     end else if (active_q) begin
-      issue = !arvalid_d && !abort && left_q != '0
-              && out_q < OUT_W'(MAX_OUTSTANDING)
-              && credit_q >= CREDIT_W'(next_beats);
+      issue = !arvalid_d && !halt_req && left_q != '0
+              && out_q - OUT_W'(r_last) < OUT_W'(MAX_OUTSTANDING)
+              && credit_d >= CREDIT_W'(next_beats);  // a beat popped this cycle frees its slot
       if (issue) begin
         arvalid_d = 1'b1;
         araddr_d  = addr_q;
@@ -163,7 +164,7 @@ module cdma_rd
         left_d    = left_q - BEATS_W'(next_beats);
         credit_d  = credit_d - CREDIT_W'(next_beats);
       end
-      if (abort) begin
+      if (halt_req) begin
         left_d = '0;
       end
       if (r_beat) begin

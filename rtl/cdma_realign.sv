@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// cdma_realign: data realignment engine (PG034's DRE); re-packs source-grid beats onto the destination grid.
+// cdma_realign: realigner (PG034's DRE); re-packs source-grid beats onto the destination grid.
 // It does not compute write strobes (cdma_wr does) and handles one command at a time.
-//
+
 // Byte p of the transfer sits in source beat k = (src_off + p) / BPB, lane (src_off + p) % BPB, and
 // must leave in destination beat j = (dst_off + p) / BPB, lane (dst_off + p) % BPB. Rotating every
 // source beat left by shift = (dst_off - src_off) mod BPB lanes puts each byte in its destination
@@ -38,7 +38,8 @@ module cdma_realign
 
   localparam int unsigned BPB     = DATA_WIDTH / 8;
   localparam int unsigned OFF_W   = $clog2(BPB);
-  localparam int unsigned BEATS_W = BTT_WIDTH - OFF_W + 1;
+  localparam int unsigned BEATS_W = BTT_WIDTH - OFF_W + 1;   // beats of the longest command
+  localparam int unsigned SUM_W   = BTT_WIDTH + 1;           // offset + length + BPB - 1
 
   if (DATA_WIDTH != 32 && DATA_WIDTH != 64 && DATA_WIDTH != 128) begin : g_check_data_width
     $fatal(1, "cdma_realign: DATA_WIDTH must be 32, 64 or 128");
@@ -67,13 +68,13 @@ module cdma_realign
   assign out_free  = !ovalid_q || out_ready;
 
   always_comb begin
-    logic [2*DATA_WIDTH-1:0] twice;
-    twice    = {in_data, in_data} << (32'(shift_q) * 8);
-    rotated  = twice[2*DATA_WIDTH-1:DATA_WIDTH];
+    for (int unsigned d = 0; d < BPB; d++) begin
+      rotated[8*d +: 8] = in_data[8*((d + BPB - 32'(shift_q)) % BPB) +: 8];
+    end
     low_mask = ~({DATA_WIDTH{1'b1}} << (32'(shift_q) * 8));
     merged   = (rotated & ~low_mask) | (held_q & low_mask);
-    n_in     = BEATS_W'((BEATS_W'(cmd_src_off) + BEATS_W'(cmd_len) + BEATS_W'(BPB - 1)) >> OFF_W);
-    n_out    = BEATS_W'((BEATS_W'(cmd_dst_off) + BEATS_W'(cmd_len) + BEATS_W'(BPB - 1)) >> OFF_W);
+    n_in     = BEATS_W'((SUM_W'(cmd_src_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
+    n_out    = BEATS_W'((SUM_W'(cmd_dst_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -129,20 +130,18 @@ module cdma_realign
       prime_q    <= 1'b0;
       in_left_q  <= '0;
       out_left_q <= '0;
+      held_q     <= '0;
       ovalid_q   <= 1'b0;
+      odata_q    <= '0;
     end else begin
       shift_q    <= shift_d;
       prime_q    <= prime_d;
       in_left_q  <= in_left_d;
       out_left_q <= out_left_d;
+      held_q     <= held_d;
       ovalid_q   <= ovalid_d;
+      odata_q    <= odata_d;
     end
-  end
-
-  // data registers need no reset
-  always_ff @(posedge clk) begin
-    held_q  <= held_d;
-    odata_q <= odata_d;
   end
 
 `ifndef SYNTHESIS
@@ -156,7 +155,8 @@ module cdma_realign
   end
   always_ff @(posedge clk) begin
     if (!rst) begin
-      a_out_stable: assert (!(ovalid_prev_q && !oready_prev_q) || (out_valid && out_data == odata_prev_q))
+      a_out_stable: assert (!(ovalid_prev_q && !oready_prev_q)
+                            || (out_valid && out_data == odata_prev_q))
         else $error("cdma_realign: output beat dropped or changed before it was taken");
     end
   end

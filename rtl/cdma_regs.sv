@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// cdma_regs: AXI-Lite slave and register file (PG034 CDMA register model + extension block at 0x100).
-// It does not move data or sequence transfers: it hands a start to cdma_ctrl and records the result.
+// cdma_regs: AXI-Lite slave and register file (PG034 CDMA registers + extension block at 0x100).
+// It does not move data or sequence transfers: it hands a start to cdma_ctrl, records the result.
 module cdma_regs
   import dma_pkg::*;
 #(
   // AXI4 data width in bits of the data path (reported in EXT_CAPS)
   parameter int unsigned DATA_WIDTH      = 64,
-  // AXI4 address width in bits of the data path (32..64); the *_MSB registers hold the bits above 31
+  // AXI4 address width in bits of the data path (32..64); *_MSB registers hold the bits above 31
   parameter int unsigned ADDR_WIDTH      = 32,
   // most beats per burst (reported in EXT_CAPS)
   parameter int unsigned MAX_BURST       = 256,
@@ -66,7 +66,8 @@ module cdma_regs
   end
 
   // the bits of a 64-bit address register that exist
-  localparam logic [63:0] ADDR_MASK = (ADDR_WIDTH == 64) ? {64{1'b1}} : ((64'd1 << ADDR_WIDTH) - 64'd1);
+  localparam logic [63:0] ADDR_MASK =
+      (ADDR_WIDTH == 64) ? {64{1'b1}} : ((64'd1 << ADDR_WIDTH) - 64'd1);
   localparam logic [31:0] EXT_CAPS_VALUE =
       (32'(DATA_WIDTH / 8) << EXT_CAPS_DATA_BYTES_LSB)
     | (32'(ADDR_WIDTH) << EXT_CAPS_ADDR_WIDTH_LSB)
@@ -84,8 +85,10 @@ module cdma_regs
   logic [31:0]                w_data_q,  w_data_d;
   logic [3:0]                 w_strb_q,  w_strb_d;
   logic                       bvalid_q,  bvalid_d;
+  logic [1:0]                 bresp_q,   bresp_d;
   logic                       rvalid_q,  rvalid_d;
   logic [31:0]                rdata_q,   rdata_d;
+  logic [1:0]                 rresp_q,   rresp_d;
 
   // ---------------------------------------------------------------------------------------------
   // Register file (hardware reset and CDMACR.Reset)
@@ -126,7 +129,7 @@ module cdma_regs
   logic [31:0]                wmask;        // WSTRB expanded to bits
   logic [WORD_W-1:0]          wword, rword;
   logic [31:0]                cr_value, sr_value;
-  logic [31:0]                merged;       // the old register value with the strobed bytes replaced
+  logic [31:0]                merged;       // old value with the strobed bytes replaced
   logic [31:0]                rvalue;
 
   // ---------------------------------------------------------------------------------------------
@@ -134,11 +137,11 @@ module cdma_regs
   // ---------------------------------------------------------------------------------------------
   assign s_axil_awready = !aw_full_q;
   assign s_axil_wready  = !w_full_q;
-  assign s_axil_bresp   = RESP_OKAY;
+  assign s_axil_bresp   = bresp_q;
   assign s_axil_bvalid  = bvalid_q;
   assign s_axil_arready = !rvalid_q;
   assign s_axil_rdata   = rdata_q;
-  assign s_axil_rresp   = RESP_OKAY;
+  assign s_axil_rresp   = rresp_q;
   assign s_axil_rvalid  = rvalid_q;
 
   assign start          = start_q;
@@ -159,31 +162,31 @@ module cdma_regs
 
   always_comb begin
     cr_value = '0;
-    cr_value[CDMACR_TAIL_PNTR_EN_BIT] = 1'b1;
-    cr_value[CDMACR_RESET_BIT]        = reset_req_q;
-    cr_value[CDMACR_SG_MODE_BIT]      = sg_mode_q;
-    cr_value[CDMACR_KEY_HOLE_RD_BIT]  = key_hole_rd_q;
-    cr_value[CDMACR_KEY_HOLE_WR_BIT]  = key_hole_wr_q;
-    cr_value[CDMACR_CYCLIC_BIT]       = cyclic_q;
-    cr_value[CDMACR_IOC_IRQ_EN_BIT]   = ioc_irq_en_q;
-    cr_value[CDMACR_DLY_IRQ_EN_BIT]   = dly_irq_en_q;
-    cr_value[CDMACR_ERR_IRQ_EN_BIT]   = err_irq_en_q;
-    cr_value[CDMACR_IRQ_THRESHOLD_BIT +: CDMACR_IRQ_THRESHOLD_BITS] = irq_thresh_q;
-    cr_value[CDMACR_IRQ_DELAY_BIT +: CDMACR_IRQ_DELAY_BITS]         = irq_delay_q;
+    cr_value[CDMACR_TAILPNTREN_BIT] = 1'b1;
+    cr_value[CDMACR_RESET_BIT]      = reset_req_q;
+    cr_value[CDMACR_SGMODE_BIT]     = sg_mode_q;
+    cr_value[CDMACR_KEYHOLERD_BIT]  = key_hole_rd_q;
+    cr_value[CDMACR_KEYHOLEWR_BIT]  = key_hole_wr_q;
+    cr_value[CDMACR_CYCLIC_BIT]     = cyclic_q;
+    cr_value[CDMACR_IOC_IRQEN_BIT]  = ioc_irq_en_q;
+    cr_value[CDMACR_DLY_IRQEN_BIT]  = dly_irq_en_q;
+    cr_value[CDMACR_ERR_IRQEN_BIT]  = err_irq_en_q;
+    cr_value[CDMACR_IRQTHRESHOLD_LSB +: CDMACR_IRQTHRESHOLD_WIDTH] = irq_thresh_q;
+    cr_value[CDMACR_IRQDELAY_LSB +: CDMACR_IRQDELAY_WIDTH]         = irq_delay_q;
 
     sr_value = '0;
-    sr_value[CDMASR_IDLE_BIT]         = idle_q;
-    sr_value[CDMASR_SG_INCLD_BIT]     = 1'b1;
-    sr_value[CDMASR_DMA_INT_ERR_BIT]  = dma_int_err_q;
-    sr_value[CDMASR_DMA_SLV_ERR_BIT]  = dma_slv_err_q;
-    sr_value[CDMASR_DMA_DEC_ERR_BIT]  = dma_dec_err_q;
-    sr_value[CDMASR_SG_INT_ERR_BIT]   = sg_int_err_q;
-    sr_value[CDMASR_SG_SLV_ERR_BIT]   = sg_slv_err_q;
-    sr_value[CDMASR_SG_DEC_ERR_BIT]   = sg_dec_err_q;
-    sr_value[CDMASR_IOC_IRQ_BIT]      = ioc_irq_q;
-    sr_value[CDMASR_DLY_IRQ_BIT]      = dly_irq_q;
-    sr_value[CDMASR_ERR_IRQ_BIT]      = err_irq_q;
-    sr_value[CDMASR_IRQ_THRESHOLD_STS_BIT +: CDMASR_IRQ_THRESHOLD_STS_BITS] = thresh_sts_q;
+    sr_value[CDMASR_IDLE_BIT]      = idle_q;
+    sr_value[CDMASR_SGINCLD_BIT]   = 1'b1;
+    sr_value[CDMASR_DMAINTERR_BIT] = dma_int_err_q;
+    sr_value[CDMASR_DMASLVERR_BIT] = dma_slv_err_q;
+    sr_value[CDMASR_DMADECERR_BIT] = dma_dec_err_q;
+    sr_value[CDMASR_SGINTERR_BIT]  = sg_int_err_q;
+    sr_value[CDMASR_SGSLVERR_BIT]  = sg_slv_err_q;
+    sr_value[CDMASR_SGDECERR_BIT]  = sg_dec_err_q;
+    sr_value[CDMASR_IOC_IRQ_BIT]   = ioc_irq_q;
+    sr_value[CDMASR_DLY_IRQ_BIT]   = dly_irq_q;
+    sr_value[CDMASR_ERR_IRQ_BIT]   = err_irq_q;
+    sr_value[CDMASR_IRQTHRESHOLDSTS_LSB +: CDMASR_IRQTHRESHOLDSTS_WIDTH] = thresh_sts_q;
     // IRQDelaySts stays 0: the delay timer belongs to scatter-gather mode
   end
 
@@ -226,11 +229,15 @@ module cdma_regs
     bvalid_d  = bvalid_q && !s_axil_bready;
     rvalid_d  = rvalid_q && !s_axil_rready;
     rdata_d   = rdata_q;
+    bresp_d   = bresp_q;
+    rresp_d   = rresp_q;
 
     if (do_write) begin
       aw_full_d = 1'b0;
       w_full_d  = 1'b0;
       bvalid_d  = 1'b1;
+      // outside the register space: no register matches the write; answer DECERR
+      bresp_d   = (32'(aw_addr_q) < REG_SPACE_END) ? RESP_OKAY : RESP_DECERR;
     end
     if (s_axil_awvalid && s_axil_awready) begin
       aw_full_d = 1'b1;
@@ -244,6 +251,7 @@ module cdma_regs
     if (s_axil_arvalid && s_axil_arready) begin
       rvalid_d = 1'b1;
       rdata_d  = rvalue;
+      rresp_d  = (32'(s_axil_araddr) < REG_SPACE_END) ? RESP_OKAY : RESP_DECERR;
     end
   end
 
@@ -287,18 +295,18 @@ module cdma_regs
         // CDMACR: control; IRQThreshold 0 stores 1; Reset can only be set
         word(CDMACR_OFFSET): begin
           merged        = (cr_value & ~wmask) | (w_data_q & wmask);
-          irq_delay_d   = merged[CDMACR_IRQ_DELAY_BIT +: CDMACR_IRQ_DELAY_BITS];
-          irq_thresh_d  = merged[CDMACR_IRQ_THRESHOLD_BIT +: CDMACR_IRQ_THRESHOLD_BITS];
+          irq_delay_d   = merged[CDMACR_IRQDELAY_LSB +: CDMACR_IRQDELAY_WIDTH];
+          irq_thresh_d  = merged[CDMACR_IRQTHRESHOLD_LSB +: CDMACR_IRQTHRESHOLD_WIDTH];
           if (irq_thresh_d == '0) irq_thresh_d = 8'd1;
-          if (w_strb_q[CDMACR_IRQ_THRESHOLD_BIT / 8]) thresh_sts_d = irq_thresh_d;
-          err_irq_en_d  = merged[CDMACR_ERR_IRQ_EN_BIT];
-          dly_irq_en_d  = merged[CDMACR_DLY_IRQ_EN_BIT];
-          ioc_irq_en_d  = merged[CDMACR_IOC_IRQ_EN_BIT];
+          if (w_strb_q[CDMACR_IRQTHRESHOLD_LSB / 8]) thresh_sts_d = irq_thresh_d;
+          err_irq_en_d  = merged[CDMACR_ERR_IRQEN_BIT];
+          dly_irq_en_d  = merged[CDMACR_DLY_IRQEN_BIT];
+          ioc_irq_en_d  = merged[CDMACR_IOC_IRQEN_BIT];
           cyclic_d      = merged[CDMACR_CYCLIC_BIT];
-          key_hole_wr_d = merged[CDMACR_KEY_HOLE_WR_BIT];
-          key_hole_rd_d = merged[CDMACR_KEY_HOLE_RD_BIT];
-          sg_mode_d     = merged[CDMACR_SG_MODE_BIT];
-          if (w_strb_q[0] && !merged[CDMACR_SG_MODE_BIT]) begin
+          key_hole_wr_d = merged[CDMACR_KEYHOLEWR_BIT];
+          key_hole_rd_d = merged[CDMACR_KEYHOLERD_BIT];
+          sg_mode_d     = merged[CDMACR_SGMODE_BIT];
+          if (w_strb_q[0] && !merged[CDMACR_SGMODE_BIT]) begin
             curdesc_d  = '0;
             taildesc_d = '0;
             dly_irq_d  = 1'b0;
@@ -392,8 +400,10 @@ module cdma_regs
       w_data_q  <= '0;
       w_strb_q  <= '0;
       bvalid_q  <= 1'b0;
+      bresp_q   <= RESP_OKAY;
       rvalid_q  <= 1'b0;
       rdata_q   <= '0;
+      rresp_q   <= RESP_OKAY;
     end else begin
       aw_full_q <= aw_full_d;
       aw_addr_q <= aw_addr_d;
@@ -401,33 +411,35 @@ module cdma_regs
       w_data_q  <= w_data_d;
       w_strb_q  <= w_strb_d;
       bvalid_q  <= bvalid_d;
+      bresp_q   <= bresp_d;
       rvalid_q  <= rvalid_d;
       rdata_q   <= rdata_d;
+      rresp_q   <= rresp_d;
     end
   end
 
   always_ff @(posedge clk) begin
     if (rst || soft_rst) begin
-      irq_delay_q   <= CDMACR_RESET_VALUE[CDMACR_IRQ_DELAY_BIT +: CDMACR_IRQ_DELAY_BITS];
-      irq_thresh_q  <= CDMACR_RESET_VALUE[CDMACR_IRQ_THRESHOLD_BIT +: CDMACR_IRQ_THRESHOLD_BITS];
-      err_irq_en_q  <= CDMACR_RESET_VALUE[CDMACR_ERR_IRQ_EN_BIT];
-      dly_irq_en_q  <= CDMACR_RESET_VALUE[CDMACR_DLY_IRQ_EN_BIT];
-      ioc_irq_en_q  <= CDMACR_RESET_VALUE[CDMACR_IOC_IRQ_EN_BIT];
+      irq_delay_q   <= CDMACR_RESET_VALUE[CDMACR_IRQDELAY_LSB +: CDMACR_IRQDELAY_WIDTH];
+      irq_thresh_q  <= CDMACR_RESET_VALUE[CDMACR_IRQTHRESHOLD_LSB +: CDMACR_IRQTHRESHOLD_WIDTH];
+      err_irq_en_q  <= CDMACR_RESET_VALUE[CDMACR_ERR_IRQEN_BIT];
+      dly_irq_en_q  <= CDMACR_RESET_VALUE[CDMACR_DLY_IRQEN_BIT];
+      ioc_irq_en_q  <= CDMACR_RESET_VALUE[CDMACR_IOC_IRQEN_BIT];
       cyclic_q      <= CDMACR_RESET_VALUE[CDMACR_CYCLIC_BIT];
-      key_hole_wr_q <= CDMACR_RESET_VALUE[CDMACR_KEY_HOLE_WR_BIT];
-      key_hole_rd_q <= CDMACR_RESET_VALUE[CDMACR_KEY_HOLE_RD_BIT];
-      sg_mode_q     <= CDMACR_RESET_VALUE[CDMACR_SG_MODE_BIT];
+      key_hole_wr_q <= CDMACR_RESET_VALUE[CDMACR_KEYHOLEWR_BIT];
+      key_hole_rd_q <= CDMACR_RESET_VALUE[CDMACR_KEYHOLERD_BIT];
+      sg_mode_q     <= CDMACR_RESET_VALUE[CDMACR_SGMODE_BIT];
       reset_req_q   <= CDMACR_RESET_VALUE[CDMACR_RESET_BIT];
-      thresh_sts_q  <= CDMASR_RESET_VALUE[CDMASR_IRQ_THRESHOLD_STS_BIT +: CDMASR_IRQ_THRESHOLD_STS_BITS];
+      thresh_sts_q  <= 8'(CDMASR_RESET_VALUE >> CDMASR_IRQTHRESHOLDSTS_LSB);
       err_irq_q     <= CDMASR_RESET_VALUE[CDMASR_ERR_IRQ_BIT];
       dly_irq_q     <= CDMASR_RESET_VALUE[CDMASR_DLY_IRQ_BIT];
       ioc_irq_q     <= CDMASR_RESET_VALUE[CDMASR_IOC_IRQ_BIT];
-      sg_dec_err_q  <= CDMASR_RESET_VALUE[CDMASR_SG_DEC_ERR_BIT];
-      sg_slv_err_q  <= CDMASR_RESET_VALUE[CDMASR_SG_SLV_ERR_BIT];
-      sg_int_err_q  <= CDMASR_RESET_VALUE[CDMASR_SG_INT_ERR_BIT];
-      dma_dec_err_q <= CDMASR_RESET_VALUE[CDMASR_DMA_DEC_ERR_BIT];
-      dma_slv_err_q <= CDMASR_RESET_VALUE[CDMASR_DMA_SLV_ERR_BIT];
-      dma_int_err_q <= CDMASR_RESET_VALUE[CDMASR_DMA_INT_ERR_BIT];
+      sg_dec_err_q  <= CDMASR_RESET_VALUE[CDMASR_SGDECERR_BIT];
+      sg_slv_err_q  <= CDMASR_RESET_VALUE[CDMASR_SGSLVERR_BIT];
+      sg_int_err_q  <= CDMASR_RESET_VALUE[CDMASR_SGINTERR_BIT];
+      dma_dec_err_q <= CDMASR_RESET_VALUE[CDMASR_DMADECERR_BIT];
+      dma_slv_err_q <= CDMASR_RESET_VALUE[CDMASR_DMASLVERR_BIT];
+      dma_int_err_q <= CDMASR_RESET_VALUE[CDMASR_DMAINTERR_BIT];
       idle_q        <= CDMASR_RESET_VALUE[CDMASR_IDLE_BIT];
       halted_q      <= 1'b0;
       curdesc_q     <= '0;

@@ -26,10 +26,10 @@ module cdma_wr
   input  logic                    cmd_valid,
   output logic                    cmd_ready,
 
-  // status: a one-cycle pulse once every B of the command has returned (or after abort)
+  // status: a one-cycle pulse once every B of the command has returned (or after halt_req)
   output logic                    done,
   output logic [1:0]              resp,         // worst BRESP of the command so far (level)
-  input  logic                    abort,        // issue no more bursts; finish those issued (WSTRB 0)
+  input  logic                    halt_req,     // no more bursts; finish issued ones (WSTRB 0)
 
   // destination-grid beats (from cdma_realign)
   input  logic [DATA_WIDTH-1:0]   in_data,
@@ -61,7 +61,8 @@ module cdma_wr
 
   localparam int unsigned BPB     = DATA_WIDTH / 8;
   localparam int unsigned OFF_W   = $clog2(BPB);
-  localparam int unsigned BEATS_W = BTT_WIDTH - OFF_W + 1;
+  localparam int unsigned BEATS_W = BTT_WIDTH - OFF_W + 1;   // beats of the longest command
+  localparam int unsigned SUM_W   = BTT_WIDTH + 1;           // offset + length + BPB - 1
   localparam int unsigned OUT_W   = $clog2(MAX_OUTSTANDING + 1);
   localparam int unsigned LEN_W   = $clog2(AXI_MAX_BURST + 1);
 
@@ -145,9 +146,9 @@ module cdma_wr
   // the W register can take a beat; a beat is owed when a burst is open or one was accepted on AW
   assign w_free = !wvalid_q || m_axi_wready;
   assign w_have = w_burst_q != '0 || w_avail_q != '0;
-  // a real beat is taken from the stream; after abort the owed beats go out empty (WSTRB 0)
-  assign in_ready = active_q && w_free && w_have && !abort;
-  assign w_load   = active_q && w_free && w_have && (abort || in_valid);
+  // a real beat is taken from the stream; after halt_req the owed beats go out empty (WSTRB 0)
+  assign in_ready = active_q && w_free && w_have && !halt_req;
+  assign w_load   = active_q && w_free && w_have && (halt_req || in_valid);
   assign burst_left = (w_burst_q != '0) ? w_burst_q : w_beats;
 
   always_comb begin
@@ -177,7 +178,7 @@ module cdma_wr
       // new command: beat-aligned start, beats that cover the bytes, strobes of the end beats
       active_d     = 1'b1;
       aw_addr_d    = {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
-      aw_left_d    = BEATS_W'((BEATS_W'(cmd_off) + BEATS_W'(cmd_len) + BEATS_W'(BPB - 1)) >> OFF_W);
+      aw_left_d    = BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
       w_addr_d     = aw_addr_d;
       w_left_d     = aw_left_d;
       w_burst_d    = '0;
@@ -187,7 +188,8 @@ module cdma_wr
       resp_d       = RESP_OKAY;
     end else if (active_q) begin
       // AW: the next burst goes out when AW is free and fewer than MAX_OUTSTANDING are in flight
-      aw_issue = !awvalid_d && !abort && aw_left_q != '0 && b_out_q < OUT_W'(MAX_OUTSTANDING);
+      aw_issue = !awvalid_d && !halt_req && aw_left_q != '0
+                 && b_out_q - OUT_W'(b_take) < OUT_W'(MAX_OUTSTANDING);
       if (aw_issue) begin
         awvalid_d = 1'b1;
         awaddr_d  = aw_addr_q;
@@ -195,17 +197,17 @@ module cdma_wr
         aw_addr_d = aw_addr_q + ADDR_WIDTH'({aw_beats, {OFF_W{1'b0}}});
         aw_left_d = aw_left_q - BEATS_W'(aw_beats);
       end
-      if (abort) begin
+      if (halt_req) begin
         aw_left_d = '0;
       end
-      // W: one beat into the output register, data from the stream (or empty after abort)
+      // W: one beat into the output register, data from the stream (or empty after halt_req)
       if (w_load) begin
         wvalid_d  = 1'b1;
-        wdata_d   = abort ? '0 : in_data;
+        wdata_d   = halt_req ? '0 : in_data;
         wstrb_d   = {BPB{1'b1}};
         if (first_q) wstrb_d = wstrb_d & strb_first_q;
         if (w_left_q == BEATS_W'(1)) wstrb_d = wstrb_d & strb_last_q;
-        if (abort) wstrb_d = '0;
+        if (halt_req) wstrb_d = '0;
         wlast_d   = burst_left == LEN_W'(1);
         w_burst_d = burst_left - LEN_W'(1);
         first_d   = 1'b0;
@@ -243,6 +245,7 @@ module cdma_wr
       strb_first_q <= '0;
       strb_last_q  <= '0;
       wvalid_q     <= 1'b0;
+      wdata_q      <= '0;
       wstrb_q      <= '0;
       wlast_q      <= 1'b0;
       resp_q       <= RESP_OKAY;
@@ -263,6 +266,7 @@ module cdma_wr
       strb_first_q <= strb_first_d;
       strb_last_q  <= strb_last_d;
       wvalid_q     <= wvalid_d;
+      wdata_q      <= wdata_d;
       wstrb_q      <= wstrb_d;
       wlast_q      <= wlast_d;
       resp_q       <= resp_d;
@@ -270,15 +274,10 @@ module cdma_wr
     end
   end
 
-  // write data needs no reset
-  always_ff @(posedge clk) begin
-    wdata_q <= wdata_d;
-  end
-
-  // BID is fixed (one ID, in order); only the low bits of the length set the last-beat strobe
+  // BID is fixed (one ID, in order)
   // verilator lint_off UNUSED
   logic unused;
-  assign unused = ^{m_axi_bid, cmd_len[BTT_WIDTH-1:OFF_W]};
+  assign unused = ^{m_axi_bid};
   // verilator lint_on UNUSED
 
 `ifndef SYNTHESIS

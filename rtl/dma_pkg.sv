@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-// dma_pkg: shared vocabulary of the CDMA (register map, bit positions, AXI codes, error enum, helpers).
+// dma_pkg: shared CDMA vocabulary (register map, bit positions, AXI codes, error enum, helpers).
 // It holds no logic of its own; the C# side parses every single-line localparam of this file.
 package dma_pkg;
+
+  // Not every constant is used by the RTL: the package is also the C# side's reference.
+  // verilator lint_off UNUSEDPARAM
 
   // ---------------------------------------------------------------------------------------------
   // AXI-Lite register offsets (bytes). 0x00..0x28 follow the AXI CDMA (PG034) register model;
@@ -21,44 +24,47 @@ package dma_pkg;
   localparam int unsigned EXT_ID_OFFSET       = 32'h0000_0100;
   localparam int unsigned EXT_VERSION_OFFSET  = 32'h0000_0104;
   localparam int unsigned EXT_CAPS_OFFSET     = 32'h0000_0108;
+  // Offsets below this are the CDMA and its extension block; anything above answers DECERR
+  localparam int unsigned REG_SPACE_END       = 32'h0000_0200;
 
   // ---------------------------------------------------------------------------------------------
-  // CDMACR (control) bit positions; multi-bit fields give their LSB and width.
+  // Field names: <REG>_<PG034 field name in upper case, its own underscores kept>, then _BIT for a
+  // one-bit field, or _LSB and _WIDTH for a multi-bit one (IOC_IrqEn -> CDMACR_IOC_IRQEN_BIT,
+  // IRQThreshold -> CDMACR_IRQTHRESHOLD_LSB).
   // ---------------------------------------------------------------------------------------------
-  localparam int unsigned CDMACR_TAIL_PNTR_EN_BIT   = 1;   // reads 1 (tail pointer mode always on)
+  // CDMACR (control)
+  localparam int unsigned CDMACR_TAILPNTREN_BIT     = 1;   // reads 1 (tail pointer mode always on)
   localparam int unsigned CDMACR_RESET_BIT          = 2;   // self-clearing soft reset
-  localparam int unsigned CDMACR_SG_MODE_BIT        = 3;   // 0 = simple mode, 1 = scatter-gather
-  localparam int unsigned CDMACR_KEY_HOLE_RD_BIT    = 4;   // stored only
-  localparam int unsigned CDMACR_KEY_HOLE_WR_BIT    = 5;   // stored only
+  localparam int unsigned CDMACR_SGMODE_BIT         = 3;   // 0 = simple mode, 1 = scatter-gather
+  localparam int unsigned CDMACR_KEYHOLERD_BIT      = 4;   // stored only
+  localparam int unsigned CDMACR_KEYHOLEWR_BIT      = 5;   // stored only
   localparam int unsigned CDMACR_CYCLIC_BIT         = 6;   // stored only
-  localparam int unsigned CDMACR_IOC_IRQ_EN_BIT     = 12;
-  localparam int unsigned CDMACR_DLY_IRQ_EN_BIT     = 13;
-  localparam int unsigned CDMACR_ERR_IRQ_EN_BIT     = 14;
-  localparam int unsigned CDMACR_IRQ_THRESHOLD_BIT  = 16;  // [23:16]; writing 0 stores 1
-  localparam int unsigned CDMACR_IRQ_THRESHOLD_BITS = 8;
-  localparam int unsigned CDMACR_IRQ_DELAY_BIT      = 24;  // [31:24]
-  localparam int unsigned CDMACR_IRQ_DELAY_BITS     = 8;
+  localparam int unsigned CDMACR_IOC_IRQEN_BIT      = 12;
+  localparam int unsigned CDMACR_DLY_IRQEN_BIT      = 13;
+  localparam int unsigned CDMACR_ERR_IRQEN_BIT      = 14;
+  localparam int unsigned CDMACR_IRQTHRESHOLD_LSB   = 16;  // [23:16]; writing 0 stores 1
+  localparam int unsigned CDMACR_IRQTHRESHOLD_WIDTH = 8;
+  localparam int unsigned CDMACR_IRQDELAY_LSB       = 24;  // [31:24]
+  localparam int unsigned CDMACR_IRQDELAY_WIDTH     = 8;
   localparam logic [31:0] CDMACR_RESET_VALUE        = 32'h0001_0002;
 
-  // ---------------------------------------------------------------------------------------------
-  // CDMASR (status) bit positions.
-  // ---------------------------------------------------------------------------------------------
-  localparam int unsigned CDMASR_IDLE_BIT               = 1;   // 1 when no transfer is running
-  localparam int unsigned CDMASR_SG_INCLD_BIT           = 3;   // reads 1 from power-on
-  localparam int unsigned CDMASR_DMA_INT_ERR_BIT        = 4;   // sticky until reset
-  localparam int unsigned CDMASR_DMA_SLV_ERR_BIT        = 5;   // sticky until reset
-  localparam int unsigned CDMASR_DMA_DEC_ERR_BIT        = 6;   // sticky until reset
-  localparam int unsigned CDMASR_SG_INT_ERR_BIT         = 8;   // sticky until reset
-  localparam int unsigned CDMASR_SG_SLV_ERR_BIT         = 9;   // sticky until reset
-  localparam int unsigned CDMASR_SG_DEC_ERR_BIT         = 10;  // sticky until reset
-  localparam int unsigned CDMASR_IOC_IRQ_BIT            = 12;  // write 1 to clear
-  localparam int unsigned CDMASR_DLY_IRQ_BIT            = 13;  // write 1 to clear
-  localparam int unsigned CDMASR_ERR_IRQ_BIT            = 14;  // write 1 to clear
-  localparam int unsigned CDMASR_IRQ_THRESHOLD_STS_BIT  = 16;  // [23:16]
-  localparam int unsigned CDMASR_IRQ_THRESHOLD_STS_BITS = 8;
-  localparam int unsigned CDMASR_IRQ_DELAY_STS_BIT      = 24;  // [31:24]
-  localparam int unsigned CDMASR_IRQ_DELAY_STS_BITS     = 8;
-  localparam logic [31:0] CDMASR_RESET_VALUE            = 32'h0001_000A;
+  // CDMASR (status)
+  localparam int unsigned CDMASR_IDLE_BIT              = 1;   // 1 when no transfer is running
+  localparam int unsigned CDMASR_SGINCLD_BIT           = 3;   // reads 1 from power-on
+  localparam int unsigned CDMASR_DMAINTERR_BIT         = 4;   // sticky until reset
+  localparam int unsigned CDMASR_DMASLVERR_BIT         = 5;   // sticky until reset
+  localparam int unsigned CDMASR_DMADECERR_BIT         = 6;   // sticky until reset
+  localparam int unsigned CDMASR_SGINTERR_BIT          = 8;   // sticky until reset
+  localparam int unsigned CDMASR_SGSLVERR_BIT          = 9;   // sticky until reset
+  localparam int unsigned CDMASR_SGDECERR_BIT          = 10;  // sticky until reset
+  localparam int unsigned CDMASR_IOC_IRQ_BIT           = 12;  // write 1 to clear
+  localparam int unsigned CDMASR_DLY_IRQ_BIT           = 13;  // write 1 to clear
+  localparam int unsigned CDMASR_ERR_IRQ_BIT           = 14;  // write 1 to clear
+  localparam int unsigned CDMASR_IRQTHRESHOLDSTS_LSB   = 16;  // [23:16]
+  localparam int unsigned CDMASR_IRQTHRESHOLDSTS_WIDTH = 8;
+  localparam int unsigned CDMASR_IRQDELAYSTS_LSB       = 24;  // [31:24], 0 in simple mode
+  localparam int unsigned CDMASR_IRQDELAYSTS_WIDTH     = 8;
+  localparam logic [31:0] CDMASR_RESET_VALUE           = 32'h0001_000A;
 
   // CURDESC / TAILDESC: descriptors are 64-byte aligned, bits [5:0] read 0.
   localparam int unsigned DESC_ALIGN_BITS = 6;
@@ -134,5 +140,7 @@ package dma_pkg;
     n = (beats_left < max_burst) ? beats_left : max_burst;
     return (n < to_page) ? n : to_page;
   endfunction
+
+  // verilator lint_on UNUSEDPARAM
 
 endpackage

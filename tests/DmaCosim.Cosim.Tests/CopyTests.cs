@@ -7,7 +7,7 @@ namespace DmaCosim.Cosim.Tests;
 /// build plus 4096 and 65537, at beat-aligned offsets on both sides of a 4 KiB boundary, each checked
 /// byte-for-byte with guard bytes around the destination.
 /// </summary>
-[Collection(HarnessCollection.Name)]
+[Collection(SharedHarness.Name)]
 public sealed class CopyTests(HarnessFixture fixture)
 {
     private const ulong SourcePage = 0x0020_0000;

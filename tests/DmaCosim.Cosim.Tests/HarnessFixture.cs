@@ -35,7 +35,7 @@ public sealed class HarnessFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class HarnessCollection : ICollectionFixture<HarnessFixture>
+public sealed class SharedHarness : ICollectionFixture<HarnessFixture>
 {
     public const string Name = "harness";
 }

@@ -5,7 +5,7 @@ using static DmaCosim.Driver.CdmaRegisters;
 namespace DmaCosim.Cosim.Tests;
 
 /// <summary>CDMA register behaviour of DESIGN §3.1 (simple mode), through the real RTL.</summary>
-[Collection(HarnessCollection.Name)]
+[Collection(SharedHarness.Name)]
 public sealed class RegisterTests(HarnessFixture fixture)
 {
     private SimClient Sim => fixture.Sim;

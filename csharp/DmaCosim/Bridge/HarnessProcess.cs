@@ -65,7 +65,35 @@ public sealed class HarnessProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>True once the process has exited.</summary>
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => ExitCode.HasValue || (Volatile.Read(ref _disposed) == 0 && _process.HasExited);
+
+    /// <summary>The exit code (128 + signal when killed by a signal) once it has exited and was waited for.</summary>
+    public int? ExitCode { get; private set; }
+
+    /// <summary>Waits until the process exits (e.g. after <see cref="SimClient.ShutdownAsync"/>).</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>The exit code (128 + signal when killed by a signal).</returns>
+    /// <exception cref="TimeoutException">It is still running after <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (ExitCode is { } code)
+        {
+            return code;
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"harness pid {ProcessId} still running after {timeout.TotalSeconds:0.#} s");
+        }
+
+        ExitCode = _process.ExitCode;
+        return ExitCode.Value;
+    }
 
     /// <summary>The last lines the harness wrote to stderr.</summary>
     public string StderrTail => _stderr.Last(int.MaxValue, "\n");
@@ -113,6 +141,11 @@ public sealed class HarnessProcess : IAsyncDisposable
     {
         options ??= new HarnessOptions();
         var path = options.HarnessPath ?? Locate();
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"harness binary {path} does not exist: run `make harness`", path);
+        }
+
         var info = new ProcessStartInfo(path)
         {
             RedirectStandardOutput = true,
@@ -186,19 +219,51 @@ public sealed class HarnessProcess : IAsyncDisposable
 
         (Memory as IDisposable)?.Dispose();
         Client.Dispose();
-        using (var exited = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        try
         {
-            try
-            {
-                await _process.WaitForExitAsync(exited.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Kill(_process);
-            }
+            await WaitForExitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Kill(_process);
+            ExitCode = _process.HasExited ? _process.ExitCode : -1;
         }
 
         _process.Dispose();
+        RemoveLeftovers();
+    }
+
+    /// <summary>
+    /// A harness killed with SIGKILL cannot remove its shared-memory files and private ipc directory:
+    /// remove them here, after the process is gone.
+    /// </summary>
+    private void RemoveLeftovers()
+    {
+        foreach (var window in Hello.Dram)
+        {
+            DeleteIfExists(window.Shm);
+        }
+
+        const string ipc = "ipc://";
+        if (Endpoint.StartsWith(ipc, StringComparison.Ordinal))
+        {
+            var socket = Endpoint[ipc.Length..];
+            DeleteIfExists(socket);
+            var dir = Path.GetDirectoryName(socket);
+            if (dir != null && Path.GetFileName(dir).StartsWith("dmacosim-", StringComparison.Ordinal)
+                && Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+            {
+                Directory.Delete(dir);
+            }
+        }
+    }
+
+    private static void DeleteIfExists(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
     }
 
     private static void AddOption(ProcessStartInfo info, string name, string? value)

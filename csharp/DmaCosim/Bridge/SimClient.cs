@@ -94,18 +94,17 @@ public sealed class SimClient : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(op);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var id = (ulong)Interlocked.Increment(ref _nextId);
-        var pending = new Pending(id, op, Encode(id, op, args), timeout ?? _options.RequestTimeout);
+        Interlocked.Increment(ref _inFlightCount);
+        var pending = new Pending(id, op, Encode(id, op, args), timeout ?? _options.RequestTimeout,
+            () => Interlocked.Decrement(ref _inFlightCount));
         if (cancellationToken.CanBeCanceled)
         {
-            cancellationToken.Register(() => pending.Completion.TrySetCanceled(cancellationToken));
+            cancellationToken.Register(() => pending.Cancel(cancellationToken));
         }
 
-        Interlocked.Increment(ref _inFlightCount);
-        _ = pending.Completion.Task.ContinueWith(
-            _ => Interlocked.Decrement(ref _inFlightCount), TaskScheduler.Default);
         _outbox.Enqueue(pending);
-        _wake.Set();
-        return pending.Completion.Task;
+        Wake();
+        return pending.Task;
     }
 
     /// <summary>
@@ -117,7 +116,7 @@ public sealed class SimClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(reason);
         Interlocked.CompareExchange(ref _failure, reason, null);
-        _wake.Set();
+        Wake();
     }
 
     /// <summary>Queries the harness: protocol version, RTL build parameters, DRAM windows, cycle.</summary>
@@ -260,6 +259,18 @@ public sealed class SimClient : IDisposable
         _wake.Dispose();
     }
 
+    private void Wake()
+    {
+        try
+        {
+            _wake.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed: the owner thread has already failed everything.
+        }
+    }
+
     internal static Dictionary<string, object?> Args(params (string Name, object? Value)[] fields) =>
         fields.ToDictionary(f => f.Name, f => f.Value);
 
@@ -338,7 +349,7 @@ public sealed class SimClient : IDisposable
     {
         while (_outbox.TryDequeue(out var pending))
         {
-            if (pending.Completion.Task.IsCompleted)
+            if (pending.Task.IsCompleted)
             {
                 continue;
             }
@@ -351,7 +362,7 @@ public sealed class SimClient : IDisposable
             }
             catch (ZmqException e)
             {
-                pending.Completion.TrySetException(
+                pending.Fail(
                     new HarnessExitedException($"cannot send '{pending.Op}' to {Endpoint}: {e.Message}", Endpoint, pending.Op));
             }
         }
@@ -377,7 +388,7 @@ public sealed class SimClient : IDisposable
         List<Pending>? overdue = null;
         foreach (var pending in _inflight.Values)
         {
-            if (pending.Completion.Task.IsCompleted || pending.Sent.Elapsed >= pending.Timeout)
+            if (pending.Task.IsCompleted || pending.Sent.Elapsed >= pending.Timeout)
             {
                 (overdue ??= []).Add(pending);
             }
@@ -386,7 +397,7 @@ public sealed class SimClient : IDisposable
         foreach (var pending in overdue ?? [])
         {
             _inflight.Remove(pending.Id);
-            pending.Completion.TrySetException(new SimTransportTimeoutException(pending.Op, Endpoint, pending.Timeout));
+            pending.Fail(new SimTransportTimeoutException(pending.Op, Endpoint, pending.Timeout));
         }
     }
 
@@ -413,11 +424,11 @@ public sealed class SimClient : IDisposable
         var error = ToErrorOrNull(pending.Op, map);
         if (error != null)
         {
-            pending.Completion.TrySetException(error);
+            pending.Fail(error);
         }
         else
         {
-            pending.Completion.TrySetResult(new SimReply(pending.Op, Endpoint, map));
+            pending.Succeed(new SimReply(pending.Op, Endpoint, map));
         }
     }
 
@@ -442,13 +453,13 @@ public sealed class SimClient : IDisposable
     {
         foreach (var pending in _inflight.Values)
         {
-            pending.Completion.TrySetException(Rebind(reason, pending.Op));
+            pending.Fail(Rebind(reason, pending.Op));
         }
 
         _inflight.Clear();
         while (_outbox.TryDequeue(out var pending))
         {
-            pending.Completion.TrySetException(Rebind(reason, pending.Op));
+            pending.Fail(Rebind(reason, pending.Op));
         }
     }
 
@@ -457,8 +468,13 @@ public sealed class SimClient : IDisposable
             ? new HarnessExitedException(exited.Message, Endpoint, op)
             : reason;
 
-    private sealed class Pending(ulong id, string op, byte[] frame, TimeSpan timeout)
+    /// <summary>A request in flight. It is counted in <see cref="InFlight"/> until it finishes, and
+    /// the count drops before any awaiter resumes.</summary>
+    private sealed class Pending(ulong id, string op, byte[] frame, TimeSpan timeout, Action onFinished)
     {
+        private readonly TaskCompletionSource<SimReply> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _finished;
+
         public ulong Id { get; } = id;
 
         public string Op { get; } = op;
@@ -469,7 +485,41 @@ public sealed class SimClient : IDisposable
 
         public Stopwatch Sent { get; } = new();
 
-        public TaskCompletionSource<SimReply> Completion { get; } =
-            new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task<SimReply> Task => _completion.Task;
+
+        public void Succeed(SimReply reply)
+        {
+            if (Finish())
+            {
+                _completion.SetResult(reply);
+            }
+        }
+
+        public void Fail(Exception error)
+        {
+            if (Finish())
+            {
+                _completion.SetException(error);
+            }
+        }
+
+        public void Cancel(CancellationToken token)
+        {
+            if (Finish())
+            {
+                _completion.SetCanceled(token);
+            }
+        }
+
+        private bool Finish()
+        {
+            if (Interlocked.Exchange(ref _finished, 1) != 0)
+            {
+                return false;
+            }
+
+            onFinished();
+            return true;
+        }
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace DmaCosim.Bridge.MessagePack;
 
@@ -98,7 +99,7 @@ public static class MessagePackObjectWriter
                 return;
         }
 
-        if (depthLeft == 0)
+        if (depthLeft == 0 || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new ArgumentException($"The value nests deeper than {maxDepth} levels (does a collection contain itself?).", nameof(value));
         }

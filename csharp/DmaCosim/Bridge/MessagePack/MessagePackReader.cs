@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -611,7 +612,7 @@ public ref struct MessagePackReader
                 return ReadBytes().ToArray();
             case MessagePackType.Array:
             {
-                if (depthLeft == 0)
+                if (depthLeft == 0 || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
                 {
                     ThrowTooDeep(start, maxDepth);
                 }
@@ -633,7 +634,7 @@ public ref struct MessagePackReader
 
             case MessagePackType.Map:
             {
-                if (depthLeft == 0)
+                if (depthLeft == 0 || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
                 {
                     ThrowTooDeep(start, maxDepth);
                 }
@@ -1052,7 +1053,9 @@ public ref struct MessagePackReader
 
     [DoesNotReturn]
     private static void ThrowTooDeep(int offset, int maxDepth) =>
-        throw new MessagePackSerializationException($"nesting deeper than {maxDepth} at offset {offset}");
+        throw new MessagePackSerializationException(RuntimeHelpers.TryEnsureSufficientExecutionStack()
+            ? $"nesting deeper than {maxDepth} at offset {offset}"
+            : $"nesting too deep for the stack at offset {offset}");
 
     [DoesNotReturn]
     private static void ThrowMalformed(string message) =>

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 namespace DmaCosim.Bridge.MessagePack;
 
+#pragma warning disable CA1720 // Identifier contains type name: the names are the msgpack spec's and MessagePack-CSharp's.
+
 /// <summary>The family of a MessagePack value, as told by its first byte.</summary>
 public enum MessagePackType
 {

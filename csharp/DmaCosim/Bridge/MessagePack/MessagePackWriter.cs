@@ -44,11 +44,11 @@ public ref struct MessagePackWriter
 
     /// <summary>
     /// Commits everything written so far to the <see cref="IBufferWriter{T}"/>. This writer is
-    /// write-through, so this does nothing; it is kept for MessagePack-CSharp compatible call sites.
+    /// write-through, so this only checks the writer; it is kept for MessagePack-CSharp compatible
+    /// call sites.
     /// </summary>
-    public readonly void Flush()
-    {
-    }
+    /// <exception cref="InvalidOperationException">The writer was default-constructed.</exception>
+    public readonly void Flush() => _ = Output;
 
     /// <summary>Writes nil (0xc0).</summary>
     /// <exception cref="InvalidOperationException">The writer was default-constructed.</exception>

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: Apache-2.0
+// dram_model.cpp — AXI4 slave: address decode, R/B timing, byte-exact W, protocol checks.
+#include "dram_model.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+
+#include "errors.h"
+#include "signal_bytes.h"
+
+namespace dmacosim {
+namespace {
+
+constexpr uint64_t k4KiB = 4096;
+constexpr uint8_t kBurstFixed = 0;
+constexpr uint8_t kBurstIncr = 1;
+constexpr uint8_t kBurstWrap = 2;
+constexpr uint8_t kRespOkay = 0;
+constexpr uint8_t kRespDecErr = 3;
+constexpr uint64_t kIdMask = 0xF;  // ID_WIDTH = 4 on cosim_top
+constexpr uint64_t kLaneMaskAll = (uint64_t{1} << kBusBytes) - 1;
+
+const char* BurstName(uint32_t burst) {
+  static const char* const kNames[] = {"FIXED", "INCR", "WRAP", "reserved(3)"};
+  return kNames[burst & 3];
+}
+
+std::string Hex(uint64_t value) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "0x%0*" PRIx64, static_cast<int>(kAddrWidth / 4), value);
+  return buf;
+}
+
+}  // namespace
+
+DramModel::DramModel(const DramConfig& config) : config_(config) {
+  if (config_.max_outstanding_reads == 0 || config_.max_outstanding_writes == 0) {
+    throw std::runtime_error("DRAM: outstanding limits must be at least 1");
+  }
+  if (config_.windows.empty()) throw std::runtime_error("DRAM: no window configured");
+  int index = 0;
+  for (const DramWindowConfig& w : config_.windows) {
+    if (w.size == 0 || w.base % k4KiB != 0 || w.size % k4KiB != 0 || w.base + w.size - 1 < w.base ||
+        ((w.base + w.size - 1) & ~kAddrMask) != 0) {
+      throw std::runtime_error("DRAM window " + Hex(w.base) + "+" + Hex(w.size) +
+                               ": base and size must be 4 KiB multiples inside the address space");
+    }
+    for (const Window& other : windows_) {
+      if (w.base < other.base + other.size && other.base < w.base + w.size) {
+        throw std::runtime_error("DRAM windows overlap at " + Hex(w.base));
+      }
+    }
+    windows_.push_back(Window{w.base, w.size,
+                              std::make_unique<ShmFile>("dram" + std::to_string(index++), w.size)});
+  }
+}
+
+uint8_t* DramModel::Backdoor(uint64_t addr, uint64_t len) {
+  for (Window& w : windows_) {
+    if (addr >= w.base && addr - w.base <= w.size && len <= w.size - (addr - w.base)) {
+      return w.shm->data() + (addr - w.base);
+    }
+  }
+  return nullptr;
+}
+
+// ---- protocol checks and decode --------------------------------------------------------------
+
+DramModel::Burst DramModel::DecodeBurst(const char* channel, const AddrBeat& a,
+                                        uint64_t cycle) const {
+  const uint64_t size = uint64_t{1} << a.size;
+  const uint64_t beats = uint64_t{a.len} + 1;
+  auto violation = [&](const char* rule, const std::string& what) {
+    return ProtocolViolation(rule, cycle, what + ": " + Describe(channel, a));
+  };
+  if (a.size > kBusSizeLog2) {
+    throw violation("AxSIZE", "transfer size " + std::to_string(size) +
+                                  " bytes is wider than the " + std::to_string(kBusBytes) +
+                                  "-byte data bus");
+  }
+  uint64_t lo = a.addr;  // first and last byte the burst touches
+  uint64_t hi = 0;
+  switch (a.burst) {
+    case kBurstFixed:
+      if (beats > 16) throw violation("AxLEN", "FIXED burst longer than 16 beats");
+      hi = (a.addr & ~(size - 1)) + size - 1;
+      break;
+    case kBurstIncr:
+      hi = (a.addr & ~(size - 1)) + beats * size - 1;
+      if (hi < lo || (lo / k4KiB) != (hi / k4KiB)) {
+        throw violation("4KB_BOUNDARY", "INCR burst crosses a 4 KiB boundary (bytes " + Hex(lo) +
+                                            ".." + Hex(hi) + ")");
+      }
+      break;
+    case kBurstWrap:
+      if (beats != 2 && beats != 4 && beats != 8 && beats != 16) {
+        throw violation("AxLEN", "WRAP burst length must be 2, 4, 8 or 16 beats");
+      }
+      if (a.addr % size != 0) throw violation("WRAP_ALIGN", "WRAP burst address not size-aligned");
+      lo = a.addr & ~(beats * size - 1);
+      hi = lo + beats * size - 1;
+      break;
+    default:
+      throw violation("AxBURST", "reserved burst type 3");
+  }
+  Burst b;
+  b.addr = a.addr;
+  b.accepted = cycle;
+  b.id = a.id;
+  b.beats = static_cast<uint32_t>(beats);
+  b.size_log2 = static_cast<uint8_t>(a.size);
+  b.burst = static_cast<uint8_t>(a.burst);
+  b.resp = kRespDecErr;
+  // Whole bus words: windows are 4 KiB aligned and a legal burst stays inside one 4 KiB page.
+  lo &= ~uint64_t{kBusBytes - 1};
+  hi |= kBusBytes - 1;
+  for (const Window& w : windows_) {
+    if (lo >= w.base && hi - w.base < w.size) {
+      b.host = w.shm->data();
+      b.window_base = w.base;
+      b.resp = kRespOkay;
+      break;
+    }
+  }
+  // Later: fault windows (SLVERR / DECERR) are applied here.
+  return b;
+}
+
+uint64_t DramModel::BeatAddr(const Burst& b, uint32_t beat) {
+  const uint64_t size = uint64_t{1} << b.size_log2;
+  switch (b.burst) {
+    case kBurstFixed:
+      return b.addr;
+    case kBurstWrap: {
+      const uint64_t wrap = uint64_t{b.beats} * size;
+      const uint64_t lower = b.addr & ~(wrap - 1);
+      return lower + ((b.addr - lower + uint64_t{beat} * size) & (wrap - 1));
+    }
+    default:
+      return beat == 0 ? b.addr : (b.addr & ~(size - 1)) + uint64_t{beat} * size;
+  }
+}
+
+std::string DramModel::Describe(const char* channel, const AddrBeat& a) {
+  return std::string(channel) + " id=" + std::to_string(a.id) + " addr=" + Hex(a.addr) +
+         " len=" + std::to_string(a.len) + " size=" + std::to_string(a.size) +
+         " burst=" + BurstName(a.burst);
+}
+
+std::string DramModel::Describe(const char* channel, const Burst& b) {
+  AddrBeat a{b.addr, b.id, b.beats - 1, b.size_log2, b.burst};
+  return Describe(channel, a) + " (accepted at cycle " + std::to_string(b.accepted) + ")";
+}
+
+// ---- per cycle -------------------------------------------------------------------------------
+
+void DramModel::Drive(Top& top, uint64_t cycle) {
+  // Later: random backpressure masks these readies / valids.
+  ar_ready_ = reads_.size() < config_.max_outstanding_reads;
+  aw_ready_ = outstanding_writes() < config_.max_outstanding_writes;
+  w_ready_ = !aw_queue_.empty();
+  top.m_axi_arready = ar_ready_;
+  top.m_axi_awready = aw_ready_;
+  top.m_axi_wready = w_ready_;
+
+  r_valid_ = !reads_.empty() && cycle >= reads_.front().ready_cycle;
+  top.m_axi_rvalid = r_valid_;
+  if (r_valid_) {
+    const Burst& r = reads_.front();
+    top.m_axi_rid = static_cast<CData>(r.id);
+    top.m_axi_rresp = r.resp;
+    top.m_axi_rlast = r.beat + 1 == r.beats;
+    static const uint8_t kZeros[kBusBytes] = {};
+    const uint8_t* src = kZeros;
+    if (r.host != nullptr) {
+      const uint64_t word = BeatAddr(r, r.beat) & ~uint64_t{kBusBytes - 1};
+      src = r.host + (word - r.window_base);
+    }
+    sig::FromBytes(top.m_axi_rdata, src, kBusBytes);
+  }
+
+  b_valid_ = !b_queue_.empty() && cycle >= b_queue_.front().ready_cycle;
+  top.m_axi_bvalid = b_valid_;
+  if (b_valid_) {
+    top.m_axi_bid = static_cast<CData>(b_queue_.front().id);
+    top.m_axi_bresp = b_queue_.front().resp;
+  }
+}
+
+void DramModel::Sample(const Top& top, uint64_t cycle) {
+  // Every channel's handshake of this cycle is applied even if another channel is in violation
+  // (the RTL saw them all at the edge); the first violation is thrown at the end.
+  std::exception_ptr error;
+  auto step = [&error](auto&& channel) {
+    try {
+      channel();
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  };
+  step([&] { SampleR(top); });
+  step([&] { SampleB(top); });
+  step([&] { SampleW(top, cycle); });
+  step([&] { SampleAr(top, cycle); });
+  step([&] { SampleAw(top, cycle); });
+  if (VL_UNLIKELY(error)) std::rethrow_exception(error);
+}
+
+void DramModel::SampleR(const Top& top) {
+  if (!(r_valid_ && top.m_axi_rready)) return;
+  Burst& r = reads_.front();
+  if (++r.beat == r.beats) reads_.pop_front();
+}
+
+void DramModel::SampleB(const Top& top) {
+  if (b_valid_ && top.m_axi_bready) b_queue_.pop_front();
+}
+
+void DramModel::SampleAr(const Top& top, uint64_t cycle) {
+  const bool valid = top.m_axi_arvalid;
+  AddrBeat a{};
+  if (valid) {
+    a = AddrBeat{sig::ToU64(top.m_axi_araddr), static_cast<uint32_t>(top.m_axi_arid & kIdMask),
+                 top.m_axi_arlen, top.m_axi_arsize, top.m_axi_arburst};
+  }
+  std::optional<ProtocolViolation> unstable;
+  if (ar_waiting_ && !valid) {
+    unstable.emplace("AR_STABLE", cycle,
+                     "ARVALID dropped before ARREADY: " + Describe("AR", ar_last_));
+  } else if (ar_waiting_ && !(a == ar_last_)) {
+    unstable.emplace("AR_STABLE", cycle,
+                     "AR payload changed while waiting for ARREADY: was " +
+                         Describe("AR", ar_last_) + ", now " + Describe("AR", a));
+  }
+  ar_waiting_ = valid && !ar_ready_;
+  ar_last_ = a;
+  if (valid && ar_ready_) {
+    Burst b = DecodeBurst("AR", a, cycle);
+    b.ready_cycle = cycle + 1 + config_.read_latency;
+    reads_.push_back(b);
+  }
+  if (unstable) throw *unstable;
+}
+
+void DramModel::SampleAw(const Top& top, uint64_t cycle) {
+  const bool valid = top.m_axi_awvalid;
+  AddrBeat a{};
+  if (valid) {
+    a = AddrBeat{sig::ToU64(top.m_axi_awaddr), static_cast<uint32_t>(top.m_axi_awid & kIdMask),
+                 top.m_axi_awlen, top.m_axi_awsize, top.m_axi_awburst};
+  }
+  std::optional<ProtocolViolation> unstable;
+  if (aw_waiting_ && !valid) {
+    unstable.emplace("AW_STABLE", cycle,
+                     "AWVALID dropped before AWREADY: " + Describe("AW", aw_last_));
+  } else if (aw_waiting_ && !(a == aw_last_)) {
+    unstable.emplace("AW_STABLE", cycle,
+                     "AW payload changed while waiting for AWREADY: was " +
+                         Describe("AW", aw_last_) + ", now " + Describe("AW", a));
+  }
+  aw_waiting_ = valid && !aw_ready_;
+  aw_last_ = a;
+  if (valid && aw_ready_) aw_queue_.push_back(DecodeBurst("AW", a, cycle));
+  if (unstable) throw *unstable;
+}
+
+void DramModel::SampleW(const Top& top, uint64_t cycle) {
+  const bool valid = top.m_axi_wvalid;
+  const bool was_waiting = w_waiting_;
+  w_waiting_ = valid && !w_ready_;
+  if (was_waiting && !valid) {
+    throw ProtocolViolation(
+        "W_STABLE", cycle,
+        "WVALID dropped before WREADY" +
+            (aw_queue_.empty() ? std::string() : ": " + Describe("AW", aw_queue_.front())));
+  }
+  if (!(valid && w_ready_)) return;
+
+  Burst& w = aw_queue_.front();
+  const bool last = top.m_axi_wlast;
+  if (last != (w.beat + 1 == w.beats)) {
+    throw ProtocolViolation(
+        "WLAST", cycle,
+        std::string(last ? "WLAST on beat " : "no WLAST on the last beat, beat ") +
+            std::to_string(w.beat + 1) + " of " + std::to_string(w.beats) + ": " +
+            Describe("AW", w));
+  }
+  const uint64_t addr = BeatAddr(w, w.beat);
+  const uint64_t size = uint64_t{1} << w.size_log2;
+  const unsigned first_lane = static_cast<unsigned>(addr & (kBusBytes - 1));
+  const unsigned end_lane =
+      static_cast<unsigned>((addr & ~(size - 1) & (kBusBytes - 1)) + size);  // exclusive
+  const uint64_t lanes =
+      (kLaneMaskAll >> (kBusBytes - end_lane)) & ~((uint64_t{1} << first_lane) - 1);
+  const uint64_t strobe = sig::ToU64(top.m_axi_wstrb) & kLaneMaskAll;
+  if ((strobe & ~lanes) != 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "WSTRB 0x%" PRIx64 " outside the beat's byte lanes 0x%" PRIx64,
+                  strobe, lanes);
+    throw ProtocolViolation("WSTRB", cycle,
+                            std::string(buf) + " on beat " + std::to_string(w.beat + 1) + " of " +
+                                std::to_string(w.beats) + ": " + Describe("AW", w));
+  }
+  if (w.host != nullptr && strobe != 0) {
+    uint8_t* dst = w.host + ((addr & ~uint64_t{kBusBytes - 1}) - w.window_base);
+    if (strobe == kLaneMaskAll) {
+      sig::ToBytes(top.m_axi_wdata, dst, kBusBytes);
+    } else {
+      uint8_t data[kBusBytes];
+      sig::ToBytes(top.m_axi_wdata, data, kBusBytes);
+      for (unsigned lane = 0; lane < kBusBytes; ++lane) {
+        if ((strobe >> lane) & 1) dst[lane] = data[lane];
+      }
+    }
+  }
+  if (++w.beat == w.beats) {
+    w.ready_cycle = cycle + 1 + config_.write_latency;
+    b_queue_.push_back(w);
+    aw_queue_.pop_front();
+  }
+}
+
+void DramModel::OnReset() {
+  reads_.clear();
+  aw_queue_.clear();
+  b_queue_.clear();
+  ar_ready_ = aw_ready_ = w_ready_ = r_valid_ = b_valid_ = false;
+  ar_waiting_ = aw_waiting_ = w_waiting_ = false;
+}
+
+std::string DramModel::Status() const {
+  const std::size_t reads = outstanding_reads();
+  const std::size_t writes = outstanding_writes();
+  if (reads == 0 && writes == 0) return {};
+  return std::to_string(reads) + (reads == 1 ? " read, " : " reads, ") + std::to_string(writes) +
+         (writes == 1 ? " write" : " writes") + " outstanding";
+}
+
+}  // namespace dmacosim

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// ops.h — the request boundary: decode a request, dispatch it through the op table, turn every
+// exception into a typed error reply. Handlers validate all parameters before touching state.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "axil_master.h"
+#include "dram_model.h"
+#include "msgpack_io.h"
+#include "platform.h"
+
+namespace dmacosim {
+
+// What the ops act on.
+struct Harness {
+  Platform& platform;
+  DramModel& dram;
+  AxiLiteMaster& axil;
+  bool shutdown_requested = false;  // set by "shutdown"; the server exits after replying
+};
+
+using OpHandler = void (*)(Harness& harness, const Request& request, ReplyWriter& reply);
+
+struct OpSpec {
+  std::string_view name;
+  std::vector<std::string_view> params;  // accepted fields besides id and op; others: BAD_REQUEST
+  OpHandler handler;
+};
+
+// Every op, by name.
+const std::map<std::string_view, OpSpec>& OpTable();
+
+// Handles one request frame and returns the reply. Never throws (except std::bad_alloc while
+// encoding the error reply itself).
+EncodedReply HandleRequest(Harness& harness, const char* data, std::size_t size);
+
+}  // namespace dmacosim

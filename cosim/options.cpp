@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// options.cpp — command-line parsing: --name VALUE or --name=VALUE; strict numbers.
+#include "options.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <string_view>
+
+namespace dmacosim {
+namespace {
+
+bool ParseU64(const std::string& text, uint64_t& out) {
+  if (text.empty() || text[0] < '0' || text[0] > '9') return false;
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 0);
+  if (errno != 0 || *end != '\0') return false;
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+std::string Usage(const char* argv0) {
+  return std::string("usage: ") + argv0 +
+         " [--endpoint ENDPOINT] [--trace-dir DIR] [--seed N] [--parent-pid PID]\n"
+         "\n"
+         "DmaCosim co-simulation harness: binds a ZeroMQ ROUTER socket, prints\n"
+         "'READY <endpoint>' on stdout and serves MessagePack requests (docs/protocol.md).\n"
+         "\n"
+         "  --endpoint ENDPOINT  ipc://PATH or tcp://HOST:PORT (tcp://127.0.0.1:0 picks a port);\n"
+         "                       default: ipc:// in a new private 0700 directory\n"
+         "  --trace-dir DIR      directory for FST waveforms\n"
+         "  --seed N             seed for the randomised models\n"
+         "  --parent-pid PID     exit when the parent process is no longer PID\n"
+         "  --help               this text\n";
+}
+
+ParsedOptions ParseOptions(int argc, char** argv) {
+  ParsedOptions parsed;
+  auto fail = [&parsed](const std::string& message) {
+    parsed.action = ParsedOptions::Action::kError;
+    parsed.error = message;
+    return parsed;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      parsed.action = ParsedOptions::Action::kHelp;
+      return parsed;
+    }
+    std::string value;
+    bool has_value = false;
+    if (const std::size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg.resize(eq);
+      has_value = true;
+    }
+    const bool known =
+        arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" || arg == "--parent-pid";
+    if (!known) return fail("unknown option '" + arg + "'");
+    if (!has_value) {
+      if (i + 1 >= argc) return fail("option " + arg + " needs a value");
+      value = argv[++i];
+    }
+    if (arg == "--endpoint") {
+      if (value.empty()) return fail("--endpoint: empty endpoint");
+      parsed.options.endpoint = value;
+    } else if (arg == "--trace-dir") {
+      if (value.empty()) return fail("--trace-dir: empty directory");
+      parsed.options.trace_dir = value;
+    } else if (arg == "--seed") {
+      if (!ParseU64(value, parsed.options.seed)) {
+        return fail("--seed: '" + value + "' is not an unsigned integer");
+      }
+    } else {
+      uint64_t pid = 0;
+      if (!ParseU64(value, pid) || pid < 1 || pid > 0x7FFFFFFF) {
+        return fail("--parent-pid: '" + value + "' is not a process id");
+      }
+      parsed.options.parent_pid = static_cast<pid_t>(pid);
+    }
+  }
+  return parsed;
+}
+
+}  // namespace dmacosim

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// options.h — the harness's command line.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace dmacosim {
+
+struct Options {
+  std::string endpoint;             // empty: ipc:// in a private 0700 directory
+  std::string trace_dir;            // where the trace op writes FST files (tracing: later)
+  uint64_t seed = 0;                // for seeded models (backpressure: later)
+  std::optional<pid_t> parent_pid;  // exit when our parent is no longer this process
+};
+
+struct ParsedOptions {
+  enum class Action { kRun, kHelp, kError };
+  Action action = Action::kRun;
+  Options options;
+  std::string error;  // for kError
+};
+
+ParsedOptions ParseOptions(int argc, char** argv);
+// The --help text.
+std::string Usage(const char* argv0);
+
+}  // namespace dmacosim

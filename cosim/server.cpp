@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+// server.cpp — socket setup, the request loop, signals and parent-death detection.
+#include "server.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "axil_master.h"
+#include "dram_model.h"
+#include "ops.h"
+#include "platform.h"
+#include "protocol.h"
+#include "rtl_log.h"
+
+namespace dmacosim {
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void OnSignal(int signo) { g_signal = signo; }
+
+// Why the harness must stop, or "" to go on.
+std::string StopReason(std::optional<pid_t> parent_pid) {
+  if (g_signal != 0) return g_signal == SIGINT ? "SIGINT" : "SIGTERM";
+  if (parent_pid && ::getppid() != *parent_pid) {
+    return "parent process " + std::to_string(*parent_pid) + " is gone";
+  }
+  return {};
+}
+
+// SIGTERM / SIGINT set a flag (no SA_RESTART: a blocked poll returns EINTR).
+void InstallSignalHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGTERM, &action, nullptr);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
+// Blocks SIGTERM / SIGINT in this thread while alive: threads created meanwhile (ZeroMQ's I/O
+// threads) inherit the mask, so the signals always reach the main thread and interrupt its poll.
+class ScopedSignalBlock {
+ public:
+  ScopedSignalBlock() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    ::pthread_sigmask(SIG_BLOCK, &set, &old_);
+  }
+  ~ScopedSignalBlock() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  ScopedSignalBlock(const ScopedSignalBlock&) = delete;
+  ScopedSignalBlock& operator=(const ScopedSignalBlock&) = delete;
+
+ private:
+  sigset_t old_;
+};
+
+// The private 0700 directory of the default ipc endpoint; removed (with the socket file) at exit.
+class PrivateDir {
+ public:
+  PrivateDir() = default;
+  ~PrivateDir() {
+    if (path_.empty()) return;
+    ::unlink((path_ + "/harness.sock").c_str());  // normally already gone with the socket
+    ::rmdir(path_.c_str());
+  }
+  PrivateDir(const PrivateDir&) = delete;
+  PrivateDir& operator=(const PrivateDir&) = delete;
+
+  // Creates the directory under $XDG_RUNTIME_DIR (else /tmp); returns the ipc endpoint.
+  std::string Create() {
+    constexpr std::size_t kSunPathMax = 107;  // sockaddr_un.sun_path minus the NUL
+    std::vector<std::string> bases;
+    if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg != nullptr && xdg[0] == '/') {
+      bases.emplace_back(xdg);
+    }
+    bases.emplace_back("/tmp");
+    for (const std::string& base : bases) {
+      std::string dir_template = base + "/dmacosim-XXXXXX";
+      if (dir_template.size() + std::strlen("/harness.sock") > kSunPathMax) continue;
+      if (::mkdtemp(dir_template.data()) == nullptr) continue;  // mode 0700
+      path_ = dir_template;
+      return "ipc://" + path_ + "/harness.sock";
+    }
+    throw std::runtime_error(std::string("cannot create a private directory for the ipc socket: ") +
+                             std::strerror(errno));
+  }
+
+ private:
+  std::string path_;
+};
+
+class Server {
+ public:
+  Server(Harness& harness, const Options& options) : harness_(harness), options_(options) {
+    std::string endpoint = options.endpoint.empty() ? dir_.Create() : options.endpoint;
+    ScopedSignalBlock block;
+    socket_ = zmq::socket_t(context_, zmq::socket_type::router);
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.set(zmq::sockopt::maxmsgsize, proto::kMaxFrameBytes);
+    try {
+      socket_.bind(endpoint);
+    } catch (const zmq::error_t& e) {
+      throw std::runtime_error("cannot bind " + endpoint + ": " + e.what());
+    }
+    endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+  }
+
+  const std::string& endpoint() const { return endpoint_; }
+
+  // Serves requests until shutdown, a signal or parent death. Returns the exit code.
+  int Serve() {
+    for (;;) {
+      if (std::string reason = StopReason(options_.parent_pid); !reason.empty()) {
+        std::fprintf(stderr, "dmacosim-harness: %s, exiting\n", reason.c_str());
+        return 0;
+      }
+      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+      try {
+        zmq::poll(&item, 1, std::chrono::milliseconds(200));
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR) continue;
+        throw;
+      }
+      if ((item.revents & ZMQ_POLLIN) == 0) continue;
+      // One message per iteration: stop reasons are checked between messages.
+      std::vector<zmq::message_t> frames;
+      try {
+        if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+          continue;
+        }
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR || e.num() == EAGAIN) continue;
+        throw;
+      }
+      Answer(frames);
+      if (harness_.shutdown_requested) {
+        // Let the reply leave before the socket closes.
+        socket_.set(zmq::sockopt::linger, 1000);
+        std::fprintf(stderr, "dmacosim-harness: shutdown requested, exiting\n");
+        return 0;
+      }
+    }
+  }
+
+ private:
+  // The last frame is the request; the frames before it are the envelope, echoed back.
+  void Answer(std::vector<zmq::message_t>& frames) {
+    if (frames.size() < 2) return;  // a ROUTER always prepends the peer's routing id
+    const zmq::message_t& payload = frames.back();
+    (void)TakeRtlOutput();  // a SIM_ERROR quotes only what the RTL printed during this request
+    EncodedReply reply = HandleRequest(harness_, payload.data<char>(), payload.size());
+    char* block = reply.block.release();
+    zmq::message_t message(
+        const_cast<char*>(reply.data), reply.size, [](void*, void* hint) { std::free(hint); },
+        block);
+    try {
+      for (std::size_t i = 0; i + 1 < frames.size(); ++i) {
+        socket_.send(frames[i], zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+      }
+      socket_.send(message, zmq::send_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      std::fprintf(stderr, "dmacosim-harness: reply not sent: %s\n", e.what());
+    }
+  }
+
+  Harness& harness_;
+  const Options& options_;
+  PrivateDir dir_;  // destroyed last: after the socket and its file are gone
+  zmq::context_t context_{1};
+  zmq::socket_t socket_;
+  std::string endpoint_;
+};
+
+}  // namespace
+
+int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
+  InstallSignalHandlers();
+  if (std::string reason = StopReason(options.parent_pid); !reason.empty()) {
+    std::fprintf(stderr, "dmacosim-harness: --parent-pid: %s (our parent is %d), exiting\n",
+                 reason.c_str(), static_cast<int>(::getppid()));
+    return 0;
+  }
+
+  DramModel dram{DramConfig{}};
+  Platform platform(context, top);
+  platform.AddModel(dram);
+  AxiLiteMaster axil(platform);
+  platform.AddModel(axil);
+  platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
+  Harness harness{platform, dram, axil};
+  platform.Reset(proto::kResetCyclesDefault);
+
+  Server server(harness, options);
+  std::fprintf(stderr,
+               "dmacosim-harness %.*s: DATA_WIDTH=%u ADDR_WIDTH=%u MAX_BURST=%u seed=%llu, "
+               "DRAM %s\n",
+               static_cast<int>(proto::kHarnessVersion.size()), proto::kHarnessVersion.data(),
+               kDataWidth, kAddrWidth, kMaxBurst, static_cast<unsigned long long>(options.seed),
+               dram.windows().front().shm->path().c_str());
+  std::printf("READY %s\n", server.endpoint().c_str());
+  std::fflush(stdout);
+  // From here on stdout is stderr: RTL $display / assertion text must not look like protocol.
+  CaptureRtlOutput();
+  return server.Serve();
+}
+
+}  // namespace dmacosim

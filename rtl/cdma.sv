@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+// cdma: AXI CDMA (PG034 register model), simple mode: regs, ctrl, rd -> FIFO -> realign -> wr.
+// Only wiring (and the data-path flush); no scatter-gather yet (with SGMode=1 BTT starts nothing).
+module cdma
+  import dma_pkg::*;
+#(
+  // AXI4 data width in bits (32, 64, 128)
+  parameter int unsigned DATA_WIDTH      = 64,
+  // AXI4 address width in bits (32..64)
+  parameter int unsigned ADDR_WIDTH      = 32,
+  // most beats per burst (2..256)
+  parameter int unsigned MAX_BURST       = 256,
+  // most bursts in flight per channel
+  parameter int unsigned MAX_OUTSTANDING = 4,
+  // AXI4 ID width
+  parameter int unsigned ID_WIDTH        = 4,
+  // AXI-Lite address width
+  parameter int unsigned AXIL_ADDR_WIDTH = 16,
+  // the fixed ARID / AWID of the engine
+  parameter int unsigned AXI_ID          = 1,
+  // read-data FIFO entries (power of 2); the default lets every outstanding burst land unstalled
+  parameter int unsigned FIFO_DEPTH      = 2 ** $clog2(MAX_BURST * MAX_OUTSTANDING)
+) (
+  input  logic                       clk,
+  input  logic                       rst,            // synchronous, active high
+
+  // AXI-Lite slave: registers
+  input  logic [AXIL_ADDR_WIDTH-1:0] s_axil_awaddr,
+  input  logic                       s_axil_awvalid,
+  output logic                       s_axil_awready,
+  input  logic [31:0]                s_axil_wdata,
+  input  logic [3:0]                 s_axil_wstrb,
+  input  logic                       s_axil_wvalid,
+  output logic                       s_axil_wready,
+  output logic [1:0]                 s_axil_bresp,
+  output logic                       s_axil_bvalid,
+  input  logic                       s_axil_bready,
+  input  logic [AXIL_ADDR_WIDTH-1:0] s_axil_araddr,
+  input  logic                       s_axil_arvalid,
+  output logic                       s_axil_arready,
+  output logic [31:0]                s_axil_rdata,
+  output logic [1:0]                 s_axil_rresp,
+  output logic                       s_axil_rvalid,
+  input  logic                       s_axil_rready,
+
+  // AXI4 master: write channels
+  output logic [ID_WIDTH-1:0]        m_axi_awid,
+  output logic [ADDR_WIDTH-1:0]      m_axi_awaddr,
+  output logic [7:0]                 m_axi_awlen,
+  output logic [2:0]                 m_axi_awsize,
+  output logic [1:0]                 m_axi_awburst,
+  output logic                       m_axi_awvalid,
+  input  logic                       m_axi_awready,
+  output logic [DATA_WIDTH-1:0]      m_axi_wdata,
+  output logic [DATA_WIDTH/8-1:0]    m_axi_wstrb,
+  output logic                       m_axi_wlast,
+  output logic                       m_axi_wvalid,
+  input  logic                       m_axi_wready,
+  input  logic [ID_WIDTH-1:0]        m_axi_bid,
+  input  logic [1:0]                 m_axi_bresp,
+  input  logic                       m_axi_bvalid,
+  output logic                       m_axi_bready,
+
+  // AXI4 master: read channels
+  output logic [ID_WIDTH-1:0]        m_axi_arid,
+  output logic [ADDR_WIDTH-1:0]      m_axi_araddr,
+  output logic [7:0]                 m_axi_arlen,
+  output logic [2:0]                 m_axi_arsize,
+  output logic [1:0]                 m_axi_arburst,
+  output logic                       m_axi_arvalid,
+  input  logic                       m_axi_arready,
+  input  logic [ID_WIDTH-1:0]        m_axi_rid,
+  input  logic [DATA_WIDTH-1:0]      m_axi_rdata,
+  input  logic [1:0]                 m_axi_rresp,
+  input  logic                       m_axi_rlast,
+  input  logic                       m_axi_rvalid,
+  output logic                       m_axi_rready,
+
+  // interrupt (level) and CDMASR.Idle
+  output logic                       irq,
+  output logic                       idle
+);
+
+  localparam int unsigned OFF_W = $clog2(DATA_WIDTH / 8);
+
+  if (FIFO_DEPTH < MAX_BURST || (FIFO_DEPTH & (FIFO_DEPTH - 1)) != 0) begin : g_check_fifo_depth
+    $fatal(1, "cdma: FIFO_DEPTH must be a power of 2 holding at least one MAX_BURST burst");
+  end
+
+  // register file <-> sequencer
+  logic                  start, soft_reset_req, done, soft_rst;
+  logic [ADDR_WIDTH-1:0] start_sa, start_da;
+  logic [BTT_WIDTH-1:0]  start_btt;
+  dma_err_e              done_err;
+
+  // sequencer <-> engines
+  logic [ADDR_WIDTH-1:0] cmd_sa, cmd_da;
+  logic [BTT_WIDTH-1:0]  cmd_btt;
+  logic                  rd_cmd_valid, rd_cmd_ready, ra_cmd_valid, ra_cmd_ready;
+  logic                  wr_cmd_valid, wr_cmd_ready;
+  logic                  rd_done, wr_done, halt_req, dp_flush, dp_rst;
+  logic [1:0]            rd_resp, wr_resp;
+
+  // data path: rd -> FIFO -> realign -> wr
+  logic [DATA_WIDTH-1:0] rd_data, fifo_data, ra_data;
+  logic                  rd_push, fifo_in_ready, fifo_valid, fifo_ready, ra_valid, ra_ready;
+
+  // the engines and the data path restart clean after an error or a soft reset
+  assign dp_rst = rst || dp_flush;
+
+  cdma_regs #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .MAX_BURST       (MAX_BURST),
+    .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH)
+  ) u_regs (
+    .clk             (clk),
+    .rst             (rst),
+    .s_axil_awaddr   (s_axil_awaddr),
+    .s_axil_awvalid  (s_axil_awvalid),
+    .s_axil_awready  (s_axil_awready),
+    .s_axil_wdata    (s_axil_wdata),
+    .s_axil_wstrb    (s_axil_wstrb),
+    .s_axil_wvalid   (s_axil_wvalid),
+    .s_axil_wready   (s_axil_wready),
+    .s_axil_bresp    (s_axil_bresp),
+    .s_axil_bvalid   (s_axil_bvalid),
+    .s_axil_bready   (s_axil_bready),
+    .s_axil_araddr   (s_axil_araddr),
+    .s_axil_arvalid  (s_axil_arvalid),
+    .s_axil_arready  (s_axil_arready),
+    .s_axil_rdata    (s_axil_rdata),
+    .s_axil_rresp    (s_axil_rresp),
+    .s_axil_rvalid   (s_axil_rvalid),
+    .s_axil_rready   (s_axil_rready),
+    .start           (start),
+    .start_sa        (start_sa),
+    .start_da        (start_da),
+    .start_btt       (start_btt),
+    .soft_reset_req  (soft_reset_req),
+    .done            (done),
+    .done_err        (done_err),
+    .soft_rst        (soft_rst),
+    .irq             (irq),
+    .idle            (idle)
+  );
+
+  cdma_ctrl #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH)
+  ) u_ctrl (
+    .clk             (clk),
+    .rst             (rst),
+    .start           (start),
+    .start_sa        (start_sa),
+    .start_da        (start_da),
+    .start_btt       (start_btt),
+    .soft_reset_req  (soft_reset_req),
+    .done            (done),
+    .done_err        (done_err),
+    .soft_rst        (soft_rst),
+    .cmd_sa          (cmd_sa),
+    .cmd_da          (cmd_da),
+    .cmd_btt         (cmd_btt),
+    .rd_cmd_valid    (rd_cmd_valid),
+    .rd_cmd_ready    (rd_cmd_ready),
+    .ra_cmd_valid    (ra_cmd_valid),
+    .ra_cmd_ready    (ra_cmd_ready),
+    .wr_cmd_valid    (wr_cmd_valid),
+    .wr_cmd_ready    (wr_cmd_ready),
+    .rd_done         (rd_done),
+    .rd_resp         (rd_resp),
+    .wr_done         (wr_done),
+    .wr_resp         (wr_resp),
+    .halt_req        (halt_req),
+    .dp_flush        (dp_flush)
+  );
+
+  cdma_rd #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .MAX_BURST       (MAX_BURST),
+    .MAX_OUTSTANDING (MAX_OUTSTANDING),
+    .ID_WIDTH        (ID_WIDTH),
+    .AXI_ID          (AXI_ID),
+    .FIFO_DEPTH      (FIFO_DEPTH)
+  ) u_rd (
+    .clk             (clk),
+    .rst             (dp_rst),
+    .cmd_addr        (cmd_sa),
+    .cmd_len         (cmd_btt),
+    .cmd_valid       (rd_cmd_valid),
+    .cmd_ready       (rd_cmd_ready),
+    .done            (rd_done),
+    .resp            (rd_resp),
+    .halt_req        (halt_req),
+    .fifo_data       (rd_data),
+    .fifo_push       (rd_push),
+    .fifo_pop        (fifo_valid && fifo_ready),
+    .m_axi_arid      (m_axi_arid),
+    .m_axi_araddr    (m_axi_araddr),
+    .m_axi_arlen     (m_axi_arlen),
+    .m_axi_arsize    (m_axi_arsize),
+    .m_axi_arburst   (m_axi_arburst),
+    .m_axi_arvalid   (m_axi_arvalid),
+    .m_axi_arready   (m_axi_arready),
+    .m_axi_rid       (m_axi_rid),
+    .m_axi_rdata     (m_axi_rdata),
+    .m_axi_rresp     (m_axi_rresp),
+    .m_axi_rlast     (m_axi_rlast),
+    .m_axi_rvalid    (m_axi_rvalid),
+    .m_axi_rready    (m_axi_rready)
+  );
+
+  cdma_fifo #(
+    .WIDTH           (DATA_WIDTH),
+    .DEPTH           (FIFO_DEPTH)
+  ) u_fifo (
+    .clk             (clk),
+    .rst             (dp_rst),
+    .in_data         (rd_data),
+    .in_valid        (rd_push),
+    .in_ready        (fifo_in_ready),
+    .out_data        (fifo_data),
+    .out_valid       (fifo_valid),
+    .out_ready       (fifo_ready)
+  );
+
+  cdma_realign #(
+    .DATA_WIDTH      (DATA_WIDTH)
+  ) u_realign (
+    .clk             (clk),
+    .rst             (dp_rst),
+    .cmd_src_off     (cmd_sa[OFF_W-1:0]),
+    .cmd_dst_off     (cmd_da[OFF_W-1:0]),
+    .cmd_len         (cmd_btt),
+    .cmd_valid       (ra_cmd_valid),
+    .cmd_ready       (ra_cmd_ready),
+    .in_data         (fifo_data),
+    .in_valid        (fifo_valid),
+    .in_ready        (fifo_ready),
+    .out_data        (ra_data),
+    .out_valid       (ra_valid),
+    .out_ready       (ra_ready)
+  );
+
+  cdma_wr #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .MAX_BURST       (MAX_BURST),
+    .MAX_OUTSTANDING (MAX_OUTSTANDING),
+    .ID_WIDTH        (ID_WIDTH),
+    .AXI_ID          (AXI_ID)
+  ) u_wr (
+    .clk             (clk),
+    .rst             (dp_rst),
+    .cmd_addr        (cmd_da),
+    .cmd_len         (cmd_btt),
+    .cmd_valid       (wr_cmd_valid),
+    .cmd_ready       (wr_cmd_ready),
+    .done            (wr_done),
+    .resp            (wr_resp),
+    .halt_req        (halt_req),
+    .in_data         (ra_data),
+    .in_valid        (ra_valid),
+    .in_ready        (ra_ready),
+    .m_axi_awid      (m_axi_awid),
+    .m_axi_awaddr    (m_axi_awaddr),
+    .m_axi_awlen     (m_axi_awlen),
+    .m_axi_awsize    (m_axi_awsize),
+    .m_axi_awburst   (m_axi_awburst),
+    .m_axi_awvalid   (m_axi_awvalid),
+    .m_axi_awready   (m_axi_awready),
+    .m_axi_wdata     (m_axi_wdata),
+    .m_axi_wstrb     (m_axi_wstrb),
+    .m_axi_wlast     (m_axi_wlast),
+    .m_axi_wvalid    (m_axi_wvalid),
+    .m_axi_wready    (m_axi_wready),
+    .m_axi_bid       (m_axi_bid),
+    .m_axi_bresp     (m_axi_bresp),
+    .m_axi_bvalid    (m_axi_bvalid),
+    .m_axi_bready    (m_axi_bready)
+  );
+
+`ifndef SYNTHESIS
+  // R is never stalled, so the read engine's credits must keep the FIFO from overflowing
+  always_ff @(posedge clk) begin
+    if (!dp_rst) begin
+      a_fifo_no_overflow: assert (!rd_push || fifo_in_ready)
+        else $error("cdma: read data arrived with the FIFO full (credit leak)");
+    end
+  end
+`endif
+
+endmodule

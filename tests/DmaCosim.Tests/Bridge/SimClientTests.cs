@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Diagnostics;
+using DmaCosim.Bridge;
+using DmaCosim.Bridge.MessagePack;
+using DmaCosim.Bridge.Zmq;
+
+namespace DmaCosim.Tests.Bridge;
+
+/// <summary>
+/// The client's own logic (id matching, error mapping, timeouts, failure) against a scripted ROUTER
+/// socket in this process. The harness itself is exercised in DmaCosim.Cosim.Tests.
+/// </summary>
+public sealed class SimClientTests : IDisposable
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("dmacosim-test-");
+    private readonly ZmqContext _context = new();
+    private readonly ZmqSocket _router;
+    private readonly string _endpoint;
+
+    public SimClientTests()
+    {
+        _router = new ZmqSocket(_context, ZmqSocketType.Router);
+        _endpoint = $"ipc://{_dir.FullName}/server.sock";
+        _router.Bind(_endpoint);
+    }
+
+    [Fact]
+    public async Task RequestAsync_OkReply_ReturnsItsFields()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var reply = client.RequestAsync("run", new Dictionary<string, object?> { ["cycles"] = 5 }, cancellationToken: Ct);
+
+        var (envelope, request) = Receive();
+        Reply(envelope, ("id", request["id"]), ("ok", true), ("cycle", 42L));
+
+        Assert.Equal("run", request["op"]);
+        Assert.Equal(5L, request["cycles"]);
+        Assert.Equal(42UL, (await reply).GetUInt64("cycle"));
+    }
+
+    [Fact]
+    public async Task RequestAsync_ErrorReply_ThrowsWithCodeAndMessage()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var reply = client.RequestAsync("mem_read", cancellationToken: Ct);
+
+        var (envelope, request) = Receive();
+        Reply(envelope, ("id", request["id"]), ("ok", false),
+            ("error", new Dictionary<string, object?> { ["code"] = "BAD_ADDRESS", ["message"] = "outside DRAM" }));
+
+        var error = await Assert.ThrowsAsync<SimRequestException>(() => reply);
+        Assert.Equal(SimErrorCode.BadAddress, error.ErrorCode);
+        Assert.Equal("outside DRAM", error.HarnessMessage);
+        Assert.Equal("mem_read", error.Op);
+    }
+
+    [Fact]
+    public async Task RequestAsync_RepliesInReverseOrder_EachMatchedByItsId()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var first = client.RequestAsync("run", cancellationToken: Ct);
+        var second = client.RequestAsync("run", cancellationToken: Ct);
+
+        var (envelope1, request1) = Receive();
+        var (envelope2, request2) = Receive();
+        Reply(envelope2, ("id", request2["id"]), ("ok", true), ("cycle", 2L));
+        Reply(envelope1, ("id", request1["id"]), ("ok", true), ("cycle", 1L));
+
+        Assert.Equal(1UL, (await first).GetUInt64("cycle"));
+        Assert.Equal(2UL, (await second).GetUInt64("cycle"));
+    }
+
+    [Fact]
+    public async Task RequestAsync_NoReply_TimesOutNamingOpAndEndpoint()
+    {
+        using var client = SimClient.Connect(_endpoint, new SimClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) });
+
+        var error = await Assert.ThrowsAsync<SimTransportTimeoutException>(() => client.RequestAsync("hello", cancellationToken: Ct));
+
+        Assert.Contains("'hello'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_endpoint, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestAsync_ReplyWithoutOkOrError_ThrowsProtocolException()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var reply = client.RequestAsync("hello", cancellationToken: Ct);
+
+        var (envelope, request) = Receive();
+        Reply(envelope, ("id", request["id"]), ("surprise", 1L));
+
+        await Assert.ThrowsAsync<SimProtocolException>(() => reply);
+    }
+
+    [Fact]
+    public async Task Fail_WhileRequestPending_RequestFailsWithTheReason()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var pending = client.RequestAsync("run_until", cancellationToken: Ct);
+        Receive();
+
+        client.Fail(new HarnessExitedException("harness died", _endpoint));
+
+        var error = await Assert.ThrowsAsync<HarnessExitedException>(() => pending);
+        Assert.Equal("run_until", error.Op);
+        await Assert.ThrowsAsync<HarnessExitedException>(() => client.RequestAsync("hello", cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Dispose_WhileRequestPending_FailsItQuickly()
+    {
+        var client = SimClient.Connect(_endpoint);
+        var pending = client.RequestAsync("run_until", cancellationToken: Ct);
+        Receive();
+        var clock = Stopwatch.StartNew();
+
+        client.Dispose();
+
+        await Assert.ThrowsAsync<HarnessExitedException>(() => pending);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"Dispose took {clock.Elapsed}");
+        Assert.Throws<ObjectDisposedException>(() => { _ = client.RequestAsync("hello", cancellationToken: Ct); });
+    }
+
+    public void Dispose()
+    {
+        _router.Dispose();
+        _context.Dispose();
+        _dir.Delete(recursive: true);
+    }
+
+    private (byte[] Envelope, Dictionary<string, object?> Request) Receive()
+    {
+        Assert.True(_router.TryReceive(TimeSpan.FromSeconds(5), out var identity, out var more), "no request arrived");
+        Assert.True(more);
+        Assert.True(_router.TryReceive(TimeSpan.FromSeconds(5), out var payload, out _));
+        var reader = new MessagePackReader(payload);
+        return (identity, Assert.IsType<Dictionary<string, object?>>(reader.ReadObject()));
+    }
+
+    private void Reply(byte[] envelope, params (string Name, object? Value)[] fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        MessagePackObjectWriter.WriteObject(ref writer, fields.ToDictionary(f => f.Name, f => f.Value));
+        writer.Flush();
+        _router.Send(envelope, more: true);
+        _router.Send(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using DmaCosim.Driver;
+
+namespace DmaCosim.Tests.Driver;
+
+/// <summary>The C# register constants are the numbers in rtl/dma_pkg.sv: parsed, not trusted.</summary>
+public sealed partial class RegisterMapTests
+{
+    private static readonly Lazy<Dictionary<string, ulong>> Package = new(ParsePackage);
+
+    public static TheoryData<string, string> Pairs() => new()
+    {
+        { nameof(CdmaRegisters.CdmacrOffset), "CDMACR_OFFSET" },
+        { nameof(CdmaRegisters.CdmasrOffset), "CDMASR_OFFSET" },
+        { nameof(CdmaRegisters.CurdescOffset), "CURDESC_OFFSET" },
+        { nameof(CdmaRegisters.CurdescMsbOffset), "CURDESC_MSB_OFFSET" },
+        { nameof(CdmaRegisters.TaildescOffset), "TAILDESC_OFFSET" },
+        { nameof(CdmaRegisters.TaildescMsbOffset), "TAILDESC_MSB_OFFSET" },
+        { nameof(CdmaRegisters.SaOffset), "SA_OFFSET" },
+        { nameof(CdmaRegisters.SaMsbOffset), "SA_MSB_OFFSET" },
+        { nameof(CdmaRegisters.DaOffset), "DA_OFFSET" },
+        { nameof(CdmaRegisters.DaMsbOffset), "DA_MSB_OFFSET" },
+        { nameof(CdmaRegisters.BttOffset), "BTT_OFFSET" },
+        { nameof(CdmaRegisters.ExtIdOffset), "EXT_ID_OFFSET" },
+        { nameof(CdmaRegisters.ExtVersionOffset), "EXT_VERSION_OFFSET" },
+        { nameof(CdmaRegisters.ExtCapsOffset), "EXT_CAPS_OFFSET" },
+        { nameof(CdmaRegisters.CdmacrResetValue), "CDMACR_RESET_VALUE" },
+        { nameof(CdmaRegisters.CdmasrResetValue), "CDMASR_RESET_VALUE" },
+        { nameof(CdmaRegisters.ExtIdValue), "EXT_ID_VALUE" },
+        { nameof(CdmaRegisters.BttWidth), "BTT_WIDTH" },
+        { "Cr." + nameof(CdmaRegisters.Cr.TailPntrEnBit), "CDMACR_TAILPNTREN_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.ResetBit), "CDMACR_RESET_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.SgModeBit), "CDMACR_SGMODE_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.KeyHoleRdBit), "CDMACR_KEYHOLERD_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.KeyHoleWrBit), "CDMACR_KEYHOLEWR_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.CyclicBit), "CDMACR_CYCLIC_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.IocIrqEnBit), "CDMACR_IOC_IRQEN_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.DlyIrqEnBit), "CDMACR_DLY_IRQEN_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.ErrIrqEnBit), "CDMACR_ERR_IRQEN_BIT" },
+        { "Cr." + nameof(CdmaRegisters.Cr.IrqThresholdLsb), "CDMACR_IRQTHRESHOLD_LSB" },
+        { "Cr." + nameof(CdmaRegisters.Cr.IrqDelayLsb), "CDMACR_IRQDELAY_LSB" },
+        { "Sr." + nameof(CdmaRegisters.Sr.IdleBit), "CDMASR_IDLE_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.SgIncldBit), "CDMASR_SGINCLD_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.DmaIntErrBit), "CDMASR_DMAINTERR_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.DmaSlvErrBit), "CDMASR_DMASLVERR_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.DmaDecErrBit), "CDMASR_DMADECERR_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.SgIntErrBit), "CDMASR_SGINTERR_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.SgSlvErrBit), "CDMASR_SGSLVERR_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.SgDecErrBit), "CDMASR_SGDECERR_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.IocIrqBit), "CDMASR_IOC_IRQ_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.DlyIrqBit), "CDMASR_DLY_IRQ_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.ErrIrqBit), "CDMASR_ERR_IRQ_BIT" },
+        { "Sr." + nameof(CdmaRegisters.Sr.IrqThresholdStsLsb), "CDMASR_IRQTHRESHOLDSTS_LSB" },
+        { "Sr." + nameof(CdmaRegisters.Sr.IrqDelayStsLsb), "CDMASR_IRQDELAYSTS_LSB" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void Constant_ComparedWithDmaPkg_HasTheSameValue(string csharpName, string packageName)
+    {
+        Assert.True(Package.Value.TryGetValue(packageName, out var rtlValue), $"rtl/dma_pkg.sv has no localparam {packageName}");
+
+        Assert.Equal(rtlValue, CSharpValue(csharpName));
+    }
+
+    [Fact]
+    public void Parser_KnownLiteralForms_ParsesEach()
+    {
+        Assert.Equal(0x1_000AUL, ParseLiteral("32'h0001_000A"));
+        Assert.Equal(12UL, ParseLiteral("12"));
+        Assert.Equal(5UL, ParseLiteral("3'd5"));
+        Assert.Equal(6UL, ParseLiteral("4'b0110"));
+    }
+
+    private static ulong CSharpValue(string name)
+    {
+        var type = typeof(CdmaRegisters);
+        if (name.StartsWith("Cr.", StringComparison.Ordinal) || name.StartsWith("Sr.", StringComparison.Ordinal))
+        {
+            type = type.GetNestedType(name[..2])!;
+            name = name[3..];
+        }
+
+        var value = type.GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        return Convert.ToUInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    private static Dictionary<string, ulong> ParsePackage()
+    {
+        var path = RepoFile("rtl/dma_pkg.sv");
+        var values = new Dictionary<string, ulong>();
+        foreach (Match match in LocalParam().Matches(File.ReadAllText(path)))
+        {
+            if (TryParseLiteral(match.Groups[2].Value.Trim(), out var value))
+            {
+                values[match.Groups[1].Value] = value;
+            }
+        }
+
+        return values;
+    }
+
+    internal static string RepoFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
+    }
+
+    private static ulong ParseLiteral(string text) =>
+        TryParseLiteral(text, out var value) ? value : throw new FormatException(text);
+
+    private static bool TryParseLiteral(string text, out ulong value)
+    {
+        var match = Literal().Match(text);
+        value = 0;
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var digits = match.Groups[2].Value.Replace("_", "", StringComparison.Ordinal);
+        var radix = char.ToLowerInvariant(match.Groups[1].Value is "" ? 'd' : match.Groups[1].Value[0]) switch
+        {
+            'h' => 16,
+            'b' => 2,
+            'o' => 8,
+            _ => 10,
+        };
+        value = Convert.ToUInt64(digits, radix);
+        return true;
+    }
+
+    [GeneratedRegex(@"localparam\s+(?:int\s+unsigned\s+|int\s+|logic\s*\[[^\]]*\]\s*)?(\w+)\s*=\s*([^;]+);")]
+    private static partial Regex LocalParam();
+
+    [GeneratedRegex(@"^(?:\d*'([hHdDbBoO]))?([0-9a-fA-F_]+)$")]
+    private static partial Regex Literal();
+}
