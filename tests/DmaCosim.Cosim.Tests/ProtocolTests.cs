@@ -1,4 +1,3 @@
-using System.Buffers;
 using DmaCosim.Bridge;
 using DmaCosim.Bridge.MessagePack;
 using DmaCosim.Bridge.Zmq;
@@ -205,13 +204,13 @@ public sealed class ProtocolTests(HarnessFixture fixture)
             random.NextBytes(junk);
             junk[0] = (byte)(0xc1 - (i % 2)); // never a map: 0xc1 (reserved) or 0xc0 (nil)
 
-            var reply = Exchange(raw, junk);
+            var reply = RawFrames.Exchange(raw, junk);
 
             Assert.Equal(false, reply["ok"]);
-            Assert.Equal("BAD_REQUEST", ((Dictionary<string, object?>)reply["error"]!)["code"]);
+            Assert.Equal("BAD_REQUEST", RawFrames.ErrorCode(reply));
         }
 
-        Assert.Equal(true, Exchange(raw, EncodeHello(9))["ok"]);
+        Assert.Equal(true, RawFrames.Exchange(raw, EncodeHello(9))["ok"]);
     }
 
     [Fact]
@@ -220,11 +219,11 @@ public sealed class ProtocolTests(HarnessFixture fixture)
         using var raw = new ZmqDealerTransport(fixture.Harness.Endpoint);
         var hello = EncodeHello(7);
 
-        var truncated = Exchange(raw, hello.AsSpan(0, hello.Length - 3).ToArray());
-        var whole = Exchange(raw, hello);
+        var truncated = RawFrames.Exchange(raw, hello.AsSpan(0, hello.Length - 3).ToArray());
+        var whole = RawFrames.Exchange(raw, hello);
 
         Assert.Equal(false, truncated["ok"]);
-        Assert.Equal("BAD_REQUEST", ((Dictionary<string, object?>)truncated["error"]!)["code"]);
+        Assert.Equal("BAD_REQUEST", RawFrames.ErrorCode(truncated));
         Assert.Equal(true, whole["ok"]);
         Assert.Equal(7L, whole["id"]);
     }
@@ -234,9 +233,9 @@ public sealed class ProtocolTests(HarnessFixture fixture)
     {
         using var raw = new ZmqDealerTransport(fixture.Harness.Endpoint);
 
-        var reply = Exchange(raw, []);
+        var reply = RawFrames.Exchange(raw, []);
 
-        Assert.Equal("BAD_REQUEST", ((Dictionary<string, object?>)reply["error"]!)["code"]);
+        Assert.Equal("BAD_REQUEST", RawFrames.ErrorCode(reply));
     }
 
     [Fact]
@@ -251,24 +250,11 @@ public sealed class ProtocolTests(HarnessFixture fixture)
     private static Dictionary<string, object?> Args(params (string Name, object? Value)[] fields) =>
         fields.ToDictionary(f => f.Name, f => f.Value);
 
-    private static byte[] EncodeHello(long id)
+    private static byte[] EncodeHello(long id) => RawFrames.Encode(2, (ref MessagePackWriter writer) =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteMapHeader(2);
         writer.Write("id");
         writer.Write(id);
         writer.Write("op");
         writer.Write("hello");
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static Dictionary<string, object?> Exchange(ZmqDealerTransport transport, byte[] frame)
-    {
-        transport.Send(frame);
-        Assert.True(transport.TryReceive(ReplyTimeout, out var reply), "no reply from the harness");
-        var reader = new MessagePackReader(reply);
-        return Assert.IsType<Dictionary<string, object?>>(reader.ReadObject());
-    }
+    });
 }

@@ -579,7 +579,7 @@ public ref struct MessagePackReader
     /// <param name="maxDepth">The deepest nesting of arrays and maps accepted (0: scalars only).</param>
     /// <returns>The value.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDepth"/> is negative.</exception>
-    /// <exception cref="MessagePackSerializationException">The value is malformed or truncated, nests deeper than <paramref name="maxDepth"/>, holds a map key that is not a string or appears twice, or holds an extension value. Nothing is consumed.</exception>
+    /// <exception cref="MessagePackSerializationException">The value is malformed or truncated, nests deeper than <paramref name="maxDepth"/> (or than the thread's stack allows), holds a map key that is not a string or appears twice, or holds an extension value. Nothing is consumed.</exception>
     public object? ReadObject(int maxDepth = 32)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxDepth);
