@@ -118,7 +118,7 @@ test: deps harness csharp ## build everything, run every test, print "tests: N p
 	for p in $(TEST_PROJECTS); do \
 	  echo "== test: $$p"; \
 	  DMACOSIM_HARNESS=$(abspath $(HARNESS)) $(DOTNET) test tests/$$p/$$p.csproj -c $(CONFIG) --no-build --nologo \
-	    --logger "trx;LogFileName=$$p.trx" --logger "console;verbosity=minimal" \
+	    --logger "trx;LogFileName=$$p.trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
 	    --results-directory $(RESULTS) || status=1; \
 	done; \
 	python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(TEST_PROJECTS)) || status=1; \

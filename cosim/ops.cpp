@@ -80,6 +80,8 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
     PackStr(p, f::kShm);
     PackStr(p, win.shm->path());
   }
+  w.Key(f::kOps).pack_array(static_cast<uint32_t>(OpTable().size()));
+  for (const auto& [name, spec] : OpTable()) PackStr(p, name);
   w.Uint(f::kCycle, h.platform.cycle());
 }
 

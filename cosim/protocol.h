@@ -90,6 +90,7 @@ inline constexpr std::string_view kDram = "dram";
 inline constexpr std::string_view kBase = "base";
 inline constexpr std::string_view kSize = "size";
 inline constexpr std::string_view kShm = "shm";
+inline constexpr std::string_view kOps = "ops";
 }  // namespace field
 
 // ---- ops -------------------------------------------------------------------------------------

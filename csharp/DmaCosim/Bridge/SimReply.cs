@@ -58,6 +58,15 @@ public sealed class SimReply
             ? new SimReply(Op, Endpoint, map)
             : throw Bad(name, "a map");
 
+    /// <summary>Reads an array-of-strings field.</summary>
+    /// <param name="name">Field name.</param>
+    /// <returns>The strings, in order.</returns>
+    /// <exception cref="SimProtocolException">Missing, not an array, or an element that is not a string.</exception>
+    public IReadOnlyList<string> GetStrings(string name) =>
+        Get(name) is object?[] items
+            ? items.Select(i => i as string ?? throw Bad(name, "an array of strings")).ToList()
+            : throw Bad(name, "an array");
+
     /// <summary>Reads an array-of-maps field.</summary>
     /// <param name="name">Field name.</param>
     /// <returns>The maps, in order.</returns>

@@ -47,8 +47,10 @@ public sealed record DramWindowInfo(ulong Base, ulong Size, string Shm)
 /// <param name="HarnessVersion">Harness version string.</param>
 /// <param name="Rtl">RTL build parameters.</param>
 /// <param name="Dram">DRAM windows.</param>
+/// <param name="Ops">The ops this harness serves.</param>
 /// <param name="Cycle">Current cycle.</param>
-public sealed record HelloInfo(int Protocol, string HarnessVersion, RtlInfo Rtl, IReadOnlyList<DramWindowInfo> Dram, ulong Cycle)
+public sealed record HelloInfo(
+    int Protocol, string HarnessVersion, RtlInfo Rtl, IReadOnlyList<DramWindowInfo> Dram, IReadOnlyList<string> Ops, ulong Cycle)
 {
     /// <summary>The protocol version this client speaks.</summary>
     public const int SupportedProtocol = 1;
@@ -69,6 +71,7 @@ public sealed record HelloInfo(int Protocol, string HarnessVersion, RtlInfo Rtl,
             reply.GetMaps("dram")
                 .Select(d => new DramWindowInfo(d.GetUInt64("base"), d.GetUInt64("size"), d.GetString("shm")))
                 .ToList(),
+            reply.GetStrings("ops"),
             reply.GetUInt64("cycle"));
         return info.Protocol == SupportedProtocol
             ? info

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using DmaCosim.Driver;
+using DmaCosim.Testing;
 
 namespace DmaCosim.Tests.Driver;
 
@@ -89,7 +90,7 @@ public sealed partial class RegisterMapTests
 
     private static Dictionary<string, ulong> ParsePackage()
     {
-        var path = RepoFile("rtl/dma_pkg.sv");
+        var path = SourceTree.Find("rtl/dma_pkg.sv");
         var values = new Dictionary<string, ulong>();
         foreach (Match match in LocalParam().Matches(File.ReadAllText(path)))
         {
@@ -102,19 +103,6 @@ public sealed partial class RegisterMapTests
         return values;
     }
 
-    internal static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
-    }
 
     private static ulong ParseLiteral(string text) =>
         TryParseLiteral(text, out var value) ? value : throw new FormatException(text);
