@@ -259,19 +259,7 @@ public ref struct MessagePackWriter
     /// <exception cref="InvalidOperationException">The writer was default-constructed.</exception>
     public readonly void WriteArrayHeader(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count <= MessagePackCode.MaxFixCount)
-        {
-            WriteCode((byte)(MessagePackCode.MinFixArray | count));
-        }
-        else if (count <= ushort.MaxValue)
-        {
-            WriteWithPayload(MessagePackCode.Array16, (ushort)count);
-        }
-        else
-        {
-            WriteWithPayload(MessagePackCode.Array32, (uint)count);
-        }
+        WriteCollectionHeader(count, MessagePackCode.MinFixArray, MessagePackCode.Array16, MessagePackCode.Array32);
     }
 
     /// <summary>
@@ -283,18 +271,24 @@ public ref struct MessagePackWriter
     /// <exception cref="InvalidOperationException">The writer was default-constructed.</exception>
     public readonly void WriteMapHeader(int count)
     {
+        WriteCollectionHeader(count, MessagePackCode.MinFixMap, MessagePackCode.Map16, MessagePackCode.Map32);
+    }
+
+    // Array and map headers: fix form for up to 15, then 16- and 32-bit counts.
+    private readonly void WriteCollectionHeader(int count, byte fixBase, byte code16, byte code32)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count <= MessagePackCode.MaxFixCount)
         {
-            WriteCode((byte)(MessagePackCode.MinFixMap | count));
+            WriteCode((byte)(fixBase | count));
         }
         else if (count <= ushort.MaxValue)
         {
-            WriteWithPayload(MessagePackCode.Map16, (ushort)count);
+            WriteWithPayload(code16, (ushort)count);
         }
         else
         {
-            WriteWithPayload(MessagePackCode.Map32, (uint)count);
+            WriteWithPayload(code32, (uint)count);
         }
     }
 
