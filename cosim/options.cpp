@@ -13,7 +13,7 @@ bool ParseU64(const std::string& text, uint64_t& out) {
   if (text.empty() || text[0] < '0' || text[0] > '9') return false;
   errno = 0;
   char* end = nullptr;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 0);
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
   if (errno != 0 || *end != '\0') return false;
   out = value;
   return true;
