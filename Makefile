@@ -13,6 +13,9 @@ CONFIG     ?= Release
 DATA_WIDTH ?= 64
 ADDR_WIDTH ?= 32
 MAX_BURST  ?= 256
+# Every build the tests run against, as name:DATA_WIDTH:ADDR_WIDTH:MAX_BURST.
+# `default` is build/dmacosim-harness; the others are build/dmacosim-harness-<name>.
+VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw128:128:32:256 aw64:64:64:256
 
 # Debian packages the build and the tests need (`make deps` installs what is missing).
 DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3
@@ -32,11 +35,15 @@ CS_SRCS    := $(shell find csharp tests -name '*.cs' -o -name '*.csproj' 2>/dev/
 
 HARNESS    := $(BUILD)/dmacosim-harness
 VOBJ       := $(BUILD)/obj_default
+# variant helpers: $(call vname,default:64:32:256) -> default, vdw -> 64, vaw -> 32, vmb -> 256
+vfield     = $(word $(2),$(subst :, ,$(1)))
+vname      = $(call vfield,$(1),1)
+harness_of = $(if $(filter default,$(1)),$(HARNESS),$(HARNESS)-$(1))
+HARNESSES  := $(foreach v,$(VARIANTS),$(call harness_of,$(call vname,$(v))))
 CLI_DLL    := $(BUILD)/dotnet/bin/DmaCosim.Cli/$(shell echo $(CONFIG) | tr A-Z a-z)/DmaCosim.Cli.dll
 CLI        := $(BUILD)/dmacosim
 STAMP_CS   := $(BUILD)/.csharp.stamp
 RESULTS    := $(BUILD)/test-results
-TEST_PROJECTS := DmaCosim.Tests DmaCosim.Cosim.Tests
 
 ######################################################################
 # Verilator flags, one concern per line
@@ -53,21 +60,21 @@ VFLAGS  += --trace-fst --trace-structs
 VFLAGS  += --assert
 # deterministic X handling: every run of a seed is bit-for-bit the same
 VFLAGS  += --x-assign 0 --x-initial 0
-VFLAGS  += --top-module $(RTL_TOP) --Mdir $(VOBJ) -o dmacosim-harness
-VFLAGS  += -GDATA_WIDTH=$(DATA_WIDTH) -GADDR_WIDTH=$(ADDR_WIDTH) -GMAX_BURST=$(MAX_BURST)
-# harness C++: the same parameters as compile-time constants
+VFLAGS  += --top-module $(RTL_TOP) -o dmacosim-harness
+# per build: the RTL parameters, and the same values as C++ compile-time constants ($(1)=variant)
+vparams  = -GDATA_WIDTH=$(call vfield,$(1),2) -GADDR_WIDTH=$(call vfield,$(1),3) -GMAX_BURST=$(call vfield,$(1),4)
+vdefines = -DDMACOSIM_DATA_WIDTH=$(call vfield,$(1),2) -DDMACOSIM_ADDR_WIDTH=$(call vfield,$(1),3) \
+           -DDMACOSIM_MAX_BURST=$(call vfield,$(1),4)
 VCFLAGS := -std=c++17 -O2 -Wall -Wextra -I$(CURDIR)/cosim
-VCFLAGS += -DDMACOSIM_DATA_WIDTH=$(DATA_WIDTH) -DDMACOSIM_ADDR_WIDTH=$(ADDR_WIDTH)
-VCFLAGS += -DDMACOSIM_MAX_BURST=$(MAX_BURST)
 VLDFLAGS := -lzmq
 # model code: fast over small
 VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 
-# lint: every warning on; each module linted on its own as a top
+# lint: every warning on; each module linted on its own as a top, in every variant
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness csharp run test test-unit test-cosim lint clean
+.PHONY: help deps rtl harness harnesses csharp run test summary lint clean
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -89,15 +96,23 @@ rtl: $(VOBJ)/V$(RTL_TOP).h ## verilate the RTL (C++ model only)
 
 $(VOBJ)/V$(RTL_TOP).h: $(RTL_SRCS) | $(BUILD)
 	@echo "== rtl: verilating $(RTL_TOP) (DATA_WIDTH=$(DATA_WIDTH) ADDR_WIDTH=$(ADDR_WIDTH))"
-	$(VERILATOR) $(filter-out --build --exe,$(VFLAGS)) $(RTL_SRCS)
+	$(VERILATOR) $(filter-out --build --exe,$(VFLAGS)) --Mdir $(VOBJ) \
+	  $(call vparams,default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST)) $(RTL_SRCS)
 
-harness: $(HARNESS) ## build the C++ harness with the verilated model
+harness: $(HARNESS) ## build the default harness (Verilated model + C++ harness)
 
-$(HARNESS): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) Makefile | $(BUILD)
-	@echo "== harness: building $@"
-	$(VERILATOR) $(VFLAGS) -CFLAGS "$(VCFLAGS)" -LDFLAGS "$(VLDFLAGS)" -MAKEFLAGS "$(VMAKE)" \
+harnesses: $(HARNESSES) ## build the harness of every variant in VARIANTS
+
+# One rule per variant: $(1) = name:DATA_WIDTH:ADDR_WIDTH:MAX_BURST
+define HARNESS_RULE
+$(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) Makefile | $(BUILD)
+	@echo "== harness $(call vname,$(1)): DATA_WIDTH=$(call vfield,$(1),2) ADDR_WIDTH=$(call vfield,$(1),3) MAX_BURST=$(call vfield,$(1),4)"
+	$(VERILATOR) $(VFLAGS) --Mdir $(BUILD)/obj_$(call vname,$(1)) $(call vparams,$(1)) \
+	  -CFLAGS "$(VCFLAGS) $(call vdefines,$(1))" -LDFLAGS "$(VLDFLAGS)" -MAKEFLAGS "$(VMAKE)" \
 	  $(RTL_SRCS) $(abspath $(COSIM_SRCS))
-	cp $(VOBJ)/dmacosim-harness $@
+	cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-harness $$@
+endef
+$(foreach v,$(VARIANTS),$(eval $(call HARNESS_RULE,$(v))))
 
 csharp: $(STAMP_CS) ## build the C# library, CLI and tests
 
@@ -112,24 +127,33 @@ $(STAMP_CS): $(CS_SRCS) | $(BUILD)
 run: deps harness csharp ## the demo: a 1 MiB DMA copy in RTL, verified byte-for-byte
 	$(CLI) demo
 
-test: deps harness csharp ## build everything, run every test, print "tests: N passed, M failed"
+# run one test project: $(1) = project, $(2) = results name, $(3) = harness binary
+run_tests = echo "== test: $(2)"; \
+	DMACOSIM_HARNESS=$(abspath $(3)) $(DOTNET) test tests/$(1)/$(1).csproj -c $(CONFIG) --no-build --nologo \
+	  --logger "trx;LogFileName=$(2).trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
+	  --results-directory $(RESULTS) || status=1;
+# result sets that must exist: the unit tests, and the co-simulation tests once per variant
+RESULT_SETS := DmaCosim.Tests $(foreach v,$(VARIANTS),DmaCosim.Cosim.Tests-$(call vname,$(v)))
+
+test: deps harnesses csharp ## build every variant, run every test, print "tests: N passed, M failed"
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@status=0; \
-	for p in $(TEST_PROJECTS); do \
-	  echo "== test: $$p"; \
-	  DMACOSIM_HARNESS=$(abspath $(HARNESS)) $(DOTNET) test tests/$$p/$$p.csproj -c $(CONFIG) --no-build --nologo \
-	    --logger "trx;LogFileName=$$p.trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
-	    --results-directory $(RESULTS) || status=1; \
-	done; \
-	python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(TEST_PROJECTS)) || status=1; \
+	$(call run_tests,DmaCosim.Tests,DmaCosim.Tests,$(HARNESS)) \
+	$(foreach v,$(VARIANTS),$(call run_tests,DmaCosim.Cosim.Tests,DmaCosim.Cosim.Tests-$(call vname,$(v)),$(call harness_of,$(call vname,$(v))))) \
+	python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS)) || status=1; \
 	exit $$status
 
-lint: ## verilator --lint-only -Wall on every RTL module
-	@echo "== lint: $(words $(RTL_SRCS)) files"
+summary: ## print the result line of the last `make test` again
+	@python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS))
+
+lint: ## verilator --lint-only -Wall on every RTL module, in every variant
+	@echo "== lint: $(words $(RTL_SRCS)) files x $(words $(VARIANTS)) variants"
 	@set -e; for f in $(filter-out $(RTL_PKG),$(RTL_SRCS)); do \
 	  m=$$(basename $$f .sv); \
 	  $(VERILATOR) $(LINT_FLAGS) --top-module $$m $(RTL_SRCS); \
-	done; echo "lint: clean"
+	done; \
+	$(foreach v,$(VARIANTS),$(VERILATOR) $(LINT_FLAGS) --top-module $(RTL_TOP) $(call vparams,$(v)) $(RTL_SRCS);) \
+	echo "lint: clean"
 
 clean: ## remove every build output
 	rm -rf $(BUILD)

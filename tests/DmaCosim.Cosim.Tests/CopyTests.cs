@@ -4,7 +4,7 @@ namespace DmaCosim.Cosim.Tests;
 
 /// <summary>
 /// Simple-mode copies swept as verilog-axi's tests do: every length from 1 to 4 beats of the widest
-/// build plus 4096 and 65537, at beat-aligned offsets on both sides of a 4 KiB boundary, each checked
+/// build (128 bits: 64 bytes) plus 4096 and 65537, at beat-aligned offsets on both sides of a 4 KiB boundary, each checked
 /// byte-for-byte with guard bytes around the destination.
 /// </summary>
 [Collection(SharedHarness.Name)]
@@ -25,7 +25,7 @@ public sealed class CopyTests(HarnessFixture fixture)
     public static TheoryData<int, int, int> Sweep()
     {
         var data = new TheoryData<int, int, int>();
-        foreach (var length in Enumerable.Range(1, 32).Append(4096).Append(65537))
+        foreach (var length in Enumerable.Range(1, 64).Append(4096).Append(65537))
         {
             foreach (var (source, destination) in Placements)
             {
