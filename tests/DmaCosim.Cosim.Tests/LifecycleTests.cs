@@ -49,6 +49,50 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task SharedDram_AfterCancellingALongRun_RefusedUntilTheHarnessAnswers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await HarnessProcess.StartAsync(cancellationToken: ct);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        var run = harness.Client.RunUntilAsync(SimEvent.Irq, 1UL << 40, cancel.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        Assert.Equal(0, harness.Client.InFlight);
+        Assert.True(harness.Client.HarnessBusy);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Memory.WriteAsync(0x1000, new byte[4], ct));
+    }
+
+    [Fact]
+    public async Task Sigterm_DuringRun_RunAnswersSimErrorAndHarnessRemovesItsFiles()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await HarnessProcess.StartAsync(cancellationToken: ct);
+        var shm = harness.Hello.Dram[0].Shm;
+        var run = harness.Client.RunUntilAsync(SimEvent.Irq, 1UL << 40, ct);
+        await Task.Delay(100, ct);
+
+        Process.Start("kill", ["-TERM", harness.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+        var error = await Assert.ThrowsAsync<SimRequestException>(() => run);
+
+        Assert.Equal(SimErrorCode.SimError, error.ErrorCode);
+        Assert.Equal(0, await harness.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(File.Exists(shm), $"shm file {shm} left behind");
+    }
+
+    [Fact]
+    public async Task Dispose_AfterClientDisposedByCaller_StillStopsTheHarness()
+    {
+        var harness = await HarnessProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var pid = harness.ProcessId;
+
+        harness.Client.Dispose();
+        await harness.DisposeAsync();
+
+        Assert.False(IsRunning(pid), $"harness pid {pid} still running");
+    }
+
+    [Fact]
     public async Task Start_MissingBinary_ThrowsFileNotFound()
     {
         await Assert.ThrowsAsync<FileNotFoundException>(() => HarnessProcess.StartAsync(

@@ -184,7 +184,7 @@ public sealed class HarnessProcess : IAsyncDisposable
         catch
         {
             client?.Dispose();
-            Kill(process);
+            await StopAsync(process, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
             process.Dispose();
             throw;
         }
@@ -205,32 +205,25 @@ public sealed class HarnessProcess : IAsyncDisposable
             return;
         }
 
-        if (!_process.HasExited)
+        try
         {
-            try
+            if (!_process.HasExited)
             {
                 await Client.ShutdownAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
             }
-            catch (SimException)
-            {
-                // It may be dead or stuck: the kill below handles both.
-            }
         }
-
-        (Memory as IDisposable)?.Dispose();
-        Client.Dispose();
-        try
+        catch (Exception e) when (e is SimException or ObjectDisposedException)
         {
-            await WaitForExitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            // Dead, stuck or already closed by the caller: the stop below handles all of them.
         }
-        catch (TimeoutException)
+        finally
         {
-            Kill(_process);
-            ExitCode = _process.HasExited ? _process.ExitCode : -1;
+            (Memory as IDisposable)?.Dispose();
+            Client.Dispose();
+            ExitCode = await StopAsync(_process, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            _process.Dispose();
+            RemoveLeftovers();
         }
-
-        _process.Dispose();
-        RemoveLeftovers();
     }
 
     /// <summary>
@@ -253,16 +246,27 @@ public sealed class HarnessProcess : IAsyncDisposable
             if (dir != null && Path.GetFileName(dir).StartsWith("dmacosim-", StringComparison.Ordinal)
                 && Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
             {
-                Directory.Delete(dir);
+                try
+                {
+                    Directory.Delete(dir);
+                }
+                catch (IOException)
+                {
+                    // Something appeared in it meanwhile: not ours to remove.
+                }
             }
         }
     }
 
     private static void DeleteIfExists(string path)
     {
-        if (File.Exists(path))
+        try
         {
-            File.Delete(path);
+            File.Delete(path); // no error when it does not exist
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Cleanup is best effort: never let it turn a dispose into an error.
         }
     }
 
@@ -329,6 +333,39 @@ public sealed class HarnessProcess : IAsyncDisposable
         {
             // Already gone.
         }
+    }
+
+    /// <summary>
+    /// Waits for the process to exit; if it does not within <paramref name="grace"/>, SIGTERM (the harness
+    /// then removes its own shared memory and ipc directory), and after another grace period SIGKILL.
+    /// </summary>
+    /// <returns>The exit code, 128 + signal when a signal ended it.</returns>
+    private static async Task<int> StopAsync(Process process, TimeSpan grace)
+    {
+        foreach (var step in new[] { 0, Posix.SigTerm, Posix.SigKill })
+        {
+            if (step == Posix.SigKill)
+            {
+                Kill(process);
+            }
+            else if (step == Posix.SigTerm && !process.HasExited)
+            {
+                Posix.Signal(process.Id, Posix.SigTerm);
+            }
+
+            using var deadline = new CancellationTokenSource(grace);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+                return process.ExitCode;
+            }
+            catch (OperationCanceledException)
+            {
+                // Still running: next step.
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The last lines of a stream, kept for error messages.</summary>

@@ -99,11 +99,11 @@ public sealed unsafe class SharedDram : ISimMemory, IDisposable
     private Span<byte> Locate(ulong address, int length)
     {
         var window = DramRange.Find(Windows, address, length);
-        if (_client.InFlight != 0)
+        if (_client.HarnessBusy)
         {
             throw new InvalidOperationException(
-                $"DRAM at 0x{address:X} is being simulated: {_client.InFlight} request(s) in flight; " +
-                "await them before touching memory");
+                $"DRAM at 0x{address:X} is being simulated: a request is in flight or its reply has not arrived " +
+                "(await requests before touching memory; after a timeout or cancellation, wait for the harness)");
         }
 
         var mapping = _mappings.Find(m => m.Window == window)

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using DmaCosim.Bridge.MessagePack;
 using DmaCosim.Bridge.Zmq;
 
@@ -32,17 +30,9 @@ public sealed class SimClient : IDisposable
     /// <summary>Size of the AXI-Lite register space (offsets 0x0000..0xFFFC).</summary>
     public const uint RegisterSpace = 0x1_0000;
 
-    private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(5);
-
-    private readonly IFrameTransport _transport;
+    private readonly RequestPipeline _pipeline;
     private readonly SimClientOptions _options;
-    private readonly ConcurrentQueue<Pending> _outbox = new();
-    private readonly AutoResetEvent _wake = new(false);
-    private readonly Dictionary<ulong, Pending> _inflight = [];
-    private readonly Thread _owner;
-    private Exception? _failure;
     private long _nextId;
-    private int _inFlightCount;
     private int _disposed;
 
     /// <summary>Creates a client over an already connected transport and takes ownership of it.</summary>
@@ -52,11 +42,9 @@ public sealed class SimClient : IDisposable
     public SimClient(IFrameTransport transport, SimClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        _transport = transport;
         _options = options ?? new SimClientOptions();
         Endpoint = transport.Endpoint;
-        _owner = new Thread(OwnerLoop) { IsBackground = true, Name = $"SimClient {Endpoint}" };
-        _owner.Start();
+        _pipeline = new RequestPipeline(transport);
     }
 
     /// <summary>Connects a client to the harness at <paramref name="endpoint"/> over ZeroMQ.</summary>
@@ -70,8 +58,15 @@ public sealed class SimClient : IDisposable
     /// <summary>The endpoint of the harness.</summary>
     public string Endpoint { get; }
 
-    /// <summary>Number of requests sent or queued and not yet answered.</summary>
-    public int InFlight => Volatile.Read(ref _inFlightCount);
+    /// <summary>Number of requests whose task has not completed yet.</summary>
+    public int InFlight => _pipeline.InFlight;
+
+    /// <summary>
+    /// True while the harness may be simulating on our behalf: a request is in flight, or one was sent
+    /// and its reply has not arrived even though its caller stopped waiting (timeout, cancellation).
+    /// Shared DRAM must not be touched meanwhile.
+    /// </summary>
+    public bool HarnessBusy => _pipeline.HarnessBusy;
 
     /// <summary>
     /// Sends one request and returns its successful reply.
@@ -94,17 +89,7 @@ public sealed class SimClient : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(op);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var id = (ulong)Interlocked.Increment(ref _nextId);
-        Interlocked.Increment(ref _inFlightCount);
-        var pending = new Pending(id, op, Encode(id, op, args), timeout ?? _options.RequestTimeout,
-            () => Interlocked.Decrement(ref _inFlightCount));
-        if (cancellationToken.CanBeCanceled)
-        {
-            cancellationToken.Register(() => pending.Cancel(cancellationToken));
-        }
-
-        _outbox.Enqueue(pending);
-        Wake();
-        return pending.Task;
+        return _pipeline.Enqueue(id, op, Encode(id, op, args), timeout ?? _options.RequestTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -115,8 +100,7 @@ public sealed class SimClient : IDisposable
     public void Fail(Exception reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        Interlocked.CompareExchange(ref _failure, reason, null);
-        Wake();
+        _pipeline.Fail(reason);
     }
 
     /// <summary>Queries the harness: protocol version, RTL build parameters, DRAM windows, cycle.</summary>
@@ -254,21 +238,7 @@ public sealed class SimClient : IDisposable
             return;
         }
 
-        Fail(new HarnessExitedException($"client of {Endpoint} was closed", Endpoint));
-        _owner.Join(TimeSpan.FromSeconds(2));
-        _wake.Dispose();
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _wake.Set();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Closed: the owner thread has already failed everything.
-        }
+        _pipeline.Dispose();
     }
 
     internal static Dictionary<string, object?> Args(params (string Name, object? Value)[] fields) =>
@@ -303,223 +273,5 @@ public sealed class SimClient : IDisposable
 
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private void OwnerLoop()
-    {
-        try
-        {
-            while (true)
-            {
-                var failure = Volatile.Read(ref _failure);
-                if (failure != null)
-                {
-                    FailAll(failure);
-                    if (Volatile.Read(ref _disposed) != 0)
-                    {
-                        return;
-                    }
-
-                    _wake.WaitOne(TimeSpan.FromMilliseconds(100));
-                    continue;
-                }
-
-                SendQueued();
-                if (_inflight.Count == 0)
-                {
-                    _wake.WaitOne(TimeSpan.FromMilliseconds(100));
-                    continue;
-                }
-
-                if (_transport.TryReceive(NextSlice(), out var frame))
-                {
-                    Dispatch(frame);
-                }
-
-                ExpireOverdue();
-            }
-        }
-        finally
-        {
-            _transport.Dispose();
-        }
-    }
-
-    private void SendQueued()
-    {
-        while (_outbox.TryDequeue(out var pending))
-        {
-            if (pending.Task.IsCompleted)
-            {
-                continue;
-            }
-
-            try
-            {
-                _transport.Send(pending.Frame);
-                pending.Sent.Start();
-                _inflight[pending.Id] = pending;
-            }
-            catch (ZmqException e)
-            {
-                pending.Fail(
-                    new HarnessExitedException($"cannot send '{pending.Op}' to {Endpoint}: {e.Message}", Endpoint, pending.Op));
-            }
-        }
-    }
-
-    private TimeSpan NextSlice()
-    {
-        var slice = PollSlice;
-        foreach (var pending in _inflight.Values)
-        {
-            var left = pending.Timeout - pending.Sent.Elapsed;
-            if (left < slice)
-            {
-                slice = left < TimeSpan.Zero ? TimeSpan.Zero : left;
-            }
-        }
-
-        return slice;
-    }
-
-    private void ExpireOverdue()
-    {
-        List<Pending>? overdue = null;
-        foreach (var pending in _inflight.Values)
-        {
-            if (pending.Task.IsCompleted || pending.Sent.Elapsed >= pending.Timeout)
-            {
-                (overdue ??= []).Add(pending);
-            }
-        }
-
-        foreach (var pending in overdue ?? [])
-        {
-            _inflight.Remove(pending.Id);
-            pending.Fail(new SimTransportTimeoutException(pending.Op, Endpoint, pending.Timeout));
-        }
-    }
-
-    private void Dispatch(byte[] frame)
-    {
-        Dictionary<string, object?> map;
-        try
-        {
-            var reader = new MessagePackReader(frame);
-            map = reader.ReadObject() as Dictionary<string, object?>
-                ?? throw new MessagePackSerializationException("reply is not a map");
-        }
-        catch (MessagePackSerializationException)
-        {
-            return; // not a reply of ours: nothing to match it to
-        }
-
-        if (!map.TryGetValue("id", out var rawId) || rawId is not (long or ulong)
-            || !_inflight.Remove(SimReply.ToUInt64(rawId, "id"), out var pending))
-        {
-            return; // late reply to an expired or cancelled request
-        }
-
-        var error = ToErrorOrNull(pending.Op, map);
-        if (error != null)
-        {
-            pending.Fail(error);
-        }
-        else
-        {
-            pending.Succeed(new SimReply(pending.Op, Endpoint, map));
-        }
-    }
-
-    private SimException? ToErrorOrNull(string op, Dictionary<string, object?> map)
-    {
-        if (map.GetValueOrDefault("ok") is true)
-        {
-            return null;
-        }
-
-        if (map.GetValueOrDefault("ok") is not false
-            || map.GetValueOrDefault("error") is not Dictionary<string, object?> error
-            || error.GetValueOrDefault("code") is not string code)
-        {
-            return new SimProtocolException($"reply to '{op}' has neither ok=true nor an error map", op, Endpoint);
-        }
-
-        return new SimRequestException(code, error.GetValueOrDefault("message") as string ?? "", op, Endpoint);
-    }
-
-    private void FailAll(Exception reason)
-    {
-        foreach (var pending in _inflight.Values)
-        {
-            pending.Fail(Rebind(reason, pending.Op));
-        }
-
-        _inflight.Clear();
-        while (_outbox.TryDequeue(out var pending))
-        {
-            pending.Fail(Rebind(reason, pending.Op));
-        }
-    }
-
-    private Exception Rebind(Exception reason, string op) =>
-        reason is HarnessExitedException exited
-            ? new HarnessExitedException(exited.Message, Endpoint, op)
-            : reason;
-
-    /// <summary>A request in flight. It is counted in <see cref="InFlight"/> until it finishes, and
-    /// the count drops before any awaiter resumes.</summary>
-    private sealed class Pending(ulong id, string op, byte[] frame, TimeSpan timeout, Action onFinished)
-    {
-        private readonly TaskCompletionSource<SimReply> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _finished;
-
-        public ulong Id { get; } = id;
-
-        public string Op { get; } = op;
-
-        public byte[] Frame { get; } = frame;
-
-        public TimeSpan Timeout { get; } = timeout;
-
-        public Stopwatch Sent { get; } = new();
-
-        public Task<SimReply> Task => _completion.Task;
-
-        public void Succeed(SimReply reply)
-        {
-            if (Finish())
-            {
-                _completion.SetResult(reply);
-            }
-        }
-
-        public void Fail(Exception error)
-        {
-            if (Finish())
-            {
-                _completion.SetException(error);
-            }
-        }
-
-        public void Cancel(CancellationToken token)
-        {
-            if (Finish())
-            {
-                _completion.SetCanceled(token);
-            }
-        }
-
-        private bool Finish()
-        {
-            if (Interlocked.Exchange(ref _finished, 1) != 0)
-            {
-                return false;
-            }
-
-            onFinished();
-            return true;
-        }
     }
 }

@@ -11,8 +11,14 @@ public sealed record CdmaChannelOptions
     /// <summary>Cycles allowed per byte on top of <see cref="BaseTimeoutCycles"/>.</summary>
     public ulong TimeoutCyclesPerByte { get; init; } = 4;
 
-    /// <summary>Register reads allowed for CDMACR.Reset to self-clear.</summary>
-    public int ResetPolls { get; init; } = 64;
+    /// <summary>
+    /// Cycles allowed for CDMACR.Reset to self-clear. The engine drains the bursts in flight first,
+    /// which takes up to MAX_OUTSTANDING × MAX_BURST beats plus the memory latency.
+    /// </summary>
+    public ulong ResetTimeoutCycles { get; init; } = 100_000;
+
+    /// <summary>Cycles run between two reads of CDMACR while waiting for the reset to finish.</summary>
+    public ulong ResetPollCycles { get; init; } = 64;
 }
 
 /// <summary>The outcome of one transfer, in simulated cycles.</summary>
@@ -69,25 +75,32 @@ public sealed class CdmaChannel
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the channel is ready.</returns>
-    /// <exception cref="TimeoutException">Reset did not self-clear within <see cref="CdmaChannelOptions.ResetPolls"/> reads.</exception>
+    /// <exception cref="TimeoutException">Reset did not self-clear within <see cref="CdmaChannelOptions.ResetTimeoutCycles"/> cycles.</exception>
     /// <exception cref="SimException">A request failed.</exception>
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
-        await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, 1u << CdmaRegisters.Cr.ResetBit, cancellationToken).ConfigureAwait(false);
-        var control = 0u;
-        for (var poll = 0; poll < _options.ResetPolls; poll++)
+        var start = await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, 1u << CdmaRegisters.Cr.ResetBit, cancellationToken)
+            .ConfigureAwait(false);
+        var now = start;
+        while (true)
         {
-            control = await _sim.RegReadAsync(CdmaRegisters.CdmacrOffset, cancellationToken).ConfigureAwait(false);
+            var control = await _sim.RegReadAsync(CdmaRegisters.CdmacrOffset, cancellationToken).ConfigureAwait(false);
             if ((control & (1u << CdmaRegisters.Cr.ResetBit)) == 0)
             {
                 await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, control | AllIrqEnables, cancellationToken)
                     .ConfigureAwait(false);
                 return;
             }
-        }
 
-        throw new TimeoutException(
-            $"CDMACR.Reset still set after {_options.ResetPolls} register reads (CDMACR=0x{control:X8})");
+            if (now - start >= _options.ResetTimeoutCycles)
+            {
+                throw new TimeoutException(
+                    $"CDMACR.Reset still set {now - start} cycles after it was written (CDMACR=0x{control:X8}): " +
+                    "the engine did not drain its bursts in flight");
+            }
+
+            now = await _sim.RunAsync(_options.ResetPollCycles, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -120,6 +133,13 @@ public sealed class CdmaChannel
             throw new InvalidOperationException($"CDMA cannot start a transfer: {before}; reset the channel first");
         }
 
+        if ((before.Raw & CdmaRegisters.Sr.IrqMask) != 0)
+        {
+            // A stale interrupt (an earlier transfer nobody acknowledged) would end the wait below at once.
+            await _sim.RegWriteAsync(CdmaRegisters.CdmasrOffset, before.Raw & CdmaRegisters.Sr.IrqMask, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         await WriteAddressAsync(CdmaRegisters.SaOffset, CdmaRegisters.SaMsbOffset, source, cancellationToken).ConfigureAwait(false);
         await WriteAddressAsync(CdmaRegisters.DaOffset, CdmaRegisters.DaMsbOffset, destination, cancellationToken).ConfigureAwait(false);
         var start = await _sim.RegWriteAsync(CdmaRegisters.BttOffset, length, cancellationToken).ConfigureAwait(false);
@@ -129,10 +149,16 @@ public sealed class CdmaChannel
         var status = await ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         await _sim.RegWriteAsync(CdmaRegisters.CdmasrOffset, status.Raw & CdmaRegisters.Sr.IrqMask, cancellationToken)
             .ConfigureAwait(false);
-        return status.HasError
-            ? throw new CdmaTransferException(
-                $"copy of {length} bytes 0x{source:X} -> 0x{destination:X} failed at cycle {irq.Cycle}", status)
-            : new CdmaTransferResult(length, start, irq.Cycle, status);
+        if (status.HasError)
+        {
+            throw new CdmaTransferException(
+                $"copy of {length} bytes 0x{source:X} -> 0x{destination:X} failed at cycle {irq.Cycle}", status);
+        }
+
+        return status is { Idle: true, IocIrq: true }
+            ? new CdmaTransferResult(length, start, irq.Cycle, status)
+            : throw new CdmaTransferException(
+                $"interrupt at cycle {irq.Cycle} without a completed copy of {length} bytes 0x{source:X} -> 0x{destination:X}", status);
     }
 
     private void CheckRange(string name, ulong address, uint length)

@@ -124,6 +124,35 @@ public sealed class SimClientTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => { _ = client.RequestAsync("hello", cancellationToken: Ct); });
     }
 
+    [Fact]
+    public async Task Reply_WithNegativeOrMissingId_IsIgnoredAndTheClientKeepsWorking()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var reply = client.RequestAsync("hello", cancellationToken: Ct);
+
+        var (envelope, request) = Receive();
+        Reply(envelope, ("id", -1L), ("ok", true));
+        Reply(envelope, ("ok", true));
+        Reply(envelope, ("id", "seven"), ("ok", true));
+        Reply(envelope, ("id", request["id"]), ("ok", true), ("cycle", 5L));
+
+        Assert.Equal(5UL, (await reply).GetUInt64("cycle"));
+    }
+
+    [Fact]
+    public async Task RequestAsync_NobodyListening_ThousandsOfRequestsAllTimeOutWithoutBlocking()
+    {
+        var nobody = $"ipc://{_dir.FullName}/nobody.sock";
+        using var client = SimClient.Connect(nobody, new SimClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+
+        var requests = Enumerable.Range(0, 2500).Select(_ => client.RequestAsync("hello", cancellationToken: Ct)).ToList();
+        var all = Task.WhenAll(requests);
+        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(10), Ct));
+
+        Assert.True(requests.TrueForAll(r => r.IsFaulted && r.Exception!.InnerException is SimTransportTimeoutException),
+            $"{requests.Count(r => !r.IsCompleted)} requests still pending");
+    }
+
     public void Dispose()
     {
         _router.Dispose();

@@ -17,6 +17,13 @@ public interface IFrameTransport : IDisposable
     /// <exception cref="IOException">The transport could not send.</exception>
     void Send(ReadOnlySpan<byte> frame);
 
+    /// <summary>Sends one frame if that can be done without blocking.</summary>
+    /// <param name="frame">The bytes.</param>
+    /// <returns>False when the frame cannot be queued now (the peer is slow or absent); nothing was sent.</returns>
+    /// <exception cref="ObjectDisposedException">The transport has been disposed.</exception>
+    /// <exception cref="IOException">The transport could not send for another reason.</exception>
+    bool TrySend(ReadOnlySpan<byte> frame);
+
     /// <summary>Receives one frame, waiting up to <paramref name="timeout"/>.</summary>
     /// <param name="timeout">How long to wait (wall clock); <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</param>
     /// <param name="frame">The frame, or empty when this returns false.</param>

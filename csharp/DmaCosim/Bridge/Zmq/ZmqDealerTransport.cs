@@ -66,6 +66,13 @@ public sealed class ZmqDealerTransport : IFrameTransport
         _socket.Send(frame);
     }
 
+    /// <inheritdoc/>
+    public bool TrySend(ReadOnlySpan<byte> frame)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _socket.TrySend(frame);
+    }
+
     /// <summary>
     /// Receives one message, waiting up to <paramref name="timeout"/>. Should a multipart message
     /// arrive, its frames are read and the last one is returned.

@@ -158,10 +158,23 @@ public sealed unsafe class ZmqSocket : IDisposable
     /// <param name="more">True when more frames of the same message follow (ZMQ_SNDMORE).</param>
     /// <exception cref="ObjectDisposedException">The socket has been disposed.</exception>
     /// <exception cref="ZmqException">libzmq could not send (e.g. the context was shut down: ETERM).</exception>
-    public void Send(ReadOnlySpan<byte> frame, bool more = false)
+    public void Send(ReadOnlySpan<byte> frame, bool more = false) => SendCore(frame, more, block: true);
+
+    /// <summary>
+    /// Sends one frame if libzmq can queue it now (ZMQ_DONTWAIT): never blocks, e.g. when the high-water
+    /// mark is reached or no peer is connected yet.
+    /// </summary>
+    /// <param name="frame">The bytes; may be empty.</param>
+    /// <param name="more">True when more frames of the same message follow (ZMQ_SNDMORE).</param>
+    /// <returns>False when the frame could not be queued now (EAGAIN); nothing was sent.</returns>
+    /// <exception cref="ObjectDisposedException">The socket has been disposed.</exception>
+    /// <exception cref="ZmqException">libzmq could not send for another reason.</exception>
+    public bool TrySend(ReadOnlySpan<byte> frame, bool more = false) => SendCore(frame, more, block: false);
+
+    private bool SendCore(ReadOnlySpan<byte> frame, bool more, bool block)
     {
         nint socket = Handle;
-        int flags = more ? LibZmq.ZMQ_SNDMORE : 0;
+        int flags = (more ? LibZmq.ZMQ_SNDMORE : 0) | (block ? 0 : LibZmq.ZMQ_DONTWAIT);
         byte empty = 0;
         fixed (byte* data = frame)
         {
@@ -170,12 +183,19 @@ public sealed unsafe class ZmqSocket : IDisposable
             while (LibZmq.zmq_send(socket, buffer, (nuint)frame.Length, flags) < 0)
             {
                 int error = LibZmq.zmq_errno();
+                if (!block && error == LibZmq.EAGAIN)
+                {
+                    return false;
+                }
+
                 if (error != LibZmq.EINTR)
                 {
                     throw ZmqException.FromErrorNumber($"zmq_send({frame.Length} bytes)", error);
                 }
             }
         }
+
+        return true;
     }
 
     /// <summary>
