@@ -74,7 +74,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses csharp run test summary lint clean
+.PHONY: help deps rtl harness harnesses csharp run test summary lint clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -103,9 +103,13 @@ harness: $(HARNESS) ## build the default harness (Verilated model + C++ harness)
 
 harnesses: $(HARNESSES) ## build the harness of every variant in VARIANTS
 
-# One rule per variant: $(1) = name:DATA_WIDTH:ADDR_WIDTH:MAX_BURST
+# One rule per variant: $(1) = name:DATA_WIDTH:ADDR_WIDTH:MAX_BURST. The .params stamp holds the
+# parameters and is rewritten only when they change, so `make harness DATA_WIDTH=32` rebuilds.
 define HARNESS_RULE
-$(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) Makefile | $(BUILD)
+$(BUILD)/$(call vname,$(1)).params: FORCE | $(BUILD)
+	@echo "$(1)" | cmp -s - $$@ || echo "$(1)" > $$@
+
+$(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) Makefile $(BUILD)/$(call vname,$(1)).params | $(BUILD)
 	@echo "== harness $(call vname,$(1)): DATA_WIDTH=$(call vfield,$(1),2) ADDR_WIDTH=$(call vfield,$(1),3) MAX_BURST=$(call vfield,$(1),4)"
 	$(VERILATOR) $(VFLAGS) --Mdir $(BUILD)/obj_$(call vname,$(1)) $(call vparams,$(1)) \
 	  -CFLAGS "$(VCFLAGS) $(call vdefines,$(1))" -LDFLAGS "$(VLDFLAGS)" -MAKEFLAGS "$(VMAKE)" \
@@ -113,6 +117,7 @@ $(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) M
 	cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-harness $$@
 endef
 $(foreach v,$(VARIANTS),$(eval $(call HARNESS_RULE,$(v))))
+FORCE:
 
 csharp: $(STAMP_CS) ## build the C# library, CLI and tests
 
