@@ -30,8 +30,6 @@ RTL_SRCS   := $(RTL_PKG) $(sort $(filter-out $(RTL_PKG),$(wildcard rtl/*.sv)))
 RTL_TOP    := cosim_top
 COSIM_SRCS := $(sort $(wildcard cosim/*.cpp))
 COSIM_HDRS := $(wildcard cosim/*.h)
-CS_SRCS    := $(shell find csharp tests -name '*.cs' -o -name '*.csproj' 2>/dev/null) \
-              Directory.Build.props Directory.Packages.props global.json DmaCosim.slnx
 
 HARNESS    := $(BUILD)/dmacosim-harness
 VOBJ       := $(BUILD)/obj_default
@@ -121,7 +119,8 @@ FORCE:
 
 csharp: $(STAMP_CS) ## build the C# library, CLI and tests
 
-$(STAMP_CS): $(CS_SRCS) | $(BUILD)
+# dotnet build is incremental itself and also sees deleted files, so it always runs
+$(STAMP_CS): FORCE | $(BUILD)
 	@echo "== csharp: dotnet build ($(CONFIG))"
 	$(DOTNET) build DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary
 	@printf '#!/bin/sh\n# dmacosim launcher (written by make csharp)\n: "$${DMACOSIM_HARNESS:=%s}"\nexport DMACOSIM_HARNESS\nexec %s "%s" "$$@"\n' \

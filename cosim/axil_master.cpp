@@ -88,12 +88,14 @@ void AxiLiteMaster::Sample(const Top& top, uint64_t /*cycle*/) {
     rdata_ = top.s_axil_rdata;
     resp_ = top.s_axil_rresp & 3;
     r_pending_ = false;
+    ++reads_;
   }
   if (aw_pending_ && top.s_axil_awready) aw_pending_ = false;
   if (w_pending_ && top.s_axil_wready) w_pending_ = false;
   if (b_pending_ && top.s_axil_bvalid) {
     resp_ = top.s_axil_bresp & 3;
     b_pending_ = false;
+    ++writes_;
   }
 }
 

@@ -23,6 +23,11 @@ class AxiLiteMaster final : public ClockedModel {
   uint32_t Read(uint32_t addr);
   void Write(uint32_t addr, uint32_t value, uint8_t strobe = 0xF);
 
+  // Accesses that got their response (R / B handshake), whatever the response.
+  uint64_t reads() const { return reads_; }
+  uint64_t writes() const { return writes_; }
+  void ResetStats() { reads_ = writes_ = 0; }
+
   // ClockedModel
   void Drive(Top& top, uint64_t cycle) override;
   void Sample(const Top& top, uint64_t cycle) override;
@@ -47,6 +52,8 @@ class AxiLiteMaster final : public ClockedModel {
   uint8_t wstrb_ = 0;
   uint32_t rdata_ = 0;
   uint8_t resp_ = 0;
+  uint64_t reads_ = 0;
+  uint64_t writes_ = 0;
 };
 
 }  // namespace dmacosim

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// dram_model.cpp — AXI4 slave: address decode, R/B timing, byte-exact W, protocol checks.
+// dram_model.cpp — AXI4 slave: address decode, fault windows, R/B timing, random backpressure,
+// byte-exact W, traffic counters, protocol checks.
 #include "dram_model.h"
 
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -19,6 +21,7 @@ constexpr uint8_t kBurstFixed = 0;
 constexpr uint8_t kBurstIncr = 1;
 constexpr uint8_t kBurstWrap = 2;
 constexpr uint8_t kRespOkay = 0;
+constexpr uint8_t kRespSlvErr = 2;
 constexpr uint8_t kRespDecErr = 3;
 constexpr uint64_t kIdMask = 0xF;  // ID_WIDTH = 4 on cosim_top
 constexpr uint64_t kLaneMaskAll = (uint64_t{1} << kBusBytes) - 1;
@@ -27,6 +30,16 @@ const char* BurstName(uint32_t burst) {
   static const char* const kNames[] = {"FIXED", "INCR", "WRAP", "reserved(3)"};
   return kNames[burst & 3];
 }
+
+// splitmix64 (Steele, Lea, Flood 2014): one 64-bit draw per call; any state is a valid seed.
+uint64_t SplitMix64(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+constexpr unsigned Bit(DramChannel channel) { return 1u << channel; }
 
 std::string Hex(uint64_t value) {
   char buf[24];
@@ -37,9 +50,8 @@ std::string Hex(uint64_t value) {
 }  // namespace
 
 DramModel::DramModel(const DramConfig& config) : config_(config) {
-  if (config_.max_outstanding_reads == 0 || config_.max_outstanding_writes == 0) {
-    throw std::runtime_error("DRAM: outstanding limits must be at least 1");
-  }
+  SetMemConfig(config.mem);
+  RestartRng();
   if (config_.windows.empty()) throw std::runtime_error("DRAM: no window configured");
   int index = 0;
   for (const DramWindowConfig& w : config_.windows) {
@@ -58,6 +70,30 @@ DramModel::DramModel(const DramConfig& config) : config_(config) {
   }
 }
 
+void DramModel::SetMemConfig(const MemConfig& mem) {
+  if (mem.max_outstanding == 0) throw std::invalid_argument("DRAM: max_outstanding must be >= 1");
+  for (double p : mem.backpressure) {
+    if (!(p >= 0.0 && p <= 1.0)) {
+      throw std::invalid_argument("DRAM: backpressure probabilities must be in 0..1");
+    }
+  }
+  for (const FaultWindow& f : mem.faults) {
+    if (f.len == 0 || f.len - 1 > UINT64_MAX - f.addr ||
+        (f.resp != kRespSlvErr && f.resp != kRespDecErr) || (f.on & FaultWindow::kBoth) == 0) {
+      throw std::invalid_argument("DRAM: bad fault window at " + Hex(f.addr));
+    }
+  }
+  config_.mem = mem;
+  backpressure_on_ = false;
+  for (unsigned c = 0; c < kChanCount; ++c) {
+    // A 32-bit draw below the threshold withholds: P = threshold / 2^32.
+    stall_threshold_[c] = static_cast<uint64_t>(std::llround(mem.backpressure[c] * 4294967296.0));
+    backpressure_on_ = backpressure_on_ || stall_threshold_[c] != 0;
+  }
+}
+
+void DramModel::RestartRng() { rng_ = config_.mem.seed; }
+
 uint8_t* DramModel::Backdoor(uint64_t addr, uint64_t len) {
   for (Window& w : windows_) {
     if (addr >= w.base && addr - w.base <= w.size && len <= w.size - (addr - w.base)) {
@@ -69,8 +105,8 @@ uint8_t* DramModel::Backdoor(uint64_t addr, uint64_t len) {
 
 // ---- protocol checks and decode --------------------------------------------------------------
 
-DramModel::Burst DramModel::DecodeBurst(const char* channel, const AddrBeat& a,
-                                        uint64_t cycle) const {
+DramModel::Burst DramModel::DecodeBurst(const char* channel, const AddrBeat& a, uint64_t cycle,
+                                        bool is_read) const {
   const uint64_t size = uint64_t{1} << a.size;
   const uint64_t beats = uint64_t{a.len} + 1;
   auto violation = [&](const char* rule, const std::string& what) {
@@ -114,6 +150,15 @@ DramModel::Burst DramModel::DecodeBurst(const char* channel, const AddrBeat& a,
   b.size_log2 = static_cast<uint8_t>(a.size);
   b.burst = static_cast<uint8_t>(a.burst);
   b.resp = kRespDecErr;
+  // Fault windows first (they may lie anywhere, inside a DRAM window or not): the first one that
+  // shares a byte with the burst answers.
+  const uint8_t direction = is_read ? FaultWindow::kRead : FaultWindow::kWrite;
+  for (const FaultWindow& f : config_.mem.faults) {
+    if ((f.on & direction) != 0 && lo <= f.addr + (f.len - 1) && f.addr <= hi) {
+      b.resp = f.resp;
+      return b;  // host stays nullptr: reads carry 0, writes are discarded
+    }
+  }
   // Whole bus words: windows are 4 KiB aligned and a legal burst stays inside one 4 KiB page.
   lo &= ~uint64_t{kBusBytes - 1};
   hi |= kBusBytes - 1;
@@ -125,7 +170,6 @@ DramModel::Burst DramModel::DecodeBurst(const char* channel, const AddrBeat& a,
       break;
     }
   }
-  // Later: fault windows (SLVERR / DECERR) are applied here.
   return b;
 }
 
@@ -157,18 +201,42 @@ std::string DramModel::Describe(const char* channel, const Burst& b) {
 
 // ---- per cycle -------------------------------------------------------------------------------
 
+unsigned DramModel::DrawStalls() {
+  unsigned stall = 0;
+  uint64_t bits = 0;
+  unsigned left = 0;  // unused 32-bit halves of `bits`
+  for (unsigned c = 0; c < kChanCount; ++c) {
+    const uint64_t threshold = stall_threshold_[c];
+    if (threshold == 0) continue;  // channels without backpressure take no draw
+    if (left == 0) {
+      bits = SplitMix64(rng_);
+      left = 2;
+    }
+    if ((bits & 0xFFFFFFFFu) < threshold) stall |= 1u << c;
+    bits >>= 32;
+    --left;
+  }
+  return stall;
+}
+
 void DramModel::Drive(Top& top, uint64_t cycle) {
-  // Later: random backpressure masks these readies / valids.
-  ar_ready_ = reads_.size() < config_.max_outstanding_reads;
-  aw_ready_ = outstanding_writes() < config_.max_outstanding_writes;
-  w_ready_ = !aw_queue_.empty();
+  // Backpressure is decided from the RNG alone (registered state), one draw sequence per cycle,
+  // never from what the RTL drives: the same seed and the same requests give the same cycles.
+  const unsigned stall = VL_UNLIKELY(backpressure_on_) ? DrawStalls() : 0;
+  ar_ready_ = reads_.size() < config_.mem.max_outstanding && !(stall & Bit(kChanAr));
+  aw_ready_ = outstanding_writes() < config_.mem.max_outstanding && !(stall & Bit(kChanAw));
+  w_ready_ = !aw_queue_.empty() && !(stall & Bit(kChanW));
   top.m_axi_arready = ar_ready_;
   top.m_axi_awready = aw_ready_;
   top.m_axi_wready = w_ready_;
 
-  r_valid_ = !reads_.empty() && cycle >= reads_.front().ready_cycle;
-  top.m_axi_rvalid = r_valid_;
-  if (r_valid_) {
+  // A VALID that was presented and not taken stays, with its payload, until READY (AXI A3.2.1):
+  // the port still holds what was driven, so a held channel is not touched.
+  if (!r_hold_) {
+    r_valid_ = !reads_.empty() && cycle >= reads_.front().ready_cycle && !(stall & Bit(kChanR));
+    top.m_axi_rvalid = r_valid_;
+  }
+  if (r_valid_ && !r_hold_) {
     const Burst& r = reads_.front();
     top.m_axi_rid = static_cast<CData>(r.id);
     top.m_axi_rresp = r.resp;
@@ -182,7 +250,8 @@ void DramModel::Drive(Top& top, uint64_t cycle) {
     sig::FromBytes(top.m_axi_rdata, src, kBusBytes);
   }
 
-  b_valid_ = !b_queue_.empty() && cycle >= b_queue_.front().ready_cycle;
+  if (b_hold_) return;
+  b_valid_ = !b_queue_.empty() && cycle >= b_queue_.front().ready_cycle && !(stall & Bit(kChanB));
   top.m_axi_bvalid = b_valid_;
   if (b_valid_) {
     top.m_axi_bid = static_cast<CData>(b_queue_.front().id);
@@ -210,13 +279,26 @@ void DramModel::Sample(const Top& top, uint64_t cycle) {
 }
 
 void DramModel::SampleR(const Top& top) {
-  if (!(r_valid_ && top.m_axi_rready)) return;
+  if (!r_valid_) return;
+  r_hold_ = !top.m_axi_rready;
+  if (r_hold_) return;
   Burst& r = reads_.front();
-  if (++r.beat == r.beats) reads_.pop_front();
+  const uint64_t size = uint64_t{1} << r.size_log2;
+  const uint64_t skipped = (r.beat == 0 || r.burst == kBurstFixed) ? (r.addr & (size - 1)) : 0;
+  ++stats_.read_beats;
+  stats_.read_bytes += size - skipped;
+  if (++r.beat == r.beats) {
+    if (r.resp != kRespOkay) ++stats_.errors;
+    reads_.pop_front();
+  }
 }
 
 void DramModel::SampleB(const Top& top) {
-  if (b_valid_ && top.m_axi_bready) b_queue_.pop_front();
+  if (!b_valid_) return;
+  b_hold_ = !top.m_axi_bready;
+  if (b_hold_) return;
+  if (b_queue_.front().resp != kRespOkay) ++stats_.errors;
+  b_queue_.pop_front();
 }
 
 void DramModel::SampleAr(const Top& top, uint64_t cycle) {
@@ -237,10 +319,12 @@ void DramModel::SampleAr(const Top& top, uint64_t cycle) {
   }
   ar_waiting_ = valid && !ar_ready_;
   ar_last_ = a;
+  stats_.ar_stall_cycles += ar_waiting_;
   if (valid && ar_ready_) {
-    Burst b = DecodeBurst("AR", a, cycle);
-    b.ready_cycle = cycle + 1 + config_.read_latency;
+    Burst b = DecodeBurst("AR", a, cycle, /*is_read=*/true);
+    b.ready_cycle = cycle + 1 + config_.mem.read_latency;
     reads_.push_back(b);
+    ++stats_.reads;
   }
   if (unstable) throw *unstable;
 }
@@ -263,7 +347,11 @@ void DramModel::SampleAw(const Top& top, uint64_t cycle) {
   }
   aw_waiting_ = valid && !aw_ready_;
   aw_last_ = a;
-  if (valid && aw_ready_) aw_queue_.push_back(DecodeBurst("AW", a, cycle));
+  stats_.aw_stall_cycles += aw_waiting_;
+  if (valid && aw_ready_) {
+    aw_queue_.push_back(DecodeBurst("AW", a, cycle, /*is_read=*/false));
+    ++stats_.writes;
+  }
   if (unstable) throw *unstable;
 }
 
@@ -271,6 +359,7 @@ void DramModel::SampleW(const Top& top, uint64_t cycle) {
   const bool valid = top.m_axi_wvalid;
   const bool was_waiting = w_waiting_;
   w_waiting_ = valid && !w_ready_;
+  stats_.w_stall_cycles += w_waiting_;
   if (was_waiting && !valid) {
     throw ProtocolViolation(
         "W_STABLE", cycle,
@@ -304,6 +393,8 @@ void DramModel::SampleW(const Top& top, uint64_t cycle) {
                             std::string(buf) + " on beat " + std::to_string(w.beat + 1) + " of " +
                                 std::to_string(w.beats) + ": " + Describe("AW", w));
   }
+  ++stats_.write_beats;
+  stats_.write_bytes += static_cast<uint64_t>(__builtin_popcountll(strobe));
   if (w.host != nullptr && strobe != 0) {
     uint8_t* dst = w.host + ((addr & ~uint64_t{kBusBytes - 1}) - w.window_base);
     if (strobe == kLaneMaskAll) {
@@ -317,7 +408,7 @@ void DramModel::SampleW(const Top& top, uint64_t cycle) {
     }
   }
   if (++w.beat == w.beats) {
-    w.ready_cycle = cycle + 1 + config_.write_latency;
+    w.ready_cycle = cycle + 1 + config_.mem.write_latency;
     b_queue_.push_back(w);
     aw_queue_.pop_front();
   }
@@ -328,7 +419,9 @@ void DramModel::OnReset() {
   aw_queue_.clear();
   b_queue_.clear();
   ar_ready_ = aw_ready_ = w_ready_ = r_valid_ = b_valid_ = false;
+  r_hold_ = b_hold_ = false;
   ar_waiting_ = aw_waiting_ = w_waiting_ = false;
+  RestartRng();  // reset keeps the configuration; the same requests after it give the same cycles
 }
 
 std::string DramModel::Status() const {

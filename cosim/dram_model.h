@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // dram_model.h — AXI4 slave on the m_axi_* ports over DRAM windows backed by shared-memory
-// files: latency, an outstanding-transaction limit, DECERR outside the windows, and a protocol
-// checker whose findings are errors (ProtocolViolation). Backdoor access for mem_read/mem_write.
-// Not here yet: random backpressure and fault windows (see DramConfig).
+// files: latency, an outstanding-transaction limit, seeded random backpressure on all five
+// channels, fault windows (SLVERR / DECERR), DECERR outside the windows, traffic counters and a
+// protocol checker whose findings are errors (ProtocolViolation). Backdoor access for
+// mem_read/mem_write. Not here: anything about the wire (ops.cpp validates what it sets).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -22,16 +24,47 @@ struct DramWindowConfig {
   uint64_t size = uint64_t{1} << 30;  // multiple of 4 KiB, > 0
 };
 
-struct DramConfig {
-  std::vector<DramWindowConfig> windows = {DramWindowConfig{}};
-  unsigned max_outstanding_reads = 8;   // ARREADY low while this many reads are in flight
-  unsigned max_outstanding_writes = 8;  // AWREADY low while this many writes are in flight
+// The five AXI channels, as backpressure indexes them.
+enum DramChannel : unsigned { kChanAr, kChanR, kChanAw, kChanW, kChanB, kChanCount };
+
+// A range of addresses that answers an error instead of OKAY.
+struct FaultWindow {
+  enum On : uint8_t { kRead = 1, kWrite = 2, kBoth = 3 };
+  uint64_t addr = 0;
+  uint64_t len = 1;  // >= 1; addr + len does not overflow
+  uint8_t resp = 2;  // 2 SLVERR, 3 DECERR
+  uint8_t on = kBoth;
+};
+
+// What the op mem_config sets at run time: everything but the windows. Validated by the caller.
+struct MemConfig {
   // Extra cycles beyond the minimum of one: AR handshake → first R beat, last W beat → B.
   uint64_t read_latency = 0;
   uint64_t write_latency = 0;
-  // Later (op mem_config): seeded random backpressure per channel (AR, R, AW, W, B) applied
-  // where Drive() computes the ready/valid signals, and fault windows {addr, len, resp} applied
-  // where DecodeBurst() picks the response.
+  // Per direction: ARREADY low while this many reads are in flight, AWREADY likewise for writes.
+  unsigned max_outstanding = 8;
+  // Per channel (DramChannel), the probability 0..1 that the slave withholds ARREADY / RVALID /
+  // AWREADY / WREADY / BVALID in a cycle (a VALID already presented is never withdrawn).
+  std::array<double, kChanCount> backpressure{};
+  // Seeds the backpressure RNG: the same seed and the same requests give the same cycles.
+  uint64_t seed = 0;
+  // A burst touching a window answers its resp (first matching window wins), whatever memory
+  // lies there; reads then carry data 0 and writes write nothing.
+  std::vector<FaultWindow> faults;
+};
+
+struct DramConfig {
+  std::vector<DramWindowConfig> windows = {DramWindowConfig{}};
+  MemConfig mem;
+};
+
+// Traffic counters since start or the last ResetStats().
+struct DramStats {
+  uint64_t reads = 0, writes = 0;            // accepted AR / AW (bursts)
+  uint64_t read_beats = 0, write_beats = 0;  // R / W handshakes
+  uint64_t read_bytes = 0, write_bytes = 0;  // R: bytes of the beats' lanes; W: WSTRB bits set
+  uint64_t ar_stall_cycles = 0, aw_stall_cycles = 0, w_stall_cycles = 0;  // VALID && !READY
+  uint64_t errors = 0;  // bursts answered SLVERR / DECERR (a read at its last beat, a write at B)
 };
 
 class DramModel final : public ClockedModel {
@@ -42,8 +75,8 @@ class DramModel final : public ClockedModel {
     std::unique_ptr<ShmFile> shm;
   };
 
-  // Creates one shared-memory file per window. Throws std::runtime_error on a bad config or when
-  // a file cannot be created.
+  // Creates one shared-memory file per window. Throws std::runtime_error on bad windows or when
+  // a file cannot be created, std::invalid_argument on a bad `mem`.
   explicit DramModel(const DramConfig& config);
 
   const std::vector<Window>& windows() const { return windows_; }
@@ -51,6 +84,15 @@ class DramModel final : public ClockedModel {
   uint8_t* Backdoor(uint64_t addr, uint64_t len);
   std::size_t outstanding_reads() const { return reads_.size(); }
   std::size_t outstanding_writes() const { return aw_queue_.size() + b_queue_.size(); }
+
+  const MemConfig& mem_config() const { return config_.mem; }
+  // Takes effect from the next cycle; latencies and faults apply to bursts accepted from then on.
+  // Does not restart the RNG (RestartRng does). Throws std::invalid_argument on a bad config.
+  void SetMemConfig(const MemConfig& mem);
+  // Restarts the backpressure RNG from mem_config().seed (also done by OnReset).
+  void RestartRng();
+  const DramStats& stats() const { return stats_; }
+  void ResetStats() { stats_ = DramStats{}; }
 
   // ClockedModel
   void Drive(Top& top, uint64_t cycle) override;
@@ -72,7 +114,7 @@ class DramModel final : public ClockedModel {
     uint32_t beat = 0;      // next beat
     uint8_t size_log2 = 0;  // AxSIZE
     uint8_t burst = 0;      // AxBURST: 0 FIXED, 1 INCR, 2 WRAP
-    uint8_t resp = 0;       // 0 OKAY, 3 DECERR
+    uint8_t resp = 0;       // 0 OKAY, 2 SLVERR, 3 DECERR
   };
   // The payload of an address channel, for the stability check and for messages.
   struct AddrBeat {
@@ -83,8 +125,10 @@ class DramModel final : public ClockedModel {
     }
   };
 
-  // Protocol checks and address decode of an AR/AW; throws ProtocolViolation.
-  Burst DecodeBurst(const char* channel, const AddrBeat& a, uint64_t cycle) const;
+  // Protocol checks, address decode and fault windows of an AR/AW; throws ProtocolViolation.
+  Burst DecodeBurst(const char* channel, const AddrBeat& a, uint64_t cycle, bool is_read) const;
+  // This cycle's backpressure: bit c set = withhold channel c. Advances the RNG.
+  unsigned DrawStalls();
   static uint64_t BeatAddr(const Burst& b, uint32_t beat);
   static std::string Describe(const char* channel, const AddrBeat& a);
   static std::string Describe(const char* channel, const Burst& b);
@@ -96,12 +140,20 @@ class DramModel final : public ClockedModel {
 
   DramConfig config_;
   std::vector<Window> windows_;
+  // Backpressure: per channel, withhold when a 32-bit draw is below the threshold (0: never,
+  // 2^32: always); splitmix64 state. Both follow config_.mem.
+  std::array<uint64_t, kChanCount> stall_threshold_{};
+  bool backpressure_on_ = false;
+  uint64_t rng_ = 0;
+  DramStats stats_;
   std::deque<Burst> reads_;     // accepted ARs, in order; the head is being returned on R
   std::deque<Burst> aw_queue_;  // accepted AWs whose W beats are not all in
   std::deque<Burst> b_queue_;   // writes waiting for their B
   // What Drive() presented this cycle (registered state, read back by Sample()).
   bool ar_ready_ = false, aw_ready_ = false, w_ready_ = false;
   bool r_valid_ = false, b_valid_ = false;
+  // An RVALID / BVALID presented and not taken: held (with its payload) whatever the RNG says.
+  bool r_hold_ = false, b_hold_ = false;
   // Handshake stability: the payload of a valid that was not accepted last cycle.
   bool ar_waiting_ = false, aw_waiting_ = false, w_waiting_ = false;
   AddrBeat ar_last_{}, aw_last_{};

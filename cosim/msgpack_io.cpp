@@ -140,6 +140,114 @@ constexpr std::size_t kHeadRoom = 32;  // map32 header + "id" + uint64 + "ok" + 
 
 }  // namespace
 
+// ---- Value -----------------------------------------------------------------------------------
+
+const char* Value::TypeName() const { return dmacosim::TypeName(*object_); }
+
+bool Value::IsNumber() const {
+  switch (object_->type) {
+    case msgpack::type::POSITIVE_INTEGER:
+    case msgpack::type::NEGATIVE_INTEGER:
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void Value::WrongType(const char* expected) const {
+  throw BadRequest("field " + Quote(path_) + " must be " + expected + ", got " + TypeName());
+}
+
+void Value::NotOneOf(const std::string_view* names, std::size_t n) const {
+  std::string list;
+  for (std::size_t i = 0; i < n; ++i) list += (i == 0 ? "" : ", ") + std::string(names[i]);
+  throw BadRequest("field " + Quote(path_) + " = " + Quote(View(*object_)) +
+                   " is not one of: " + list);
+}
+
+uint64_t Value::Uint(uint64_t lo, uint64_t hi) const {
+  if (object_->type == msgpack::type::NEGATIVE_INTEGER) {
+    throw BadRequest("field " + Quote(path_) + " must be a non-negative integer, got " +
+                     std::to_string(object_->via.i64));
+  }
+  if (object_->type != msgpack::type::POSITIVE_INTEGER) WrongType("an unsigned integer");
+  const uint64_t v = object_->via.u64;
+  if (v < lo || v > hi) {
+    throw BadRequest("field " + Quote(path_) + " = " + std::to_string(v) + " is out of range " +
+                     std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return v;
+}
+
+double Value::Number(double lo, double hi) const {
+  double v = 0;
+  switch (object_->type) {
+    case msgpack::type::POSITIVE_INTEGER:
+      v = static_cast<double>(object_->via.u64);
+      break;
+    case msgpack::type::NEGATIVE_INTEGER:
+      v = static_cast<double>(object_->via.i64);
+      break;
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64:
+      v = object_->via.f64;
+      break;
+    default:
+      WrongType("a number");
+  }
+  if (!(v >= lo && v <= hi)) {  // NaN fails too
+    char buf[96];
+    std::snprintf(buf, sizeof(buf), " = %.17g is out of range %g..%g", v, lo, hi);
+    throw BadRequest("field " + Quote(path_) + buf);
+  }
+  return v;
+}
+
+bool Value::Bool() const {
+  if (object_->type != msgpack::type::BOOLEAN) WrongType("a bool");
+  return object_->via.boolean;
+}
+
+std::string_view Value::Str() const {
+  if (object_->type != msgpack::type::STR) WrongType("a str");
+  return View(*object_);
+}
+
+std::string_view Value::Bin() const {
+  if (object_->type != msgpack::type::BIN) WrongType("a bin");
+  return View(*object_);
+}
+
+uint32_t Value::ArraySize() const {
+  if (object_->type != msgpack::type::ARRAY) WrongType("an array");
+  return object_->via.array.size;
+}
+
+Value Value::Element(uint32_t i) const {
+  return Value(object_->via.array.ptr[i], path_ + "[" + std::to_string(i) + "]");
+}
+
+std::vector<std::pair<std::string_view, Value>> Value::Entries() const {
+  if (object_->type != msgpack::type::MAP) WrongType("a map");
+  std::vector<std::pair<std::string_view, Value>> entries;
+  entries.reserve(object_->via.map.size);
+  for (uint32_t i = 0; i < object_->via.map.size; ++i) {
+    const msgpack::object_kv& kv = object_->via.map.ptr[i];
+    if (kv.key.type != msgpack::type::STR) {
+      throw BadRequest("field " + Quote(path_) + ": map keys must be str, got " +
+                       dmacosim::TypeName(kv.key));
+    }
+    const std::string_view key = View(kv.key);
+    for (const auto& [seen, value] : entries) {
+      if (seen == key) throw BadRequest("field " + Quote(path_) + ": duplicate key " + Quote(key));
+    }
+    entries.emplace_back(key, Value(kv.val, path_ + "." + std::string(key)));
+  }
+  return entries;
+}
+
 // ---- Request ---------------------------------------------------------------------------------
 
 Request Request::Decode(const char* data, std::size_t size, std::optional<uint64_t>& id_out) {
@@ -173,7 +281,18 @@ Request Request::Decode(const char* data, std::size_t size, std::optional<uint64
   } catch (const std::exception& e) {
     throw BadRequest(std::string("invalid MessagePack: ") + e.what());
   }
-  const msgpack::object& root = req.handle_.get();
+  req.Parse(req.handle_.get(), id_out, /*id_required=*/true);
+  return req;
+}
+
+Request Request::FromNested(const Value& entry, std::optional<uint64_t>& id_out) {
+  Request req;
+  req.Parse(entry.object(), id_out, /*id_required=*/false);
+  return req;
+}
+
+void Request::Parse(const msgpack::object& root, std::optional<uint64_t>& id_out,
+                    bool id_required) {
   if (root.type != msgpack::type::MAP) {
     throw BadRequest(std::string("request must be a map, got ") + TypeName(root));
   }
@@ -186,24 +305,24 @@ Request Request::Decode(const char* data, std::size_t size, std::optional<uint64
         throw BadRequest(std::string("field 'id' must be an unsigned integer, got ") +
                          TypeName(kv.val));
       }
-      req.id_ = kv.val.via.u64;
-      id_out = req.id_;
+      id_ = kv.val.via.u64;
+      id_out = id_;
       break;
     }
   }
-  if (!id_out) throw BadRequest("missing field 'id'");
+  if (!id_out && id_required) throw BadRequest("missing field 'id'");
 
+  fields_.reserve(root.via.map.size);
   for (uint32_t i = 0; i < root.via.map.size; ++i) {
     const msgpack::object_kv& kv = root.via.map.ptr[i];
     if (kv.key.type != msgpack::type::STR) {
       throw BadRequest(std::string("map keys must be str, got ") + TypeName(kv.key));
     }
     const std::string_view key = View(kv.key);
-    if (req.Find(key) != nullptr) throw BadRequest("duplicate field " + Quote(key));
-    req.fields_.emplace_back(key, &kv.val);
+    if (Find(key) != nullptr) throw BadRequest("duplicate field " + Quote(key));
+    fields_.emplace_back(key, &kv.val);
   }
-  req.op_ = req.Str(proto::field::kOp);
-  return req;
+  op_ = Str(proto::field::kOp);
 }
 
 std::vector<std::string_view> Request::ParamNames() const {
@@ -227,44 +346,34 @@ const msgpack::object& Request::Require(std::string_view name) const {
   return *value;
 }
 
+std::optional<Value> Request::Field(std::string_view name) const {
+  const msgpack::object* o = Find(name);
+  if (o == nullptr) return std::nullopt;
+  return Value(*o, std::string(name));
+}
+
 uint64_t Request::Uint(std::string_view name, uint64_t lo, uint64_t hi) const {
-  const std::optional<uint64_t> value = OptUint(name, lo, hi);
-  if (!value) throw BadRequest("missing field " + Quote(name));
-  return *value;
+  return Value(Require(name), std::string(name)).Uint(lo, hi);
 }
 
 std::optional<uint64_t> Request::OptUint(std::string_view name, uint64_t lo, uint64_t hi) const {
-  const msgpack::object* o = Find(name);
-  if (o == nullptr) return std::nullopt;
-  if (o->type == msgpack::type::NEGATIVE_INTEGER) {
-    throw BadRequest("field " + Quote(name) + " must be a non-negative integer, got " +
-                     std::to_string(o->via.i64));
-  }
-  if (o->type != msgpack::type::POSITIVE_INTEGER) {
-    throw BadRequest("field " + Quote(name) + " must be an unsigned integer, got " + TypeName(*o));
-  }
-  const uint64_t v = o->via.u64;
-  if (v < lo || v > hi) {
-    throw BadRequest("field " + Quote(name) + " = " + std::to_string(v) + " is out of range " +
-                     std::to_string(lo) + ".." + std::to_string(hi));
-  }
-  return v;
+  const std::optional<Value> v = Field(name);
+  if (!v) return std::nullopt;
+  return v->Uint(lo, hi);
+}
+
+std::optional<bool> Request::OptBool(std::string_view name) const {
+  const std::optional<Value> v = Field(name);
+  if (!v) return std::nullopt;
+  return v->Bool();
 }
 
 std::string_view Request::Str(std::string_view name) const {
-  const msgpack::object& o = Require(name);
-  if (o.type != msgpack::type::STR) {
-    throw BadRequest("field " + Quote(name) + " must be a str, got " + TypeName(o));
-  }
-  return View(o);
+  return Value(Require(name), std::string(name)).Str();
 }
 
 std::string_view Request::Bin(std::string_view name) const {
-  const msgpack::object& o = Require(name);
-  if (o.type != msgpack::type::BIN) {
-    throw BadRequest("field " + Quote(name) + " must be a bin, got " + TypeName(o));
-  }
-  return View(o);
+  return Value(Require(name), std::string(name)).Bin();
 }
 
 std::string QuoteForMessage(std::string_view s) { return Quote(s); }
@@ -297,6 +406,16 @@ ReplyWriter::Packer& ReplyWriter::Key(std::string_view key) {
   ++fields_;
   PackStr(packer_, key);
   return packer_;
+}
+
+void ReplyWriter::Float64(double value) {
+  uint64_t bits = 0;
+  static_assert(sizeof(bits) == sizeof(value));
+  std::memcpy(&bits, &value, sizeof(bits));
+  char bytes[9];
+  bytes[0] = static_cast<char>(0xCB);  // float 64, big-endian
+  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  buffer_.write(bytes, sizeof(bytes));
 }
 
 void ReplyWriter::Str(std::string_view key, std::string_view value) { PackStr(Key(key), value); }
@@ -340,6 +459,8 @@ EncodedReply Seal(ReplyWriter::Buffer& buffer, uint32_t fields, std::optional<ui
   reply.size = buffer.size() - kHeadRoom + head.size;
   reply.data = start;
   reply.block = buffer.Release();
+  reply.ok = ok;
+  reply.id = id;
   return reply;
 }
 

@@ -23,12 +23,64 @@
 
 namespace dmacosim {
 
+// One value inside a request, with the path that names it in messages: "cycles", "faults[2].len",
+// "backpressure.ar". Points into the frame, like the Request it came from. Every accessor throws
+// BadRequest naming the path when the value has the wrong type or is out of range.
+class Value {
+ public:
+  Value(const msgpack::object& object, std::string path)
+      : object_(&object), path_(std::move(path)) {}
+
+  const std::string& path() const { return path_; }
+  bool IsMap() const { return object_->type == msgpack::type::MAP; }
+  bool IsArray() const { return object_->type == msgpack::type::ARRAY; }
+  // An integer of either sign or a float.
+  bool IsNumber() const;
+  // MessagePack type name for messages ("unsigned integer", "float", "map", ...).
+  const char* TypeName() const;
+
+  // Any non-negative MessagePack integer; `lo..hi` inclusive.
+  uint64_t Uint(uint64_t lo = 0, uint64_t hi = UINT64_MAX) const;
+  // Any integer or float (NaN is out of every range); `lo..hi` inclusive.
+  double Number(double lo, double hi) const;
+  bool Bool() const;
+  std::string_view Str() const;
+  std::string_view Bin() const;
+  // Arrays: the element count, then element `i` (path "path[i]"). Throw unless an array.
+  uint32_t ArraySize() const;
+  Value Element(uint32_t i) const;
+  // Maps: the entries in wire order (paths "path.key"); keys must be str and unique.
+  std::vector<std::pair<std::string_view, Value>> Entries() const;
+  // A str value must be one of `names` (message lists them); returns its index in `names`.
+  template <std::size_t N>
+  std::size_t OneOf(const std::string_view (&names)[N]) const {
+    const std::string_view s = Str();
+    for (std::size_t i = 0; i < N; ++i) {
+      if (s == names[i]) return i;
+    }
+    NotOneOf(names, N);
+  }
+
+  // The raw object (for the request decoder).
+  const msgpack::object& object() const { return *object_; }
+
+ private:
+  [[noreturn]] void NotOneOf(const std::string_view* names, std::size_t n) const;
+  [[noreturn]] void WrongType(const char* expected) const;
+
+  const msgpack::object* object_;
+  std::string path_;
+};
+
 // One decoded request. Strings and bins point into the frame: it must outlive the Request.
 class Request {
  public:
   // Decodes `size` bytes holding exactly one map. Throws BadRequest. `id_out` receives the
   // request id as soon as it is known, so that an error reply can echo it.
   static Request Decode(const char* data, std::size_t size, std::optional<uint64_t>& id_out);
+  // A request nested in another one (a batch entry): a map like a top-level request, except that
+  // `id` is optional. Points into the enclosing request's frame, which must outlive it.
+  static Request FromNested(const Value& entry, std::optional<uint64_t>& id_out);
 
   uint64_t id() const { return id_; }
   std::string_view op() const { return op_; }
@@ -36,18 +88,23 @@ class Request {
   std::vector<std::string_view> ParamNames() const;
 
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
+  // A field's value, if present.
+  std::optional<Value> Field(std::string_view name) const;
   // Unsigned integer fields: any non-negative MessagePack integer; `lo..hi` inclusive.
   uint64_t Uint(std::string_view name, uint64_t lo = 0, uint64_t hi = UINT64_MAX) const;
   std::optional<uint64_t> OptUint(std::string_view name, uint64_t lo = 0,
                                   uint64_t hi = UINT64_MAX) const;
+  std::optional<bool> OptBool(std::string_view name) const;
   std::string_view Str(std::string_view name) const;
   std::string_view Bin(std::string_view name) const;
 
  private:
+  // Checks the map (id, str keys, no duplicates, op) and fills the fields.
+  void Parse(const msgpack::object& root, std::optional<uint64_t>& id_out, bool id_required);
   const msgpack::object* Find(std::string_view name) const;
   const msgpack::object& Require(std::string_view name) const;
 
-  msgpack::object_handle handle_;
+  msgpack::object_handle handle_;  // empty for a nested request
   std::vector<std::pair<std::string_view, const msgpack::object*>> fields_;
   uint64_t id_ = 0;
   std::string_view op_;
@@ -61,6 +118,8 @@ struct EncodedReply {
   std::unique_ptr<char, Free> block;
   const char* data = nullptr;
   std::size_t size = 0;
+  bool ok = false;             // "ok" in the reply
+  std::optional<uint64_t> id;  // "id" in the reply (nullopt: nil)
 };
 
 // Builds a reply map. Results are packed as they come; the map header with the final field
@@ -97,6 +156,11 @@ class ReplyWriter {
   void Uint(std::string_view key, uint64_t value) { Key(key).pack_uint64(value); }
   void Str(std::string_view key, std::string_view value);
   void Bin(std::string_view key, const uint8_t* data, std::size_t size);
+  // Appends already-encoded MessagePack (whole values, e.g. nested replies) to the results.
+  void Raw(const char* data, std::size_t size) { buffer_.write(data, size); }
+  // Packs a value (not a field) as float 64, even when it is integral (msgpack-cxx's pack_double
+  // packs 1.0 as the integer 1): a float result stays a float on the wire.
+  void Float64(double value);
 
   // {"id": id or nil, "ok": true, ...results}
   EncodedReply Finish(std::optional<uint64_t> id);

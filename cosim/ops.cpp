@@ -7,7 +7,9 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "errors.h"
 #include "protocol.h"
@@ -16,6 +18,21 @@ namespace dmacosim {
 namespace {
 
 namespace f = proto::field;
+
+// mem_config names, indexed like the model's values: DramChannel; resp − 2; FaultWindow::On − 1.
+constexpr std::string_view kChannelNames[kChanCount] = {proto::channel::kAr, proto::channel::kR,
+                                                        proto::channel::kAw, proto::channel::kW,
+                                                        proto::channel::kB};
+constexpr std::string_view kRespNames[] = {proto::fault::kSlvErr, proto::fault::kDecErr};
+constexpr std::string_view kOnNames[] = {proto::fault::kRead, proto::fault::kWrite,
+                                         proto::fault::kBoth};
+constexpr std::string_view kFaultKeys[] = {f::kAddr, f::kLen, f::kResp, f::kOn};
+constexpr std::size_t kRequiredFaultKeys = 3;  // addr, len, resp; on defaults to both
+
+// A batch checks the stop reasons (signal, parent death) every this many entries.
+constexpr uint32_t kBatchStopPollEntries = 64;
+// Room in a batch reply for its own envelope and the results array header.
+constexpr uint64_t kBatchReplyOverhead = 64;
 
 std::string Hex(uint64_t value) {
   char buf[24];
@@ -151,6 +168,191 @@ void MemWrite(Harness& h, const Request& req, ReplyWriter&) {
 
 void Shutdown(Harness& h, const Request&, ReplyWriter&) { h.shutdown_requested = true; }
 
+// ---- mem_config ------------------------------------------------------------------------------
+
+std::string JoinNames(const std::string_view* names, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += (i == 0 ? "" : ", ") + std::string(names[i]);
+  return out;
+}
+
+FaultWindow ParseFault(const Value& entry) {
+  FaultWindow fault;
+  bool seen[std::size(kFaultKeys)] = {};
+  for (const auto& [key, value] : entry.Entries()) {
+    std::size_t k = 0;
+    while (k < std::size(kFaultKeys) && kFaultKeys[k] != key) ++k;
+    if (k == std::size(kFaultKeys)) {
+      throw BadRequest("field " + QuoteForMessage(entry.path()) + " has no key " +
+                       QuoteForMessage(key) +
+                       " (keys: " + JoinNames(kFaultKeys, std::size(kFaultKeys)) + ")");
+    }
+    seen[k] = true;
+    if (key == f::kAddr) {
+      fault.addr = value.Uint();
+    } else if (key == f::kLen) {
+      fault.len = value.Uint(1, UINT64_MAX);
+    } else if (key == f::kResp) {
+      fault.resp = static_cast<uint8_t>(2 + value.OneOf(kRespNames));
+    } else {
+      fault.on = static_cast<uint8_t>(1 + value.OneOf(kOnNames));
+    }
+  }
+  for (std::size_t k = 0; k < kRequiredFaultKeys; ++k) {
+    if (!seen[k]) {
+      throw BadRequest("field " + QuoteForMessage(entry.path()) + " is missing key '" +
+                       std::string(kFaultKeys[k]) + "'");
+    }
+  }
+  if (fault.len - 1 > UINT64_MAX - fault.addr) {
+    throw BadRequest("field " + QuoteForMessage(entry.path()) + ": addr " + Hex(fault.addr) +
+                     " + len " + std::to_string(fault.len) + " overflows 64 bits");
+  }
+  return fault;
+}
+
+// The current configuration with the request's fields applied. Validates every field (in the
+// order of the op's table) before anything changes; throws BadRequest naming the field.
+MemConfig ParseMemConfig(const Request& req, MemConfig next) {
+  if (auto v = req.OptUint(f::kReadLatency, 0, proto::kMemLatencyMax)) next.read_latency = *v;
+  if (auto v = req.OptUint(f::kWriteLatency, 0, proto::kMemLatencyMax)) next.write_latency = *v;
+  if (auto v = req.OptUint(f::kMaxOutstanding, 1, proto::kMaxOutstandingMax)) {
+    next.max_outstanding = static_cast<unsigned>(*v);
+  }
+  if (const std::optional<Value> v = req.Field(f::kBackpressure)) {
+    if (v->IsMap()) {
+      for (const auto& [key, value] : v->Entries()) {
+        std::size_t c = 0;
+        while (c < kChanCount && kChannelNames[c] != key) ++c;
+        if (c == kChanCount) {
+          throw BadRequest("field 'backpressure' has no channel " + QuoteForMessage(key) +
+                           " (channels: " + JoinNames(kChannelNames, kChanCount) + ")");
+        }
+        next.backpressure[c] = value.Number(0.0, 1.0);
+      }
+    } else if (v->IsNumber()) {
+      next.backpressure.fill(v->Number(0.0, 1.0));
+    } else {
+      throw BadRequest(std::string("field 'backpressure' must be a number 0..1 or a map of ") +
+                       "channels, got " + v->TypeName());
+    }
+  }
+  if (auto v = req.OptUint(f::kSeed)) next.seed = *v;
+  if (const std::optional<Value> v = req.Field(f::kFaults)) {
+    const uint32_t n = v->ArraySize();
+    if (n > proto::kMaxFaultWindows) {
+      throw BadRequest("field 'faults' has " + std::to_string(n) + " windows (at most " +
+                       std::to_string(proto::kMaxFaultWindows) + ")");
+    }
+    next.faults.clear();
+    for (uint32_t i = 0; i < n; ++i) next.faults.push_back(ParseFault(v->Element(i)));
+  }
+  return next;
+}
+
+void MemConfigOp(Harness& h, const Request& req, ReplyWriter& w) {
+  const MemConfig next = ParseMemConfig(req, h.dram.mem_config());
+  h.dram.SetMemConfig(next);
+  if (req.Has(f::kSeed)) h.dram.RestartRng();
+
+  const MemConfig& c = h.dram.mem_config();
+  w.Uint(f::kReadLatency, c.read_latency);
+  w.Uint(f::kWriteLatency, c.write_latency);
+  w.Uint(f::kMaxOutstanding, c.max_outstanding);
+  auto& p = w.Key(f::kBackpressure);
+  p.pack_map(kChanCount);
+  for (unsigned ch = 0; ch < kChanCount; ++ch) {
+    PackStr(p, kChannelNames[ch]);
+    w.Float64(c.backpressure[ch]);
+  }
+  w.Uint(f::kSeed, c.seed);
+  w.Key(f::kFaults).pack_array(static_cast<uint32_t>(c.faults.size()));
+  for (const FaultWindow& fault : c.faults) {
+    p.pack_map(4);
+    PackStr(p, f::kAddr);
+    p.pack_uint64(fault.addr);
+    PackStr(p, f::kLen);
+    p.pack_uint64(fault.len);
+    PackStr(p, f::kResp);
+    PackStr(p, kRespNames[fault.resp - 2]);
+    PackStr(p, f::kOn);
+    PackStr(p, kOnNames[fault.on - 1]);
+  }
+}
+
+// ---- stats -----------------------------------------------------------------------------------
+
+void Stats(Harness& h, const Request& req, ReplyWriter& w) {
+  const bool reset = req.OptBool(f::kReset).value_or(false);
+  w.Uint(f::kCycle, h.platform.cycle());
+  const DramStats& d = h.dram.stats();
+  const std::pair<std::string_view, uint64_t> dram[] = {
+      {f::kReads, d.reads},
+      {f::kWrites, d.writes},
+      {f::kReadBeats, d.read_beats},
+      {f::kWriteBeats, d.write_beats},
+      {f::kReadBytes, d.read_bytes},
+      {f::kWriteBytes, d.write_bytes},
+      {f::kArStallCycles, d.ar_stall_cycles},
+      {f::kAwStallCycles, d.aw_stall_cycles},
+      {f::kWStallCycles, d.w_stall_cycles},
+      {f::kErrors, d.errors},
+  };
+  auto& p = w.Key(f::kDram);
+  p.pack_map(static_cast<uint32_t>(std::size(dram)));
+  for (const auto& [name, value] : dram) {
+    PackStr(p, name);
+    p.pack_uint64(value);
+  }
+  w.Key(f::kAxil).pack_map(2);
+  PackStr(p, f::kReads);
+  p.pack_uint64(h.axil.reads());
+  PackStr(p, f::kWrites);
+  p.pack_uint64(h.axil.writes());
+  if (reset) {
+    h.dram.ResetStats();
+    h.axil.ResetStats();
+  }
+}
+
+// ---- dispatch --------------------------------------------------------------------------------
+
+// One request, from decoding to its reply: `decode(id)` builds the Request (recording the id as
+// soon as it is known). `nested`: a batch entry (no batch inside). `poll_stop`: check the stop
+// reasons before running it. Never throws (except std::bad_alloc while encoding an error).
+template <typename Decode>
+EncodedReply Execute(Harness& harness, Decode&& decode, bool nested, bool poll_stop);
+
+void Batch(Harness& h, const Request& req, ReplyWriter& w) {
+  const std::optional<Value> ops = req.Field(f::kOps);
+  if (!ops) throw BadRequest("missing field 'ops'");
+  const uint32_t n = ops->ArraySize();
+  if (n > proto::kMaxBatchOps) {
+    throw TooLarge("batch of " + std::to_string(n) + " ops: one batch runs at most " +
+                   std::to_string(proto::kMaxBatchOps));
+  }
+  std::string results;  // the replies, encoded back to back
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    EncodedReply reply = Execute(
+        h, [&](std::optional<uint64_t>& id) { return Request::FromNested(ops->Element(i), id); },
+        /*nested=*/true, /*poll_stop=*/i % kBatchStopPollEntries == kBatchStopPollEntries - 1);
+    if (results.size() + reply.size > proto::kMaxBatchReplyBytes - kBatchReplyOverhead) {
+      reply = ReplyWriter::Error(reply.id, proto::ErrorCode::kTooLarge,
+                                 "batch reply would exceed " +
+                                     std::to_string(proto::kMaxBatchReplyBytes) +
+                                     " bytes at entry " + std::to_string(i) +
+                                     " (its reply: " + std::to_string(reply.size) + " bytes)");
+    }
+    results.append(reply.data, reply.size);
+    ++count;
+    if (!reply.ok || h.shutdown_requested) break;
+  }
+  w.Reserve(results.size() + 16);
+  w.Key(f::kResults).pack_array(count);
+  w.Raw(results.data(), results.size());
+}
+
 std::string KnownOps() {
   std::string names;
   for (const auto& [name, spec] : OpTable())
@@ -180,6 +382,12 @@ const std::map<std::string_view, OpSpec>& OpTable() {
              OpSpec{op::kMemRead, {f::kAddr, f::kLen}, MemRead},
              OpSpec{op::kMemWrite, {f::kAddr, f::kData}, MemWrite},
              OpSpec{op::kShutdown, {}, Shutdown},
+             OpSpec{op::kMemConfig,
+                    {f::kReadLatency, f::kWriteLatency, f::kMaxOutstanding, f::kBackpressure,
+                     f::kSeed, f::kFaults},
+                    MemConfigOp},
+             OpSpec{op::kBatch, {f::kOps}, Batch},
+             OpSpec{op::kStats, {f::kReset}, Stats},
          }) {
       t.emplace(spec.name, spec);
     }
@@ -188,15 +396,21 @@ const std::map<std::string_view, OpSpec>& OpTable() {
   return table;
 }
 
-EncodedReply HandleRequest(Harness& harness, const char* data, std::size_t size) {
+namespace {
+
+template <typename Decode>
+EncodedReply Execute(Harness& harness, Decode&& decode, bool nested, bool poll_stop) {
   std::optional<uint64_t> id;
   try {
-    const Request req = Request::Decode(data, size, id);
+    const Request req = decode(id);
     const auto it = OpTable().find(req.op());
     if (it == OpTable().end()) {
       throw UnknownOp("unknown op " + QuoteForMessage(req.op()) + "; known ops: " + KnownOps());
     }
     const OpSpec& spec = it->second;
+    if (nested && spec.name == proto::op::kBatch) {
+      throw BadRequest("op 'batch' cannot be nested inside a batch");
+    }
     for (std::string_view name : req.ParamNames()) {
       bool known = false;
       for (std::string_view p : spec.params) known = known || p == name;
@@ -205,6 +419,7 @@ EncodedReply HandleRequest(Harness& harness, const char* data, std::size_t size)
                          QuoteForMessage(name) + " (fields: " + JoinParams(spec) + ")");
       }
     }
+    if (poll_stop) harness.platform.CheckStop();
     ReplyWriter reply;
     spec.handler(harness, req, reply);
     return reply.Finish(id);
@@ -216,6 +431,14 @@ EncodedReply HandleRequest(Harness& harness, const char* data, std::size_t size)
     return ReplyWriter::Error(id, proto::ErrorCode::kSimError,
                               std::string("internal error: ") + e.what());
   }
+}
+
+}  // namespace
+
+EncodedReply HandleRequest(Harness& harness, const char* data, std::size_t size) {
+  return Execute(
+      harness, [&](std::optional<uint64_t>& id) { return Request::Decode(data, size, id); },
+      /*nested=*/false, /*poll_stop=*/false);
 }
 
 }  // namespace dmacosim

@@ -31,7 +31,7 @@ std::string Usage(const char* argv0) {
          "  --endpoint ENDPOINT  ipc://PATH or tcp://HOST:PORT (tcp://127.0.0.1:0 picks a port);\n"
          "                       default: ipc:// in a new private 0700 directory\n"
          "  --trace-dir DIR      directory for FST waveforms\n"
-         "  --seed N             seed for the randomised models\n"
+         "  --seed N             initial seed of the DRAM backpressure RNG (mem_config seed)\n"
          "  --parent-pid PID     exit when the parent process is no longer PID\n"
          "  --help               this text\n";
 }

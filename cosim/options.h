@@ -13,7 +13,7 @@ namespace dmacosim {
 struct Options {
   std::string endpoint;             // empty: ipc:// in a private 0700 directory
   std::string trace_dir;            // where the trace op writes FST files (tracing: later)
-  uint64_t seed = 0;                // for seeded models (backpressure: later)
+  uint64_t seed = 0;                // initial seed of the DRAM backpressure RNG
   std::optional<pid_t> parent_pid;  // exit when our parent is no longer this process
 };
 

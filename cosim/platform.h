@@ -43,6 +43,9 @@ class Platform {
   void Run(uint64_t cycles) {
     RunUntil([] { return false; }, cycles);
   }
+  // Throws SimError when the stop check says the harness must stop (for callers that run many
+  // short steps, such as a batch, between which no long run polls it).
+  void CheckStop() { PollStop(); }
   // Run until `done()` holds — checked before the first cycle and after each one — or until
   // `max_cycles` cycles have run. Returns whether `done()` held.
   template <typename Pred>

@@ -18,10 +18,18 @@ inline constexpr uint64_t kRegSpaceBytes = 0x10000;    // AXI-Lite offsets 0 .. 
 inline constexpr uint64_t kResetCyclesDefault = 16;
 inline constexpr uint64_t kResetCyclesMax = 1000000;
 inline constexpr uint64_t kRunCyclesMax = uint64_t{1} << 40;
+inline constexpr uint64_t kMemLatencyMax = 10000;    // mem_config read_latency / write_latency
+inline constexpr uint64_t kMaxOutstandingMax = 256;  // mem_config max_outstanding (per direction)
+inline constexpr uint64_t kMaxFaultWindows = 64;     // mem_config faults
+inline constexpr uint64_t kMaxBatchOps = 100000;     // batch ops (TOO_LARGE beyond)
+// A batch reply stays within what a client accepts as one frame (its ZMQ_MAXMSGSIZE).
+inline constexpr uint64_t kMaxBatchReplyBytes = kMaxFrameBytes;
 // Request decoding bounds (hostile declared lengths never allocate more than this).
-inline constexpr uint64_t kMaxRequestObjects = 65536;  // every value, key and container
+// A batch of kMaxBatchOps requests of up to four fields each fits; larger batches reach the
+// batch op's own TOO_LARGE check as long as they stay within these bounds.
+inline constexpr uint64_t kMaxRequestObjects = uint64_t{1} << 20;  // every value, key, container
 inline constexpr uint64_t kMaxRequestDepth = 8;
-inline constexpr uint64_t kMaxRequestArray = 4096;
+inline constexpr uint64_t kMaxRequestArray = uint64_t{1} << 17;
 inline constexpr uint64_t kMaxRequestMap = 64;
 inline constexpr uint64_t kMaxRequestStr = 4096;
 inline constexpr uint64_t kMaxRequestExt = 64;
@@ -74,6 +82,19 @@ inline constexpr std::string_view kAddr = "addr";
 inline constexpr std::string_view kValue = "value";
 inline constexpr std::string_view kLen = "len";
 inline constexpr std::string_view kData = "data";
+// mem_config (its results use the same names)
+inline constexpr std::string_view kReadLatency = "read_latency";
+inline constexpr std::string_view kWriteLatency = "write_latency";
+inline constexpr std::string_view kMaxOutstanding = "max_outstanding";
+inline constexpr std::string_view kBackpressure = "backpressure";
+inline constexpr std::string_view kSeed = "seed";
+inline constexpr std::string_view kFaults = "faults";
+inline constexpr std::string_view kResp = "resp";
+inline constexpr std::string_view kOn = "on";
+// stats
+inline constexpr std::string_view kReset = "reset";
+// batch (its param is kOps)
+inline constexpr std::string_view kResults = "results";
 
 // results
 inline constexpr std::string_view kCycle = "cycle";
@@ -91,7 +112,37 @@ inline constexpr std::string_view kBase = "base";
 inline constexpr std::string_view kSize = "size";
 inline constexpr std::string_view kShm = "shm";
 inline constexpr std::string_view kOps = "ops";
+// stats results: kDram (the DRAM model) and kAxil (the AXI-Lite master) hold these counters
+inline constexpr std::string_view kAxil = "axil";
+inline constexpr std::string_view kReads = "reads";
+inline constexpr std::string_view kWrites = "writes";
+inline constexpr std::string_view kReadBeats = "read_beats";
+inline constexpr std::string_view kWriteBeats = "write_beats";
+inline constexpr std::string_view kReadBytes = "read_bytes";
+inline constexpr std::string_view kWriteBytes = "write_bytes";
+inline constexpr std::string_view kArStallCycles = "ar_stall_cycles";
+inline constexpr std::string_view kAwStallCycles = "aw_stall_cycles";
+inline constexpr std::string_view kWStallCycles = "w_stall_cycles";
+inline constexpr std::string_view kErrors = "errors";
 }  // namespace field
+
+// mem_config backpressure channels, in the order of DramChannel (dram_model.h)
+namespace channel {
+inline constexpr std::string_view kAr = "ar";
+inline constexpr std::string_view kR = "r";
+inline constexpr std::string_view kAw = "aw";
+inline constexpr std::string_view kW = "w";
+inline constexpr std::string_view kB = "b";
+}  // namespace channel
+
+// mem_config fault windows: resp and on
+namespace fault {
+inline constexpr std::string_view kSlvErr = "SLVERR";
+inline constexpr std::string_view kDecErr = "DECERR";
+inline constexpr std::string_view kRead = "read";
+inline constexpr std::string_view kWrite = "write";
+inline constexpr std::string_view kBoth = "both";
+}  // namespace fault
 
 // ---- ops -------------------------------------------------------------------------------------
 namespace op {
@@ -104,6 +155,9 @@ inline constexpr std::string_view kRegWrite = "reg_write";
 inline constexpr std::string_view kMemRead = "mem_read";
 inline constexpr std::string_view kMemWrite = "mem_write";
 inline constexpr std::string_view kShutdown = "shutdown";
+inline constexpr std::string_view kMemConfig = "mem_config";
+inline constexpr std::string_view kBatch = "batch";
+inline constexpr std::string_view kStats = "stats";
 }  // namespace op
 
 // run_until events

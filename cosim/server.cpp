@@ -198,7 +198,9 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
     return 0;
   }
 
-  DramModel dram{DramConfig{}};
+  DramConfig dram_config;
+  dram_config.mem.seed = options.seed;
+  DramModel dram{dram_config};
   Platform platform(context, top);
   platform.AddModel(dram);
   AxiLiteMaster axil(platform);
