@@ -26,12 +26,35 @@ public sealed class HarnessFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The DRAM model's power-on configuration.</summary>
+    public static MemConfig DefaultMemConfig { get; } = new()
+    {
+        ReadLatency = 0,
+        WriteLatency = 0,
+        MaxOutstanding = 8,
+        Backpressure = Backpressure.None,
+        Seed = 0,
+        Faults = [],
+    };
+
+    /// <summary>Applies <paramref name="change"/> until the returned scope is disposed, then restores the defaults.</summary>
+    public async Task<IAsyncDisposable> MemConfigScopeAsync(MemConfig change)
+    {
+        await Sim.MemConfigAsync(change);
+        return new Restore(this);
+    }
+
     /// <summary>Resets the RTL and the channel: every test starts from power-on state.</summary>
     public async Task<CdmaChannel> FreshChannelAsync()
     {
         await Sim.ResetAsync();
-        return new CdmaChannel(Sim, Rtl);
+        return new CdmaChannel(Sim, Memory, Rtl);
     }
+}
+
+internal sealed class Restore(HarnessFixture fixture) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync() => await fixture.Sim.MemConfigAsync(HarnessFixture.DefaultMemConfig);
 }
 
 [CollectionDefinition(Name)]

@@ -224,6 +224,66 @@ public sealed class SimClient : IDisposable
             .ConfigureAwait(false);
     }
 
+    /// <summary>Changes the DRAM model (latency, outstanding limit, backpressure, seed, fault windows).</summary>
+    /// <param name="change">What to change; unset properties stay as they are.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The whole configuration afterwards.</returns>
+    /// <exception cref="SimRequestException">BAD_REQUEST naming the field; nothing changed.</exception>
+    /// <exception cref="SimException">The request failed otherwise.</exception>
+    public async Task<MemConfig> MemConfigAsync(MemConfig change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var reply = await RequestAsync("mem_config", change.ToArgs(), null, cancellationToken).ConfigureAwait(false);
+        return MemConfig.FromReply(reply);
+    }
+
+    /// <summary>Reads the DRAM model's counters.</summary>
+    /// <param name="reset">Zero them after reading.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The counters.</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<DramStats> StatsAsync(bool reset = false, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("stats", Args(("reset", reset)), null, cancellationToken).ConfigureAwait(false);
+        return DramStats.FromReply(reply);
+    }
+
+    /// <summary>
+    /// Runs several ops in one round trip, in order, stopping at the first error.
+    /// </summary>
+    /// <param name="requests">The ops (at most 100,000; no nested batch).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>One reply per op.</returns>
+    /// <exception cref="SimBatchException">An op failed: its position, code and the replies before it.</exception>
+    /// <exception cref="SimException">The batch itself failed.</exception>
+    public async Task<IReadOnlyList<SimReply>> BatchAsync(IEnumerable<SimRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var list = requests.ToList();
+        var ops = list.Select(r =>
+        {
+            var entry = new Dictionary<string, object?>(r.Args ?? new Dictionary<string, object?>()) { ["op"] = r.Op };
+            return (object?)entry;
+        }).ToList();
+        var reply = await RequestAsync("batch", Args(("ops", ops)), null, cancellationToken).ConfigureAwait(false);
+        var results = new List<SimReply>();
+        foreach (var (entry, index) in reply.GetMaps("results").Select((e, i) => (e, i)))
+        {
+            if (entry.Fields.GetValueOrDefault("ok") is true)
+            {
+                results.Add(new SimReply(list[index].Op, Endpoint, entry.Fields));
+                continue;
+            }
+
+            var error = entry.GetMap("error");
+            throw new SimBatchException(index, results, error.GetString("code"), error.GetString("message"), list[index].Op, Endpoint);
+        }
+
+        return results.Count == list.Count
+            ? results
+            : throw new SimProtocolException($"batch of {list.Count} returned {results.Count} results and no error", "batch", Endpoint);
+    }
+
     /// <summary>Asks the harness to exit (it replies first).</summary>
     /// <param name="timeout">Wall-clock wait for the reply.</param>
     /// <returns>A task that completes when the harness acknowledged.</returns>

@@ -35,6 +35,18 @@ public sealed class SimReply
     /// <exception cref="SimProtocolException">Missing, not an integer, or negative.</exception>
     public ulong GetUInt64(string name) => ToUInt64(Get(name), name);
 
+    /// <summary>Reads a number field (float or integer).</summary>
+    /// <param name="name">Field name.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="SimProtocolException">Missing or not a number.</exception>
+    public double GetDouble(string name) => Get(name) switch
+    {
+        double d => d,
+        long l => l,
+        ulong u => u,
+        _ => throw Bad(name, "a number"),
+    };
+
     /// <summary>Reads a string field.</summary>
     /// <param name="name">Field name.</param>
     /// <returns>The value.</returns>

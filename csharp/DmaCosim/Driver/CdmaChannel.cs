@@ -19,6 +19,12 @@ public sealed record CdmaChannelOptions
 
     /// <summary>Cycles run between two reads of CDMACR while waiting for the reset to finish.</summary>
     public ulong ResetPollCycles { get; init; } = 64;
+
+    /// <summary>First address of the descriptor pool in DRAM (64-byte aligned); default: the last MiB of the default window.</summary>
+    public ulong DescriptorPoolBase { get; init; } = 0x3FF0_0000;
+
+    /// <summary>Descriptors in the pool.</summary>
+    public int DescriptorPoolSize { get; init; } = 4096;
 }
 
 /// <summary>The outcome of one transfer, in simulated cycles.</summary>
@@ -36,30 +42,36 @@ public sealed record CdmaTransferResult(ulong Bytes, ulong StartCycle, ulong End
 }
 
 /// <summary>
-/// The AXI CDMA channel, programmed the way Linux <c>xilinx_dma</c> programs it in simple mode:
-/// reset and enable interrupts once; per transfer check Idle, write SA, DA and BTT, take the
-/// interrupt, acknowledge it by writing the IRQ bits back to CDMASR.
+/// The AXI CDMA channel, programmed the way Linux <c>xilinx_dma</c> programs it: probe reads
+/// CDMASR.SGIncld, resets and enables interrupts; transfers go through the dmaengine-style
+/// prep / submit / issue-pending / completion API (CdmaChannel.Engine.cs), or, for a one-off copy,
+/// through <see cref="MemcpyAsync"/> in simple mode.
 /// </summary>
-public sealed class CdmaChannel
+public sealed partial class CdmaChannel
 {
     private const uint AllIrqEnables =
         (1u << CdmaRegisters.Cr.IocIrqEnBit) | (1u << CdmaRegisters.Cr.DlyIrqEnBit) | (1u << CdmaRegisters.Cr.ErrIrqEnBit);
 
     private readonly SimClient _sim;
+    private readonly ISimMemory _memory;
     private readonly RtlInfo _rtl;
     private readonly CdmaChannelOptions _options;
 
     /// <summary>Creates the channel.</summary>
     /// <param name="sim">The client of the harness.</param>
+    /// <param name="memory">The DRAM, where descriptors live.</param>
     /// <param name="rtl">The RTL build parameters (from <c>hello</c>).</param>
     /// <param name="options">Settings; defaults when null.</param>
-    public CdmaChannel(SimClient sim, RtlInfo rtl, CdmaChannelOptions? options = null)
+    public CdmaChannel(SimClient sim, ISimMemory memory, RtlInfo rtl, CdmaChannelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(rtl);
         _sim = sim;
+        _memory = memory;
         _rtl = rtl;
         _options = options ?? new CdmaChannelOptions();
+        _pool = new CdmaDescriptorPool(_options.DescriptorPoolBase, _options.DescriptorPoolSize);
     }
 
     /// <summary>Reads CDMASR.</summary>
@@ -127,10 +139,23 @@ public sealed class CdmaChannel
         CheckRange(nameof(source), source, length);
         CheckRange(nameof(destination), destination, length);
 
+        if (_active.Count > 0 || _pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{_active.Count} active and {_pending.Count} pending transactions: finish or terminate them before a simple-mode copy");
+        }
+
         var before = await ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         if (!before.Idle || before.HasError)
         {
             throw new InvalidOperationException($"CDMA cannot start a transfer: {before}; reset the channel first");
+        }
+
+        var control = await _sim.RegReadAsync(CdmaRegisters.CdmacrOffset, cancellationToken).ConfigureAwait(false);
+        if ((control & (1u << CdmaRegisters.Cr.SgModeBit)) != 0)
+        {
+            await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, control & ~(1u << CdmaRegisters.Cr.SgModeBit), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         if ((before.Raw & CdmaRegisters.Sr.IrqMask) != 0)
@@ -161,7 +186,7 @@ public sealed class CdmaChannel
                 $"interrupt at cycle {irq.Cycle} without a completed copy of {length} bytes 0x{source:X} -> 0x{destination:X}", status);
     }
 
-    private void CheckRange(string name, ulong address, uint length)
+    private void CheckRange(string name, ulong address, ulong length)
     {
         var limit = _rtl.AddrWidth >= 64 ? ulong.MaxValue : (1UL << _rtl.AddrWidth) - 1;
         if (address > limit || limit - address < length - 1)

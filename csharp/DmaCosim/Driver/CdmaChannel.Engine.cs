@@ -1,0 +1,339 @@
+using DmaCosim.Bridge;
+
+namespace DmaCosim.Driver;
+
+/// <summary>
+/// The dmaengine side of <see cref="CdmaChannel"/>, following Linux <c>xilinx_dma</c>:
+/// <c>xilinx_cdma_prep_memcpy</c>, <c>xilinx_dma_tx_submit</c>, <c>xilinx_dma_issue_pending</c> /
+/// <c>xilinx_cdma_start_transfer</c>, <c>xilinx_dma_irq_handler</c> and <c>xilinx_dma_terminate_all</c>.
+/// Interrupts come from <c>run_until irq</c>; the handler runs on the caller of
+/// <see cref="RunUntilInterruptAsync"/> or <see cref="WaitAsync"/>.
+/// </summary>
+public sealed partial class CdmaChannel
+{
+    private const int CoalesceMax = 255;
+
+    private readonly CdmaDescriptorPool _pool;
+    private readonly List<CdmaTransaction> _pending = [];
+    private readonly List<CdmaTransaction> _active = [];
+    private int _nextCookie;
+    private bool _idle = true;
+    private CdmaStatus? _failure;
+
+    /// <summary>True when the hardware has scatter-gather (CDMASR.SGIncld, read by <see cref="ProbeAsync"/>).</summary>
+    public bool HasScatterGather { get; private set; }
+
+    /// <summary>CDMASR of the error that stopped the channel, or null while it is healthy.</summary>
+    public CdmaStatus? Failure => _failure;
+
+    /// <summary>The descriptor pool.</summary>
+    public CdmaDescriptorPool DescriptorPool => _pool;
+
+    /// <summary>Probes the channel as <c>xilinx_dma_chan_probe</c> does: read CDMASR.SGIncld, reset, enable interrupts.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the channel is ready.</returns>
+    /// <exception cref="TimeoutException">The reset did not finish.</exception>
+    /// <exception cref="SimException">A request failed.</exception>
+    public async Task ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        var status = await ReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        HasScatterGather = (status.Raw & (1u << CdmaRegisters.Sr.SgIncldBit)) != 0;
+        await ResetAsync(cancellationToken).ConfigureAwait(false);
+        _idle = true;
+        _failure = null;
+    }
+
+    /// <summary>
+    /// Prepares a copy: writes its descriptors into the pool in DRAM, one per BTT maximum of length.
+    /// </summary>
+    /// <param name="destination">Destination bus address.</param>
+    /// <param name="source">Source bus address.</param>
+    /// <param name="length">Bytes, ≥ 1.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The prepared transaction.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The length is 0 or a range does not fit the address space.</exception>
+    /// <exception cref="InvalidOperationException">The pool has too few free descriptors, or the harness is simulating.</exception>
+    public async Task<CdmaTransaction> PrepMemcpyAsync(
+        ulong destination, ulong source, ulong length, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(length);
+        CheckRange(nameof(source), source, length);
+        CheckRange(nameof(destination), destination, length);
+        var count = (int)((length + CdmaRegisters.BttMax - 1) / CdmaRegisters.BttMax);
+        var slots = _pool.Allocate(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var offset = (ulong)i * CdmaRegisters.BttMax;
+                var size = (uint)Math.Min(CdmaRegisters.BttMax, length - offset);
+                var next = i + 1 < count ? slots[i + 1] : slots[i];
+                var bytes = CdmaDescriptor.Encode(next, source + offset, destination + offset, size);
+                await _memory.WriteAsync(slots[i], bytes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            _pool.Free(slots);
+            throw;
+        }
+
+        return new CdmaTransaction(destination, source, length, slots);
+    }
+
+    /// <summary>
+    /// Submits a prepared transaction to the pending list (<c>tx_submit</c>): links the last pending
+    /// descriptor to its first one and assigns a cookie. After an error the channel is reset first.
+    /// </summary>
+    /// <param name="transaction">From <see cref="PrepMemcpyAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The cookie.</returns>
+    /// <exception cref="InvalidOperationException">It was submitted already.</exception>
+    /// <exception cref="SimException">A request failed.</exception>
+    public async Task<int> SubmitAsync(CdmaTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.State != CdmaTransactionState.Prepared)
+        {
+            throw new InvalidOperationException($"transaction {transaction.Cookie} is {transaction.State}, not Prepared");
+        }
+
+        if (_failure != null)
+        {
+            await TerminateAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_pending.Count > 0)
+        {
+            var tail = _pending[^1].Descriptors[^1];
+            var link = new byte[8];
+            CdmaDescriptor.WriteAddress(link, 0, transaction.Descriptors[0]);
+            await _memory.WriteAsync(tail + CdmaDescriptor.NextOffset, link, cancellationToken).ConfigureAwait(false);
+        }
+
+        transaction.Cookie = ++_nextCookie;
+        transaction.State = CdmaTransactionState.Pending;
+        _pending.Add(transaction);
+        return transaction.Cookie;
+    }
+
+    /// <summary>
+    /// Starts the pending transactions if the channel is idle and healthy (<c>issue_pending</c>): SG
+    /// mode writes IRQThreshold = pending descriptors (≤ 255), SGMode off then on, CURDESC, then
+    /// TAILDESC, which starts the engine; without SG, SA, DA and BTT of the first pending transaction.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the registers are written.</returns>
+    /// <exception cref="SimException">A request failed.</exception>
+    public async Task IssuePendingAsync(CancellationToken cancellationToken = default)
+    {
+        if (_failure != null || !_idle || _pending.Count == 0)
+        {
+            return;
+        }
+
+        var batch = HasScatterGather ? _pending.ToList() : [_pending[0]];
+        var descriptors = batch.Sum(t => t.Descriptors.Count);
+        var control = await _sim.RegReadAsync(CdmaRegisters.CdmacrOffset, cancellationToken).ConfigureAwait(false);
+        if (descriptors <= CoalesceMax)
+        {
+            control &= ~(0xFFu << CdmaRegisters.Cr.IrqThresholdLsb);
+            control |= (uint)descriptors << CdmaRegisters.Cr.IrqThresholdLsb;
+            await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, control, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (HasScatterGather)
+        {
+            const uint sgMode = 1u << CdmaRegisters.Cr.SgModeBit;
+            await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, control & ~sgMode, cancellationToken).ConfigureAwait(false);
+            await _sim.RegWriteAsync(CdmaRegisters.CdmacrOffset, control | sgMode, cancellationToken).ConfigureAwait(false);
+            await WriteAddressAsync(CdmaRegisters.CurdescOffset, CdmaRegisters.CurdescMsbOffset, batch[0].Descriptors[0], cancellationToken)
+                .ConfigureAwait(false);
+            await WriteAddressAsync(CdmaRegisters.TaildescOffset, CdmaRegisters.TaildescMsbOffset, batch[^1].Descriptors[^1], cancellationToken)
+                .ConfigureAwait(false);
+        }
+        else
+        {
+            var only = batch[0];
+            if (only.Length > CdmaRegisters.BttMax)
+            {
+                only.Fail(new InvalidOperationException($"{only.Length} bytes need scatter-gather (BTT max {CdmaRegisters.BttMax})"));
+                _pending.Remove(only);
+                return;
+            }
+
+            await WriteAddressAsync(CdmaRegisters.SaOffset, CdmaRegisters.SaMsbOffset, only.Source, cancellationToken).ConfigureAwait(false);
+            await WriteAddressAsync(CdmaRegisters.DaOffset, CdmaRegisters.DaMsbOffset, only.Destination, cancellationToken).ConfigureAwait(false);
+            await _sim.RegWriteAsync(CdmaRegisters.BttOffset, (uint)only.Length, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var transaction in batch)
+        {
+            _pending.Remove(transaction);
+            transaction.State = CdmaTransactionState.Active;
+            _active.Add(transaction);
+        }
+
+        _idle = false;
+    }
+
+    /// <summary>
+    /// Runs the simulation until the interrupt line rises (at most <paramref name="maxCycles"/>) and
+    /// handles it.
+    /// </summary>
+    /// <param name="maxCycles">Cycle budget.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The number of transactions that finished (completed or failed).</returns>
+    /// <exception cref="SimRequestException">TIMEOUT when no interrupt came within the budget.</exception>
+    /// <exception cref="SimException">A request failed.</exception>
+    public async Task<int> RunUntilInterruptAsync(ulong maxCycles, CancellationToken cancellationToken = default)
+    {
+        await _sim.RunUntilAsync(SimEvent.Irq, maxCycles, cancellationToken).ConfigureAwait(false);
+        return await HandleInterruptAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The interrupt handler: reads CDMASR, writes back exactly the IRQ bits it saw; on Err_Irq records
+    /// the error and fails the active transactions that did not complete; on IOC or Dly_Irq completes
+    /// every active transaction whose descriptors all carry STATUS.Cmplt, and starts the next batch.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The number of transactions that finished.</returns>
+    /// <exception cref="SimException">A request failed.</exception>
+    public async Task<int> HandleInterruptAsync(CancellationToken cancellationToken = default)
+    {
+        var status = await ReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        var irq = status.Raw & CdmaRegisters.Sr.IrqMask;
+        if (irq == 0)
+        {
+            return 0;
+        }
+
+        var cycle = await _sim.RegWriteAsync(CdmaRegisters.CdmasrOffset, irq, cancellationToken).ConfigureAwait(false);
+        var finished = await CompleteFinishedAsync(status, cycle, cancellationToken).ConfigureAwait(false);
+        if (status.ErrIrq)
+        {
+            _failure = status;
+            var current = await ReadAddressAsync(CdmaRegisters.CurdescOffset, CdmaRegisters.CurdescMsbOffset, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var transaction in _active)
+            {
+                transaction.Fail(new CdmaTransferException(
+                    $"transaction {transaction.Cookie} ({transaction.Length} bytes 0x{transaction.Source:X} -> " +
+                    $"0x{transaction.Destination:X}) stopped by an error at cycle {cycle}, CURDESC 0x{current:X}", status));
+                _pool.Free(transaction.Descriptors);
+                finished++;
+            }
+
+            _active.Clear();
+            _idle = true;
+            return finished;
+        }
+
+        _idle = (await ReadStatusAsync(cancellationToken).ConfigureAwait(false)).Idle;
+        if (_idle && _active.Count == 0)
+        {
+            await IssuePendingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return finished;
+    }
+
+    /// <summary>
+    /// Drives the simulation, interrupt by interrupt, until <paramref name="transaction"/> has finished.
+    /// </summary>
+    /// <param name="transaction">A submitted and issued transaction.</param>
+    /// <param name="maxCycles">Cycle budget per interrupt; from the length when null.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The transaction, complete.</returns>
+    /// <exception cref="InvalidOperationException">It was never issued, so it cannot finish.</exception>
+    /// <exception cref="CdmaTransferException">It failed.</exception>
+    /// <exception cref="SimException">A request failed, including TIMEOUT.</exception>
+    public async Task<CdmaTransaction> WaitAsync(
+        CdmaTransaction transaction, ulong? maxCycles = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var budget = maxCycles ?? (_options.BaseTimeoutCycles + (_options.TimeoutCyclesPerByte * transaction.Length));
+        while (!transaction.Completion.IsCompleted)
+        {
+            if (transaction.State is CdmaTransactionState.Prepared or CdmaTransactionState.Pending && _idle)
+            {
+                throw new InvalidOperationException(
+                    $"transaction {transaction.Cookie} is {transaction.State} and the channel is idle: call IssuePendingAsync");
+            }
+
+            await RunUntilInterruptAsync(budget, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await transaction.Completion.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops everything (<c>terminate_all</c>): resets the engine, fails every pending and active
+    /// transaction with <see cref="OperationCanceledException"/>, frees their descriptors, and clears
+    /// the error state.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the channel is idle and healthy.</returns>
+    /// <exception cref="SimException">A request failed.</exception>
+    public async Task TerminateAllAsync(CancellationToken cancellationToken = default)
+    {
+        await ResetAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var transaction in _active.Concat(_pending))
+        {
+            transaction.Fail(new OperationCanceledException($"transaction {transaction.Cookie} terminated"));
+            _pool.Free(transaction.Descriptors);
+        }
+
+        _active.Clear();
+        _pending.Clear();
+        _idle = true;
+        _failure = null;
+    }
+
+    private async Task<int> CompleteFinishedAsync(CdmaStatus status, ulong cycle, CancellationToken cancellationToken)
+    {
+        var finished = 0;
+        foreach (var transaction in _active.ToList())
+        {
+            var done = HasScatterGather
+                ? await AllDescriptorsCompleteAsync(transaction, cancellationToken).ConfigureAwait(false)
+                : status is { IocIrq: true, Idle: true, HasError: false }; // simple mode: one transfer at a time
+            if (done)
+            {
+                _active.Remove(transaction);
+                _pool.Free(transaction.Descriptors);
+                transaction.Complete(cycle);
+                finished++;
+            }
+        }
+
+        return finished;
+    }
+
+    private async Task<bool> AllDescriptorsCompleteAsync(CdmaTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach (var descriptor in transaction.Descriptors)
+        {
+            var raw = await _memory.ReadAsync(descriptor + CdmaDescriptor.StatusOffset, 4, cancellationToken).ConfigureAwait(false);
+            var status = BitConverter.ToUInt32(raw);
+            if ((status & CdmaDescriptor.StatusComplete) == 0 || (status & CdmaDescriptor.StatusErrors) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<ulong> ReadAddressAsync(uint lowOffset, uint highOffset, CancellationToken cancellationToken)
+    {
+        ulong address = await _sim.RegReadAsync(lowOffset, cancellationToken).ConfigureAwait(false);
+        if (_rtl.AddrWidth > 32)
+        {
+            address |= (ulong)await _sim.RegReadAsync(highOffset, cancellationToken).ConfigureAwait(false) << 32;
+        }
+
+        return address;
+    }
+}
