@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// cdma: AXI CDMA (PG034 register model), simple mode: regs, ctrl, rd -> FIFO -> realign -> wr.
-// Only wiring (and the data-path flush); no scatter-gather yet (with SGMode=1 BTT starts nothing).
+// cdma: AXI CDMA (PG034 register model): regs -> sg -> ctrl -> rd -> FIFO -> realign -> wr; the SG
+// engine and the data engines share m_axi through cdma_axi_mux. Only wiring (and the resets).
 module cdma
   import dma_pkg::*;
 #(
@@ -87,11 +87,20 @@ module cdma
     $fatal(1, "cdma: FIFO_DEPTH must be a power of 2 holding at least one MAX_BURST burst");
   end
 
-  // register file <-> sequencer
+  // register file <-> SG engine (and, through it in simple mode, the sequencer)
   logic                  start, soft_reset_req, done, soft_rst;
   logic [ADDR_WIDTH-1:0] start_sa, start_da;
   logic [BTT_WIDTH-1:0]  start_btt;
-  dma_err_e              done_err;
+  dma_err_e              done_err, done_err2;
+  logic                  sg_start, tail_wr, cur_sw_wr, cyclic, desc_done, cur_wr;
+  logic [ADDR_WIDTH-1:0] sg_cur, sg_tail, cur_addr;
+  logic                  key_hole_rd, key_hole_wr;
+
+  // SG engine <-> sequencer
+  logic                  xfer_start, xfer_done, ctrl_soft_reset_req, sg_rst;
+  logic [ADDR_WIDTH-1:0] xfer_sa, xfer_da;
+  logic [BTT_WIDTH-1:0]  xfer_btt;
+  dma_err_e              xfer_err;
 
   // sequencer <-> engines
   logic [ADDR_WIDTH-1:0] cmd_sa, cmd_da;
@@ -105,8 +114,26 @@ module cdma
   logic [DATA_WIDTH-1:0] rd_data, fifo_data, ra_data;
   logic                  rd_push, fifo_in_ready, fifo_valid, fifo_ready, ra_valid, ra_ready;
 
-  // the engines and the data path restart clean after an error or a soft reset
+  // SG engine and data engines <-> bus mux (R/B payloads come straight from m_axi)
+  logic                  bus_sel;
+  logic [ID_WIDTH-1:0]   dp_axi_awid, dp_axi_arid, sg_axi_awid, sg_axi_arid;
+  logic [ADDR_WIDTH-1:0] dp_axi_awaddr, dp_axi_araddr, sg_axi_awaddr, sg_axi_araddr;
+  logic [7:0]            dp_axi_awlen, dp_axi_arlen, sg_axi_awlen, sg_axi_arlen;
+  logic [2:0]            dp_axi_awsize, dp_axi_arsize, sg_axi_awsize, sg_axi_arsize;
+  logic [1:0]            dp_axi_awburst, dp_axi_arburst, sg_axi_awburst, sg_axi_arburst;
+  logic                  dp_axi_awvalid, dp_axi_awready, sg_axi_awvalid, sg_axi_awready;
+  logic [DATA_WIDTH-1:0] dp_axi_wdata, sg_axi_wdata;
+  logic [DATA_WIDTH/8-1:0] dp_axi_wstrb, sg_axi_wstrb;
+  logic                  dp_axi_wlast, dp_axi_wvalid, dp_axi_wready;
+  logic                  sg_axi_wlast, sg_axi_wvalid, sg_axi_wready;
+  logic                  dp_axi_bvalid, dp_axi_bready, sg_axi_bvalid, sg_axi_bready;
+  logic                  dp_axi_arvalid, dp_axi_arready, sg_axi_arvalid, sg_axi_arready;
+  logic                  dp_axi_rvalid, dp_axi_rready, sg_axi_rvalid, sg_axi_rready;
+
+  // the engines and the data path restart clean after an error or a soft reset; the SG engine
+  // after a soft reset
   assign dp_rst = rst || dp_flush;
+  assign sg_rst = rst || soft_rst;
 
   cdma_regs #(
     .DATA_WIDTH      (DATA_WIDTH),
@@ -138,11 +165,85 @@ module cdma
     .start_da        (start_da),
     .start_btt       (start_btt),
     .soft_reset_req  (soft_reset_req),
+    .sg_start        (sg_start),
+    .sg_cur          (sg_cur),
+    .sg_tail         (sg_tail),
+    .tail_wr         (tail_wr),
+    .cur_sw_wr       (cur_sw_wr),
+    .cyclic          (cyclic),
+    .key_hole_rd     (key_hole_rd),
+    .key_hole_wr     (key_hole_wr),
     .done            (done),
     .done_err        (done_err),
+    .done_err2       (done_err2),
+    .desc_done       (desc_done),
+    .cur_wr          (cur_wr),
+    .cur_addr        (cur_addr),
     .soft_rst        (soft_rst),
     .irq             (irq),
     .idle            (idle)
+  );
+
+  cdma_sg #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .ID_WIDTH        (ID_WIDTH),
+    .AXI_ID          (AXI_ID)
+  ) u_sg (
+    .clk             (clk),
+    .rst             (sg_rst),
+    .start           (start),
+    .start_sa        (start_sa),
+    .start_da        (start_da),
+    .start_btt       (start_btt),
+    .sg_start        (sg_start),
+    .sg_cur          (sg_cur),
+    .sg_tail         (sg_tail),
+    .tail_wr         (tail_wr),
+    .cur_sw_wr       (cur_sw_wr),
+    .cyclic          (cyclic),
+    .soft_reset_req  (soft_reset_req),
+    .done            (done),
+    .done_err        (done_err),
+    .done_err2       (done_err2),
+    .desc_done       (desc_done),
+    .cur_wr          (cur_wr),
+    .cur_addr        (cur_addr),
+    .xfer_start      (xfer_start),
+    .xfer_sa         (xfer_sa),
+    .xfer_da         (xfer_da),
+    .xfer_btt        (xfer_btt),
+    .xfer_done       (xfer_done),
+    .xfer_err        (xfer_err),
+    .ctrl_soft_reset_req (ctrl_soft_reset_req),
+    .bus_sel         (bus_sel),
+    .m_axi_awid      (sg_axi_awid),
+    .m_axi_awaddr    (sg_axi_awaddr),
+    .m_axi_awlen     (sg_axi_awlen),
+    .m_axi_awsize    (sg_axi_awsize),
+    .m_axi_awburst   (sg_axi_awburst),
+    .m_axi_awvalid   (sg_axi_awvalid),
+    .m_axi_awready   (sg_axi_awready),
+    .m_axi_wdata     (sg_axi_wdata),
+    .m_axi_wstrb     (sg_axi_wstrb),
+    .m_axi_wlast     (sg_axi_wlast),
+    .m_axi_wvalid    (sg_axi_wvalid),
+    .m_axi_wready    (sg_axi_wready),
+    .m_axi_bresp     (m_axi_bresp),
+    .m_axi_bvalid    (sg_axi_bvalid),
+    .m_axi_bready    (sg_axi_bready),
+    .m_axi_arid      (sg_axi_arid),
+    .m_axi_araddr    (sg_axi_araddr),
+    .m_axi_arlen     (sg_axi_arlen),
+    .m_axi_arsize    (sg_axi_arsize),
+    .m_axi_arburst   (sg_axi_arburst),
+    .m_axi_arvalid   (sg_axi_arvalid),
+    .m_axi_arready   (sg_axi_arready),
+    .m_axi_rdata     (m_axi_rdata),
+    .m_axi_rresp     (m_axi_rresp),
+    .m_axi_rlast     (m_axi_rlast),
+    .m_axi_rvalid    (sg_axi_rvalid),
+    .m_axi_rready    (sg_axi_rready)
   );
 
   cdma_ctrl #(
@@ -151,13 +252,13 @@ module cdma
   ) u_ctrl (
     .clk             (clk),
     .rst             (rst),
-    .start           (start),
-    .start_sa        (start_sa),
-    .start_da        (start_da),
-    .start_btt       (start_btt),
-    .soft_reset_req  (soft_reset_req),
-    .done            (done),
-    .done_err        (done_err),
+    .start           (xfer_start),
+    .start_sa        (xfer_sa),
+    .start_da        (xfer_da),
+    .start_btt       (xfer_btt),
+    .soft_reset_req  (ctrl_soft_reset_req),
+    .done            (xfer_done),
+    .done_err        (xfer_err),
     .soft_rst        (soft_rst),
     .cmd_sa          (cmd_sa),
     .cmd_da          (cmd_da),
@@ -189,6 +290,7 @@ module cdma
     .rst             (dp_rst),
     .cmd_addr        (cmd_sa),
     .cmd_len         (cmd_btt),
+    .cmd_fixed       (key_hole_rd),
     .cmd_valid       (rd_cmd_valid),
     .cmd_ready       (rd_cmd_ready),
     .done            (rd_done),
@@ -197,19 +299,19 @@ module cdma
     .fifo_data       (rd_data),
     .fifo_push       (rd_push),
     .fifo_pop        (fifo_valid && fifo_ready),
-    .m_axi_arid      (m_axi_arid),
-    .m_axi_araddr    (m_axi_araddr),
-    .m_axi_arlen     (m_axi_arlen),
-    .m_axi_arsize    (m_axi_arsize),
-    .m_axi_arburst   (m_axi_arburst),
-    .m_axi_arvalid   (m_axi_arvalid),
-    .m_axi_arready   (m_axi_arready),
+    .m_axi_arid      (dp_axi_arid),
+    .m_axi_araddr    (dp_axi_araddr),
+    .m_axi_arlen     (dp_axi_arlen),
+    .m_axi_arsize    (dp_axi_arsize),
+    .m_axi_arburst   (dp_axi_arburst),
+    .m_axi_arvalid   (dp_axi_arvalid),
+    .m_axi_arready   (dp_axi_arready),
     .m_axi_rid       (m_axi_rid),
     .m_axi_rdata     (m_axi_rdata),
     .m_axi_rresp     (m_axi_rresp),
     .m_axi_rlast     (m_axi_rlast),
-    .m_axi_rvalid    (m_axi_rvalid),
-    .m_axi_rready    (m_axi_rready)
+    .m_axi_rvalid    (dp_axi_rvalid),
+    .m_axi_rready    (dp_axi_rready)
   );
 
   cdma_fifo #(
@@ -256,6 +358,7 @@ module cdma
     .rst             (dp_rst),
     .cmd_addr        (cmd_da),
     .cmd_len         (cmd_btt),
+    .cmd_fixed       (key_hole_wr),
     .cmd_valid       (wr_cmd_valid),
     .cmd_ready       (wr_cmd_ready),
     .done            (wr_done),
@@ -264,6 +367,78 @@ module cdma
     .in_data         (ra_data),
     .in_valid        (ra_valid),
     .in_ready        (ra_ready),
+    .m_axi_awid      (dp_axi_awid),
+    .m_axi_awaddr    (dp_axi_awaddr),
+    .m_axi_awlen     (dp_axi_awlen),
+    .m_axi_awsize    (dp_axi_awsize),
+    .m_axi_awburst   (dp_axi_awburst),
+    .m_axi_awvalid   (dp_axi_awvalid),
+    .m_axi_awready   (dp_axi_awready),
+    .m_axi_wdata     (dp_axi_wdata),
+    .m_axi_wstrb     (dp_axi_wstrb),
+    .m_axi_wlast     (dp_axi_wlast),
+    .m_axi_wvalid    (dp_axi_wvalid),
+    .m_axi_wready    (dp_axi_wready),
+    .m_axi_bid       (m_axi_bid),
+    .m_axi_bresp     (m_axi_bresp),
+    .m_axi_bvalid    (dp_axi_bvalid),
+    .m_axi_bready    (dp_axi_bready)
+  );
+
+  cdma_axi_mux #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .ID_WIDTH        (ID_WIDTH)
+  ) u_mux (
+    .clk             (clk),
+    .rst             (rst),
+    .sel             (bus_sel),
+    .dp_axi_awid     (dp_axi_awid),
+    .dp_axi_awaddr   (dp_axi_awaddr),
+    .dp_axi_awlen    (dp_axi_awlen),
+    .dp_axi_awsize   (dp_axi_awsize),
+    .dp_axi_awburst  (dp_axi_awburst),
+    .dp_axi_awvalid  (dp_axi_awvalid),
+    .dp_axi_awready  (dp_axi_awready),
+    .dp_axi_wdata    (dp_axi_wdata),
+    .dp_axi_wstrb    (dp_axi_wstrb),
+    .dp_axi_wlast    (dp_axi_wlast),
+    .dp_axi_wvalid   (dp_axi_wvalid),
+    .dp_axi_wready   (dp_axi_wready),
+    .dp_axi_bvalid   (dp_axi_bvalid),
+    .dp_axi_bready   (dp_axi_bready),
+    .dp_axi_arid     (dp_axi_arid),
+    .dp_axi_araddr   (dp_axi_araddr),
+    .dp_axi_arlen    (dp_axi_arlen),
+    .dp_axi_arsize   (dp_axi_arsize),
+    .dp_axi_arburst  (dp_axi_arburst),
+    .dp_axi_arvalid  (dp_axi_arvalid),
+    .dp_axi_arready  (dp_axi_arready),
+    .dp_axi_rvalid   (dp_axi_rvalid),
+    .dp_axi_rready   (dp_axi_rready),
+    .sg_axi_awid     (sg_axi_awid),
+    .sg_axi_awaddr   (sg_axi_awaddr),
+    .sg_axi_awlen    (sg_axi_awlen),
+    .sg_axi_awsize   (sg_axi_awsize),
+    .sg_axi_awburst  (sg_axi_awburst),
+    .sg_axi_awvalid  (sg_axi_awvalid),
+    .sg_axi_awready  (sg_axi_awready),
+    .sg_axi_wdata    (sg_axi_wdata),
+    .sg_axi_wstrb    (sg_axi_wstrb),
+    .sg_axi_wlast    (sg_axi_wlast),
+    .sg_axi_wvalid   (sg_axi_wvalid),
+    .sg_axi_wready   (sg_axi_wready),
+    .sg_axi_bvalid   (sg_axi_bvalid),
+    .sg_axi_bready   (sg_axi_bready),
+    .sg_axi_arid     (sg_axi_arid),
+    .sg_axi_araddr   (sg_axi_araddr),
+    .sg_axi_arlen    (sg_axi_arlen),
+    .sg_axi_arsize   (sg_axi_arsize),
+    .sg_axi_arburst  (sg_axi_arburst),
+    .sg_axi_arvalid  (sg_axi_arvalid),
+    .sg_axi_arready  (sg_axi_arready),
+    .sg_axi_rvalid   (sg_axi_rvalid),
+    .sg_axi_rready   (sg_axi_rready),
     .m_axi_awid      (m_axi_awid),
     .m_axi_awaddr    (m_axi_awaddr),
     .m_axi_awlen     (m_axi_awlen),
@@ -276,10 +451,18 @@ module cdma
     .m_axi_wlast     (m_axi_wlast),
     .m_axi_wvalid    (m_axi_wvalid),
     .m_axi_wready    (m_axi_wready),
-    .m_axi_bid       (m_axi_bid),
-    .m_axi_bresp     (m_axi_bresp),
     .m_axi_bvalid    (m_axi_bvalid),
-    .m_axi_bready    (m_axi_bready)
+    .m_axi_bready    (m_axi_bready),
+    .m_axi_arid      (m_axi_arid),
+    .m_axi_araddr    (m_axi_araddr),
+    .m_axi_arlen     (m_axi_arlen),
+    .m_axi_arsize    (m_axi_arsize),
+    .m_axi_arburst   (m_axi_arburst),
+    .m_axi_arvalid   (m_axi_arvalid),
+    .m_axi_arready   (m_axi_arready),
+    .m_axi_rvalid    (m_axi_rvalid),
+    .m_axi_rlast     (m_axi_rlast),
+    .m_axi_rready    (m_axi_rready)
   );
 
 `ifndef SYNTHESIS

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// cdma_ctrl: sequencer; hands (SA, DA, BTT) to the engines, waits, stops on error or reset.
-// It does not fetch descriptors (simple mode only) and does not touch the bus itself.
+// cdma_ctrl: sequencer; hands one (SA, DA, BTT) to the engines, waits, stops on error or reset.
+// It does not fetch descriptors (cdma_sg does, starting it once per descriptor) nor touch the bus.
 module cdma_ctrl
   import dma_pkg::*;
 #(
@@ -12,15 +12,15 @@ module cdma_ctrl
   input  logic                  clk,
   input  logic                  rst,             // synchronous, active high
 
-  // from the register file: a simple-mode start and the soft-reset request (CDMACR.Reset)
+  // from cdma_sg: a start (simple mode, or one descriptor) and the soft-reset request
   input  logic                  start,
   input  logic [ADDR_WIDTH-1:0] start_sa,
   input  logic [ADDR_WIDTH-1:0] start_da,
   input  logic [BTT_WIDTH-1:0]  start_btt,
   input  logic                  soft_reset_req,
 
-  // to the register file, in the cycle the FSM returns to idle: the transfer ended (err says
-  // why) / the soft reset is done
+  // in the cycle the FSM returns to idle: the transfer ended (to cdma_sg; err says why) / the
+  // soft reset is done (to the register file and every engine)
   output logic                  done,
   output dma_err_e              done_err,
   output logic                  soft_rst,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// cdma_rd: AXI4 read engine; splits (address, byte count) into full-width INCR bursts into a FIFO.
-// It does not realign bytes (cdma_realign does) and never stalls R: it reserves FIFO room first.
+// cdma_rd: AXI4 read engine; splits (address, byte count) into full-width bursts into a FIFO: INCR,
+// or FIXED at one address (KeyHoleRd). It does not realign bytes and never stalls R (room first).
 module cdma_rd
   import dma_pkg::*;
 #(
@@ -22,9 +22,11 @@ module cdma_rd
   input  logic                    clk,
   input  logic                    rst,          // synchronous, active high; also the flush
 
-  // command: read cmd_len bytes from cmd_addr (any byte alignment)
+  // command: read cmd_len bytes from cmd_addr (any byte alignment); cmd_fixed: every beat from
+  // the beat at cmd_addr (FIXED bursts of at most 16 beats), else incrementing (INCR bursts)
   input  logic [ADDR_WIDTH-1:0]   cmd_addr,
   input  logic [BTT_WIDTH-1:0]    cmd_len,
+  input  logic                    cmd_fixed,
   input  logic                    cmd_valid,
   output logic                    cmd_ready,
 
@@ -63,6 +65,9 @@ module cdma_rd
   localparam int unsigned OUT_W    = $clog2(MAX_OUTSTANDING + 1);
   localparam int unsigned CREDIT_W = $clog2(FIFO_DEPTH + 1);
   localparam int unsigned LEN_W    = $clog2(AXI_MAX_BURST + 1);  // holds 1..256
+  // most beats of a FIXED burst
+  localparam int unsigned FIXED_MAX = (MAX_BURST < AXI_MAX_FIXED_BURST) ? MAX_BURST
+                                                                         : AXI_MAX_FIXED_BURST;
 
   if (DATA_WIDTH != 32 && DATA_WIDTH != 64 && DATA_WIDTH != 128) begin : g_check_data_width
     $fatal(1, "cdma_rd: DATA_WIDTH must be 32, 64 or 128");
@@ -87,6 +92,7 @@ module cdma_rd
   // State
   // ---------------------------------------------------------------------------------------------
   logic                  active_q,    active_d;     // a command is in progress
+  logic                  fixed_q,     fixed_d;      // the command reads FIXED bursts (keyhole)
   logic [ADDR_WIDTH-1:0] addr_q,      addr_d;       // beat-aligned address of the next burst
   logic [BEATS_W-1:0]    left_q,      left_d;       // beats not yet requested
   logic                  arvalid_q,   arvalid_d;
@@ -113,7 +119,7 @@ module cdma_rd
   assign m_axi_araddr  = araddr_q;
   assign m_axi_arlen   = arlen_q;
   assign m_axi_arsize  = 3'(OFF_W);
-  assign m_axi_arburst = BURST_INCR;
+  assign m_axi_arburst = fixed_q ? BURST_FIXED : BURST_INCR;
   assign m_axi_arvalid = arvalid_q;
   // room for every beat in flight was reserved before its burst was issued
   assign m_axi_rready  = 1'b1;
@@ -125,8 +131,13 @@ module cdma_rd
 
   assign cmd_off       = cmd_addr[OFF_W-1:0];
 
+  // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats
   always_comb begin
-    next_beats = LEN_W'(burst_beats(32'(addr_q[11:0]), 32'(left_q), MAX_BURST, OFF_W));
+    if (fixed_q) begin
+      next_beats = LEN_W'(burst_beats(0, 32'(left_q), FIXED_MAX, OFF_W));
+    end else begin
+      next_beats = LEN_W'(burst_beats(32'(addr_q[11:0]), 32'(left_q), MAX_BURST, OFF_W));
+    end
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -135,6 +146,7 @@ module cdma_rd
   // ---------------------------------------------------------------------------------------------
   always_comb begin
     active_d  = active_q;
+    fixed_d   = fixed_q;
     addr_d    = addr_q;
     left_d    = left_q;
     arvalid_d = arvalid_q && !m_axi_arready;
@@ -149,6 +161,7 @@ module cdma_rd
     if (cmd_valid && cmd_ready) begin
       // new command: align the start down to the beat, count the beats that cover it
       active_d = 1'b1;
+      fixed_d  = cmd_fixed;
       addr_d   = {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
       left_d   = BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
       resp_d   = RESP_OKAY;
@@ -160,7 +173,7 @@ module cdma_rd
         arvalid_d = 1'b1;
         araddr_d  = addr_q;
         arlen_d   = 8'(next_beats - LEN_W'(1));
-        addr_d    = addr_q + ADDR_WIDTH'({next_beats, {OFF_W{1'b0}}});
+        if (!fixed_q) addr_d = addr_q + ADDR_WIDTH'({next_beats, {OFF_W{1'b0}}});
         left_d    = left_q - BEATS_W'(next_beats);
         credit_d  = credit_d - CREDIT_W'(next_beats);
       end
@@ -182,6 +195,7 @@ module cdma_rd
   always_ff @(posedge clk) begin
     if (rst) begin
       active_q  <= 1'b0;
+      fixed_q   <= 1'b0;
       addr_q    <= '0;
       left_q    <= '0;
       arvalid_q <= 1'b0;
@@ -193,6 +207,7 @@ module cdma_rd
       done_q    <= 1'b0;
     end else begin
       active_q  <= active_d;
+      fixed_q   <= fixed_d;
       addr_q    <= addr_d;
       left_q    <= left_d;
       arvalid_q <= arvalid_d;
@@ -220,7 +235,8 @@ module cdma_rd
   logic [ADDR_WIDTH-1:0] araddr_prev_q;
   logic [7:0]            arlen_prev_q;
   logic [12:0]           ar_end;
-  assign ar_end = 13'(araddr_q[11:0]) + 13'((32'(arlen_q) + 1) << OFF_W);
+  // a FIXED burst touches one beat only
+  assign ar_end = 13'(araddr_q[11:0]) + (fixed_q ? 13'(BPB) : 13'((32'(arlen_q) + 1) << OFF_W));
 
   always_ff @(posedge clk) begin
     arvalid_prev_q <= m_axi_arvalid && !rst;
@@ -239,6 +255,9 @@ module cdma_rd
         else $error("cdma_rd: burst at %h crosses a 4 KiB boundary", m_axi_araddr);
       a_ar_len: assert (!m_axi_arvalid || 32'(m_axi_arlen) < MAX_BURST)
         else $error("cdma_rd: ARLEN %0d exceeds MAX_BURST", m_axi_arlen);
+      a_ar_fixed_len: assert (!m_axi_arvalid || m_axi_arburst != BURST_FIXED
+                              || 32'(m_axi_arlen) < AXI_MAX_FIXED_BURST)
+        else $error("cdma_rd: FIXED burst of %0d beats", 32'(m_axi_arlen) + 1);
       a_r_expected: assert (!m_axi_rvalid || out_q != '0)
         else $error("cdma_rd: R beat with no burst in flight");
       a_credit: assert (credit_q <= CREDIT_W'(FIFO_DEPTH))

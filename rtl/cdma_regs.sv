@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// cdma_regs: AXI-Lite slave and register file (PG034 CDMA registers + extension block at 0x100).
-// It does not move data or sequence transfers: it hands a start to cdma_ctrl, records the result.
+// cdma_regs: AXI-Lite slave and register file (PG034 CDMA registers + extension block at 0x100),
+// with interrupt coalescing and the delay timer. It does not move data or walk descriptors.
 module cdma_regs
   import dma_pkg::*;
 #(
@@ -35,16 +35,35 @@ module cdma_regs
   output logic                       s_axil_rvalid,
   input  logic                       s_axil_rready,
 
-  // to cdma_ctrl: start a simple-mode transfer (one-cycle pulse) and request a soft reset (level)
+  // to cdma_sg / cdma_ctrl: start a simple-mode transfer (one-cycle pulse) and request a soft
+  // reset (level)
   output logic                       start,
   output logic [ADDR_WIDTH-1:0]      start_sa,
   output logic [ADDR_WIDTH-1:0]      start_da,
   output logic [BTT_WIDTH-1:0]       start_btt,
   output logic                       soft_reset_req,
 
-  // from cdma_ctrl: the transfer ended (err says why); the soft reset finished
+  // to cdma_sg: start a walk (one-cycle pulse), the pointers, this cycle's writes of TAILDESC
+  // (either half) and of CURDESC by software, and Cyclic
+  output logic                       sg_start,
+  output logic [ADDR_WIDTH-1:0]      sg_cur,
+  output logic [ADDR_WIDTH-1:0]      sg_tail,
+  output logic                       tail_wr,
+  output logic                       cur_sw_wr,
+  output logic                       cyclic,
+
+  // to the data engines: KeyHoleRd / KeyHoleWr (FIXED bursts)
+  output logic                       key_hole_rd,
+  output logic                       key_hole_wr,
+
+  // from cdma_sg: the transfer or walk ended (err says why, err2 is a second error reported
+  // with it), a descriptor completed, CURDESC moves; from cdma_ctrl: the soft reset finished
   input  logic                       done,
   input  dma_err_e                   done_err,
+  input  dma_err_e                   done_err2,
+  input  logic                       desc_done,
+  input  logic                       cur_wr,
+  input  logic [ADDR_WIDTH-1:0]      cur_addr,
   input  logic                       soft_rst,
 
   // interrupt (level) and CDMASR.Idle
@@ -73,8 +92,13 @@ module cdma_regs
     | (32'(ADDR_WIDTH) << EXT_CAPS_ADDR_WIDTH_LSB)
     | (32'(MAX_BURST - 1) << EXT_CAPS_MAX_BURST_M1_LSB)
     | (32'(BTT_WIDTH) << EXT_CAPS_BTT_WIDTH_LSB)
-    | (32'd1 << EXT_CAPS_DRE_BIT);
+    | (32'd1 << EXT_CAPS_DRE_BIT)
+    | (32'd1 << EXT_CAPS_SG_BIT);
   localparam int unsigned WORD_W = AXIL_ADDR_WIDTH - 2;
+  // the register whose write starts SG: the upper half when addresses have more than 32 bits
+  localparam int unsigned TAIL_TRIGGER_OFFSET =
+      (ADDR_WIDTH > 32) ? TAILDESC_MSB_OFFSET : TAILDESC_OFFSET;
+  localparam int unsigned DLY_CNT_W = $clog2(IRQ_DELAY_UNIT_CYCLES);
 
   // ---------------------------------------------------------------------------------------------
   // AXI-Lite handshake state (hardware reset only, so a soft reset never loses a response)
@@ -117,6 +141,10 @@ module cdma_regs
   logic        dma_int_err_q,   dma_int_err_d;
   logic        idle_q,          idle_d;
   logic        halted_q,        halted_d;   // an error stopped the engine; only a reset restarts it
+  // delay timer: running, cycles into the current unit, whole units elapsed (IRQDelaySts)
+  logic                 dly_run_q, dly_run_d;
+  logic [DLY_CNT_W-1:0] dly_cnt_q, dly_cnt_d;
+  logic [7:0]           dly_sts_q, dly_sts_d;
   // pointers and the simple-mode transfer
   logic [63:0] curdesc_q,       curdesc_d;
   logic [63:0] taildesc_q,      taildesc_d;
@@ -124,6 +152,7 @@ module cdma_regs
   logic [63:0] da_q,            da_d;
   logic [BTT_WIDTH-1:0] btt_q,  btt_d;
   logic        start_q,         start_d;
+  logic        sg_start_q,      sg_start_d;
 
   logic                       do_write;     // a held address and data are written this cycle
   logic [31:0]                wmask;        // WSTRB expanded to bits
@@ -131,6 +160,9 @@ module cdma_regs
   logic [31:0]                cr_value, sr_value;
   logic [31:0]                merged;       // old value with the strobed bytes replaced
   logic [31:0]                rvalue;
+  logic                       sg_off;       // software turns SG mode off this cycle
+  logic                       ioc_now;      // this cycle's completion raises IOC_Irq
+  logic [6:0]                 err_hit;      // one bit per dma_err_e value reported this cycle
 
   // ---------------------------------------------------------------------------------------------
   // Outputs
@@ -149,6 +181,12 @@ module cdma_regs
   assign start_da       = da_q[ADDR_WIDTH-1:0];
   assign start_btt      = btt_q;
   assign soft_reset_req = reset_req_q;
+  assign sg_start       = sg_start_q;
+  assign sg_cur         = curdesc_q[ADDR_WIDTH-1:0];
+  assign sg_tail        = taildesc_q[ADDR_WIDTH-1:0];
+  assign cyclic         = cyclic_q;
+  assign key_hole_rd    = key_hole_rd_q;
+  assign key_hole_wr    = key_hole_wr_q;
   assign idle           = idle_q;
   assign irq            = (ioc_irq_q && ioc_irq_en_q) || (dly_irq_q && dly_irq_en_q)
                           || (err_irq_q && err_irq_en_q);
@@ -187,7 +225,7 @@ module cdma_regs
     sr_value[CDMASR_DLY_IRQ_BIT]   = dly_irq_q;
     sr_value[CDMASR_ERR_IRQ_BIT]   = err_irq_q;
     sr_value[CDMASR_IRQTHRESHOLDSTS_LSB +: CDMASR_IRQTHRESHOLDSTS_WIDTH] = thresh_sts_q;
-    // IRQDelaySts stays 0: the delay timer belongs to scatter-gather mode
+    sr_value[CDMASR_IRQDELAYSTS_LSB +: CDMASR_IRQDELAYSTS_WIDTH]         = dly_sts_q;
   end
 
   assign rword = s_axil_araddr[AXIL_ADDR_WIDTH-1:2];
@@ -219,6 +257,14 @@ module cdma_regs
   assign do_write = aw_full_q && w_full_q && !bvalid_q;
   assign wmask    = {{8{w_strb_q[3]}}, {8{w_strb_q[2]}}, {8{w_strb_q[1]}}, {8{w_strb_q[0]}}};
   assign wword    = aw_addr_q[AXIL_ADDR_WIDTH-1:2];
+  assign tail_wr  = do_write && !reset_req_q
+                    && (wword == word(TAILDESC_OFFSET) || wword == word(TAILDESC_MSB_OFFSET));
+  // CURDESC written while idle, or cleared by a CDMACR write with SGMode = 0 (see below)
+  assign cur_sw_wr = do_write && !reset_req_q
+                     && (((wword == word(CURDESC_OFFSET) || wword == word(CURDESC_MSB_OFFSET))
+                          && idle_q)
+                         || (wword == word(CDMACR_OFFSET) && w_strb_q[0]
+                             && !w_data_q[CDMACR_SGMODE_BIT]));
 
   always_comb begin
     aw_full_d = aw_full_q;
@@ -287,7 +333,14 @@ module cdma_regs
     da_d          = da_q;
     btt_d         = btt_q;
     start_d       = 1'b0;
+    sg_start_d    = 1'b0;
+    dly_run_d     = dly_run_q;
+    dly_cnt_d     = dly_cnt_q;
+    dly_sts_d     = dly_sts_q;
     merged        = '0;
+    sg_off        = 1'b0;
+    ioc_now       = 1'b0;
+    err_hit       = '0;
 
     // software writes; while a soft reset is in progress they are ignored
     if (do_write && !reset_req_q) begin
@@ -310,6 +363,7 @@ module cdma_regs
             curdesc_d  = '0;
             taildesc_d = '0;
             dly_irq_d  = 1'b0;
+            sg_off     = 1'b1;
           end
           if (w_strb_q[0] && w_data_q[CDMACR_RESET_BIT]) reset_req_d = 1'b1;
         end
@@ -359,6 +413,7 @@ module cdma_regs
           da_d   = {merged, da_q[31:0]} & ADDR_MASK;
         end
         // BTT: starts a simple transfer when idle, not halted and not in SG mode
+        // (TAILDESC / TAILDESC_MSB start a walk: see below the case)
         word(BTT_OFFSET): begin
           merged = (32'(btt_q) & ~wmask) | (w_data_q & wmask);
           btt_d  = merged[BTT_WIDTH-1:0];
@@ -370,25 +425,73 @@ module cdma_regs
         // the extension block is read-only; reserved offsets ignore writes
         default: ;
       endcase
+      // the TAILDESC write that starts SG: when idle, not halted and in SG mode; IRQThresholdSts
+      // is reloaded for the new session
+      if (wword == word(TAIL_TRIGGER_OFFSET) && idle_q && !halted_q && sg_mode_q) begin
+        sg_start_d   = 1'b1;
+        idle_d       = 1'b0;
+        thresh_sts_d = irq_thresh_q;
+      end
+    end
+
+    // delay timer: one unit per IRQ_DELAY_UNIT_CYCLES; Dly_Irq when IRQDelay units have passed
+    if (dly_run_q) begin
+      if (dly_cnt_q == DLY_CNT_W'(IRQ_DELAY_UNIT_CYCLES - 1)) begin
+        dly_cnt_d = '0;
+        dly_sts_d = dly_sts_q + 8'd1;
+        if (dly_sts_d >= irq_delay_q) begin
+          dly_irq_d    = 1'b1;
+          dly_run_d    = 1'b0;
+          dly_sts_d    = '0;
+          thresh_sts_d = irq_thresh_q;
+        end
+      end else begin
+        dly_cnt_d = dly_cnt_q + DLY_CNT_W'(1);
+      end
+    end
+    if (sg_off || irq_delay_q == '0) begin
+      dly_run_d = 1'b0;
+      dly_cnt_d = '0;
+      dly_sts_d = '0;
     end
 
     // engine events: a set in the same cycle as a software clear wins
+    if (cur_wr) begin
+      curdesc_d = 64'(cur_addr);
+    end
     if (done) begin
-      idle_d = 1'b1;
-      unique case (done_err)
-        DMA_ERR_NONE:    ioc_irq_d = 1'b1;
-        DMA_ERR_DMA_INT: dma_int_err_d = 1'b1;
-        DMA_ERR_DMA_SLV: dma_slv_err_d = 1'b1;
-        DMA_ERR_DMA_DEC: dma_dec_err_d = 1'b1;
-        DMA_ERR_SG_INT:  sg_int_err_d = 1'b1;
-        DMA_ERR_SG_SLV:  sg_slv_err_d = 1'b1;
-        DMA_ERR_SG_DEC:  sg_dec_err_d = 1'b1;
-        default:         dma_int_err_d = 1'b1;
-      endcase
+      idle_d  = 1'b1;
+      ioc_now = done_err == DMA_ERR_NONE;
+      err_hit = (7'd1 << done_err) | (7'd1 << done_err2);
+      if (err_hit[DMA_ERR_DMA_INT]) dma_int_err_d = 1'b1;
+      if (err_hit[DMA_ERR_DMA_SLV]) dma_slv_err_d = 1'b1;
+      if (err_hit[DMA_ERR_DMA_DEC]) dma_dec_err_d = 1'b1;
+      if (err_hit[DMA_ERR_SG_INT])  sg_int_err_d  = 1'b1;
+      if (err_hit[DMA_ERR_SG_SLV])  sg_slv_err_d  = 1'b1;
+      if (err_hit[DMA_ERR_SG_DEC])  sg_dec_err_d  = 1'b1;
       if (done_err != DMA_ERR_NONE) begin
         err_irq_d = 1'b1;
         halted_d  = 1'b1;
       end
+    end
+    // coalescing: IOC_Irq after IRQThreshold descriptors, or with the tail (ioc_now); otherwise
+    // the completion (re)starts the delay timer
+    if (desc_done) begin
+      if (thresh_sts_q <= 8'd1 || ioc_now) begin
+        ioc_now      = 1'b1;
+        thresh_sts_d = irq_thresh_q;
+        dly_run_d    = 1'b0;
+        dly_cnt_d    = '0;
+        dly_sts_d    = '0;
+      end else begin
+        thresh_sts_d = thresh_sts_q - 8'd1;
+        dly_run_d    = irq_delay_q != '0;
+        dly_cnt_d    = '0;
+        dly_sts_d    = '0;
+      end
+    end
+    if (ioc_now) begin
+      ioc_irq_d = 1'b1;
     end
   end
 
@@ -442,12 +545,16 @@ module cdma_regs
       dma_int_err_q <= CDMASR_RESET_VALUE[CDMASR_DMAINTERR_BIT];
       idle_q        <= CDMASR_RESET_VALUE[CDMASR_IDLE_BIT];
       halted_q      <= 1'b0;
+      dly_run_q     <= 1'b0;
+      dly_cnt_q     <= '0;
+      dly_sts_q     <= '0;
       curdesc_q     <= '0;
       taildesc_q    <= '0;
       sa_q          <= '0;
       da_q          <= '0;
       btt_q         <= '0;
       start_q       <= 1'b0;
+      sg_start_q    <= 1'b0;
     end else begin
       irq_delay_q   <= irq_delay_d;
       irq_thresh_q  <= irq_thresh_d;
@@ -471,19 +578,23 @@ module cdma_regs
       dma_int_err_q <= dma_int_err_d;
       idle_q        <= idle_d;
       halted_q      <= halted_d;
+      dly_run_q     <= dly_run_d;
+      dly_cnt_q     <= dly_cnt_d;
+      dly_sts_q     <= dly_sts_d;
       curdesc_q     <= curdesc_d;
       taildesc_q    <= taildesc_d;
       sa_q          <= sa_d;
       da_q          <= da_d;
       btt_q         <= btt_d;
       start_q       <= start_d;
+      sg_start_q    <= sg_start_d;
     end
   end
 
-  // the low two address bits select a byte lane, not a register
+  // the low two address bits select a byte lane, not a register; DMA_ERR_NONE sets no error bit
   // verilator lint_off UNUSED
   logic unused;
-  assign unused = ^{s_axil_araddr[1:0], aw_addr_q[1:0]};
+  assign unused = ^{s_axil_araddr[1:0], aw_addr_q[1:0], err_hit[DMA_ERR_NONE]};
   // verilator lint_on UNUSED
 
 `ifndef SYNTHESIS
@@ -505,6 +616,10 @@ module cdma_regs
         else $error("cdma_regs: RVALID dropped or RDATA changed before RREADY");
       a_done_when_busy: assert (!done || !idle_q)
         else $error("cdma_regs: transfer done reported while idle");
+      a_desc_done_when_busy: assert (!desc_done || !idle_q)
+        else $error("cdma_regs: descriptor completion reported while idle");
+      a_sg_start_in_sg_mode: assert (!sg_start_q || sg_mode_q)
+        else $error("cdma_regs: SG start outside SG mode");
     end
   end
 `endif

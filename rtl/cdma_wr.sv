@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// cdma_wr: AXI4 write engine; splits (address, byte count) into INCR bursts fed from a beat stream.
-// It does not realign data: beats arrive on the destination grid; it only masks WSTRB to the bytes.
+// cdma_wr: AXI4 write engine; splits (address, byte count) into INCR bursts (or FIXED ones at one
+// address: KeyHoleWr) fed from a beat stream. It does not realign; it masks WSTRB to the bytes.
 module cdma_wr
   import dma_pkg::*;
 #(
@@ -20,9 +20,11 @@ module cdma_wr
   input  logic                    clk,
   input  logic                    rst,          // synchronous, active high; also the flush
 
-  // command: write cmd_len bytes starting at cmd_addr (any byte alignment)
+  // command: write cmd_len bytes starting at cmd_addr (any byte alignment); cmd_fixed: every beat
+  // to the beat at cmd_addr (FIXED bursts of at most 16 beats), else incrementing (INCR bursts)
   input  logic [ADDR_WIDTH-1:0]   cmd_addr,
   input  logic [BTT_WIDTH-1:0]    cmd_len,
+  input  logic                    cmd_fixed,
   input  logic                    cmd_valid,
   output logic                    cmd_ready,
 
@@ -65,6 +67,9 @@ module cdma_wr
   localparam int unsigned SUM_W   = BTT_WIDTH + 1;           // offset + length + BPB - 1
   localparam int unsigned OUT_W   = $clog2(MAX_OUTSTANDING + 1);
   localparam int unsigned LEN_W   = $clog2(AXI_MAX_BURST + 1);
+  // most beats of a FIXED burst
+  localparam int unsigned FIXED_MAX = (MAX_BURST < AXI_MAX_FIXED_BURST) ? MAX_BURST
+                                                                        : AXI_MAX_FIXED_BURST;
 
   if (DATA_WIDTH != 32 && DATA_WIDTH != 64 && DATA_WIDTH != 128) begin : g_check_data_width
     $fatal(1, "cdma_wr: DATA_WIDTH must be 32, 64 or 128");
@@ -86,6 +91,7 @@ module cdma_wr
   // State
   // ---------------------------------------------------------------------------------------------
   logic                  active_q,    active_d;     // a command is in progress
+  logic                  fixed_q,     fixed_d;      // the command writes FIXED bursts (keyhole)
   // AW side
   logic [ADDR_WIDTH-1:0] aw_addr_q,   aw_addr_d;    // beat-aligned address of the next burst
   logic [BEATS_W-1:0]    aw_left_q,   aw_left_d;    // beats not yet covered by an AW
@@ -125,7 +131,7 @@ module cdma_wr
   assign m_axi_awaddr  = awaddr_q;
   assign m_axi_awlen   = awlen_q;
   assign m_axi_awsize  = 3'(OFF_W);
-  assign m_axi_awburst = BURST_INCR;
+  assign m_axi_awburst = fixed_q ? BURST_FIXED : BURST_INCR;
   assign m_axi_awvalid = awvalid_q;
   assign m_axi_wdata   = wdata_q;
   assign m_axi_wstrb   = wstrb_q;
@@ -138,9 +144,15 @@ module cdma_wr
   assign cmd_off = cmd_addr[OFF_W-1:0];
   assign cmd_end = cmd_off + cmd_len[OFF_W-1:0];   // (offset + length) mod BPB; 0 = full last beat
 
+  // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats
   always_comb begin
-    aw_beats = LEN_W'(burst_beats(32'(aw_addr_q[11:0]), 32'(aw_left_q), MAX_BURST, OFF_W));
-    w_beats  = LEN_W'(burst_beats(32'(w_addr_q[11:0]), 32'(w_left_q), MAX_BURST, OFF_W));
+    if (fixed_q) begin
+      aw_beats = LEN_W'(burst_beats(0, 32'(aw_left_q), FIXED_MAX, OFF_W));
+      w_beats  = LEN_W'(burst_beats(0, 32'(w_left_q), FIXED_MAX, OFF_W));
+    end else begin
+      aw_beats = LEN_W'(burst_beats(32'(aw_addr_q[11:0]), 32'(aw_left_q), MAX_BURST, OFF_W));
+      w_beats  = LEN_W'(burst_beats(32'(w_addr_q[11:0]), 32'(w_left_q), MAX_BURST, OFF_W));
+    end
   end
 
   // the W register can take a beat; a beat is owed when a burst is open or one was accepted on AW
@@ -153,6 +165,7 @@ module cdma_wr
 
   always_comb begin
     active_d     = active_q;
+    fixed_d      = fixed_q;
     aw_addr_d    = aw_addr_q;
     aw_left_d    = aw_left_q;
     awvalid_d    = awvalid_q && !m_axi_awready;
@@ -177,6 +190,7 @@ module cdma_wr
     if (cmd_valid && cmd_ready) begin
       // new command: beat-aligned start, beats that cover the bytes, strobes of the end beats
       active_d     = 1'b1;
+      fixed_d      = cmd_fixed;
       aw_addr_d    = {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
       aw_left_d    = BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
       w_addr_d     = aw_addr_d;
@@ -194,7 +208,7 @@ module cdma_wr
         awvalid_d = 1'b1;
         awaddr_d  = aw_addr_q;
         awlen_d   = 8'(aw_beats - LEN_W'(1));
-        aw_addr_d = aw_addr_q + ADDR_WIDTH'({aw_beats, {OFF_W{1'b0}}});
+        if (!fixed_q) aw_addr_d = aw_addr_q + ADDR_WIDTH'({aw_beats, {OFF_W{1'b0}}});
         aw_left_d = aw_left_q - BEATS_W'(aw_beats);
       end
       if (halt_req) begin
@@ -211,7 +225,7 @@ module cdma_wr
         wlast_d   = burst_left == LEN_W'(1);
         w_burst_d = burst_left - LEN_W'(1);
         first_d   = 1'b0;
-        w_addr_d  = w_addr_q + ADDR_WIDTH'(BPB);
+        if (!fixed_q) w_addr_d = w_addr_q + ADDR_WIDTH'(BPB);
         w_left_d  = w_left_q - BEATS_W'(1);
       end
       w_avail_d = w_avail_q + OUT_W'(aw_take) - OUT_W'(w_load && w_burst_q == '0);
@@ -231,6 +245,7 @@ module cdma_wr
   always_ff @(posedge clk) begin
     if (rst) begin
       active_q     <= 1'b0;
+      fixed_q      <= 1'b0;
       aw_addr_q    <= '0;
       aw_left_q    <= '0;
       awvalid_q    <= 1'b0;
@@ -252,6 +267,7 @@ module cdma_wr
       done_q       <= 1'b0;
     end else begin
       active_q     <= active_d;
+      fixed_q      <= fixed_d;
       aw_addr_q    <= aw_addr_d;
       aw_left_q    <= aw_left_d;
       awvalid_q    <= awvalid_d;
@@ -301,7 +317,8 @@ module cdma_wr
   logic [SQ_W:0]         sq_cnt_q;
   logic                  w_take, w_end;
 
-  assign aw_end = 13'(awaddr_q[11:0]) + 13'((32'(awlen_q) + 1) << OFF_W);
+  // a FIXED burst touches one beat only
+  assign aw_end = 13'(awaddr_q[11:0]) + (fixed_q ? 13'(BPB) : 13'((32'(awlen_q) + 1) << OFF_W));
   assign w_take = m_axi_wvalid && m_axi_wready;
   assign w_end  = w_take && m_axi_wlast;
 
@@ -348,6 +365,9 @@ module cdma_wr
         else $error("cdma_wr: burst at %h crosses a 4 KiB boundary", m_axi_awaddr);
       a_aw_len: assert (!m_axi_awvalid || 32'(m_axi_awlen) < MAX_BURST)
         else $error("cdma_wr: AWLEN %0d exceeds MAX_BURST", m_axi_awlen);
+      a_aw_fixed_len: assert (!m_axi_awvalid || m_axi_awburst != BURST_FIXED
+                              || 32'(m_axi_awlen) < AXI_MAX_FIXED_BURST)
+        else $error("cdma_wr: FIXED burst of %0d beats", 32'(m_axi_awlen) + 1);
       a_w_after_aw: assert (!m_axi_wvalid || sq_cnt_q != '0)
         else $error("cdma_wr: W beat before its AW was accepted");
       a_wlast: assert (!(m_axi_wvalid && sq_cnt_q != '0)

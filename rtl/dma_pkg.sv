@@ -36,9 +36,9 @@ package dma_pkg;
   localparam int unsigned CDMACR_TAILPNTREN_BIT     = 1;   // reads 1 (tail pointer mode always on)
   localparam int unsigned CDMACR_RESET_BIT          = 2;   // self-clearing soft reset
   localparam int unsigned CDMACR_SGMODE_BIT         = 3;   // 0 = simple mode, 1 = scatter-gather
-  localparam int unsigned CDMACR_KEYHOLERD_BIT      = 4;   // stored only
-  localparam int unsigned CDMACR_KEYHOLEWR_BIT      = 5;   // stored only
-  localparam int unsigned CDMACR_CYCLIC_BIT         = 6;   // stored only
+  localparam int unsigned CDMACR_KEYHOLERD_BIT      = 4;   // reads as FIXED bursts (one address)
+  localparam int unsigned CDMACR_KEYHOLEWR_BIT      = 5;   // writes as FIXED bursts (one address)
+  localparam int unsigned CDMACR_CYCLIC_BIT         = 6;   // SG ring walked until reset
   localparam int unsigned CDMACR_IOC_IRQEN_BIT      = 12;
   localparam int unsigned CDMACR_DLY_IRQEN_BIT      = 13;
   localparam int unsigned CDMACR_ERR_IRQEN_BIT      = 14;
@@ -62,12 +62,43 @@ package dma_pkg;
   localparam int unsigned CDMASR_ERR_IRQ_BIT           = 14;  // write 1 to clear
   localparam int unsigned CDMASR_IRQTHRESHOLDSTS_LSB   = 16;  // [23:16]
   localparam int unsigned CDMASR_IRQTHRESHOLDSTS_WIDTH = 8;
-  localparam int unsigned CDMASR_IRQDELAYSTS_LSB       = 24;  // [31:24], 0 in simple mode
+  localparam int unsigned CDMASR_IRQDELAYSTS_LSB       = 24;  // [31:24], delay units elapsed
   localparam int unsigned CDMASR_IRQDELAYSTS_WIDTH     = 8;
   localparam logic [31:0] CDMASR_RESET_VALUE           = 32'h0001_000A;
 
   // CURDESC / TAILDESC: descriptors are 64-byte aligned, bits [5:0] read 0.
   localparam int unsigned DESC_ALIGN_BITS = 6;
+
+  // ---------------------------------------------------------------------------------------------
+  // Interrupt coalescing (SG mode). IRQThresholdSts counts completed descriptors down from
+  // IRQThreshold; reaching 0 raises IOC_Irq. It is reloaded by a CDMACR write of the threshold
+  // byte, at SG start, by every IOC_Irq (threshold or tail) and by every Dly_Irq.
+  // The delay timer (re)starts at 0 when a descriptor completes without raising IOC_Irq and
+  // IRQDelay != 0; it counts in units of IRQ_DELAY_UNIT_CYCLES clock cycles (PG034's resolution
+  // of 125 SG clocks) and IRQDelaySts shows the whole units elapsed. It stops on an IOC_Irq, and
+  // raises Dly_Irq once IRQDelaySts would reach IRQDelay, i.e. IRQDelay * 125 cycles after the
+  // completion. IRQDelay = 0 disables it; SGMode 1->0 and reset stop it.
+  // ---------------------------------------------------------------------------------------------
+  localparam int unsigned IRQ_DELAY_UNIT_CYCLES = 125;
+
+  // ---------------------------------------------------------------------------------------------
+  // SG descriptor: 64-byte aligned, eight 32-bit words. The engine reads 0x00..0x1F in one INCR
+  // burst and writes back only STATUS (one 4-byte write, WSTRB on bytes 0x1C..0x1F; the reserved
+  // STATUS bits [27:0] are written back as read). 0x20..0x3F are never touched.
+  // ---------------------------------------------------------------------------------------------
+  localparam int unsigned DESC_NXTDESC_OFFSET     = 32'h0000_0000;
+  localparam int unsigned DESC_NXTDESC_MSB_OFFSET = 32'h0000_0004;
+  localparam int unsigned DESC_SA_OFFSET          = 32'h0000_0008;
+  localparam int unsigned DESC_SA_MSB_OFFSET      = 32'h0000_000C;
+  localparam int unsigned DESC_DA_OFFSET          = 32'h0000_0010;
+  localparam int unsigned DESC_DA_MSB_OFFSET      = 32'h0000_0014;
+  localparam int unsigned DESC_CONTROL_OFFSET     = 32'h0000_0018;  // BTT in [25:0]
+  localparam int unsigned DESC_STATUS_OFFSET      = 32'h0000_001C;
+  localparam int unsigned DESC_FETCH_BYTES        = 32;             // bytes read per descriptor
+  localparam int unsigned DESC_STATUS_CMPLT_BIT     = 31;
+  localparam int unsigned DESC_STATUS_DMADECERR_BIT = 30;
+  localparam int unsigned DESC_STATUS_DMASLVERR_BIT = 29;
+  localparam int unsigned DESC_STATUS_DMAINTERR_BIT = 28;
 
   // ---------------------------------------------------------------------------------------------
   // Extension block.
@@ -103,6 +134,8 @@ package dma_pkg;
   localparam int unsigned AXI_PAGE_BYTES = 4096;
   // AXI4 INCR bursts carry at most 256 beats
   localparam int unsigned AXI_MAX_BURST = 256;
+  // AXI4 FIXED bursts (KeyHoleRd / KeyHoleWr) carry at most 16 beats
+  localparam int unsigned AXI_MAX_FIXED_BURST = 16;
 
   // bytes-to-transfer field width of BTT and of a descriptor's CONTROL word
   localparam int unsigned BTT_WIDTH = 26;
