@@ -30,17 +30,29 @@ public static class CdmaDescriptor
     /// <summary>STATUS: written back by the engine.</summary>
     public const int StatusOffset = 0x1C;
 
+    /// <summary>Bit of STATUS.Cmplt.</summary>
+    public const int StatusCompleteBit = 31;
+
+    /// <summary>Bit of STATUS.DMADecErr.</summary>
+    public const int StatusDecErrBit = 30;
+
+    /// <summary>Bit of STATUS.DMASlvErr.</summary>
+    public const int StatusSlvErrBit = 29;
+
+    /// <summary>Bit of STATUS.DMAIntErr.</summary>
+    public const int StatusIntErrBit = 28;
+
     /// <summary>STATUS.Cmplt.</summary>
-    public const uint StatusComplete = 1u << 31;
+    public const uint StatusComplete = 1u << StatusCompleteBit;
 
     /// <summary>STATUS.DMADecErr.</summary>
-    public const uint StatusDecErr = 1u << 30;
+    public const uint StatusDecErr = 1u << StatusDecErrBit;
 
     /// <summary>STATUS.DMASlvErr.</summary>
-    public const uint StatusSlvErr = 1u << 29;
+    public const uint StatusSlvErr = 1u << StatusSlvErrBit;
 
     /// <summary>STATUS.DMAIntErr.</summary>
-    public const uint StatusIntErr = 1u << 28;
+    public const uint StatusIntErr = 1u << StatusIntErrBit;
 
     /// <summary>All STATUS error bits.</summary>
     public const uint StatusErrors = StatusDecErr | StatusSlvErr | StatusIntErr;

@@ -60,6 +60,9 @@ public static class CdmaRegisters
     /// <summary>Width of the BTT field in bits.</summary>
     public const int BttWidth = 26;
 
+    /// <summary>Clock cycles per unit of CDMACR.IRQDelay (the delay timer's resolution).</summary>
+    public const int IrqDelayUnitCycles = 125;
+
     /// <summary>Largest BTT value.</summary>
     public const uint BttMax = (1u << BttWidth) - 1;
 

@@ -55,6 +55,19 @@ public sealed partial class RegisterMapTests
         { "Sr." + nameof(CdmaRegisters.Sr.ErrIrqBit), "CDMASR_ERR_IRQ_BIT" },
         { "Sr." + nameof(CdmaRegisters.Sr.IrqThresholdStsLsb), "CDMASR_IRQTHRESHOLDSTS_LSB" },
         { "Sr." + nameof(CdmaRegisters.Sr.IrqDelayStsLsb), "CDMASR_IRQDELAYSTS_LSB" },
+        { nameof(CdmaRegisters.IrqDelayUnitCycles), "IRQ_DELAY_UNIT_CYCLES" },
+        { "Desc." + nameof(CdmaDescriptor.NextOffset), "DESC_NXTDESC_OFFSET" },
+        { "Desc." + nameof(CdmaDescriptor.NextMsbOffset), "DESC_NXTDESC_MSB_OFFSET" },
+        { "Desc." + nameof(CdmaDescriptor.SourceOffset), "DESC_SA_OFFSET" },
+        { "Desc." + nameof(CdmaDescriptor.SourceMsbOffset), "DESC_SA_MSB_OFFSET" },
+        { "Desc." + nameof(CdmaDescriptor.DestinationOffset), "DESC_DA_OFFSET" },
+        { "Desc." + nameof(CdmaDescriptor.DestinationMsbOffset), "DESC_DA_MSB_OFFSET" },
+        { "Desc." + nameof(CdmaDescriptor.ControlOffset), "DESC_CONTROL_OFFSET" },
+        { "Desc." + nameof(CdmaDescriptor.StatusOffset), "DESC_STATUS_OFFSET" },
+        { "Desc." + nameof(CdmaDescriptor.StatusCompleteBit), "DESC_STATUS_CMPLT_BIT" },
+        { "Desc." + nameof(CdmaDescriptor.StatusDecErrBit), "DESC_STATUS_DMADECERR_BIT" },
+        { "Desc." + nameof(CdmaDescriptor.StatusSlvErrBit), "DESC_STATUS_DMASLVERR_BIT" },
+        { "Desc." + nameof(CdmaDescriptor.StatusIntErrBit), "DESC_STATUS_DMAINTERR_BIT" },
     };
 
     [Theory]
@@ -78,7 +91,12 @@ public sealed partial class RegisterMapTests
     private static ulong CSharpValue(string name)
     {
         var type = typeof(CdmaRegisters);
-        if (name.StartsWith("Cr.", StringComparison.Ordinal) || name.StartsWith("Sr.", StringComparison.Ordinal))
+        if (name.StartsWith("Desc.", StringComparison.Ordinal))
+        {
+            type = typeof(CdmaDescriptor);
+            name = name[5..];
+        }
+        else if (name.StartsWith("Cr.", StringComparison.Ordinal) || name.StartsWith("Sr.", StringComparison.Ordinal))
         {
             type = type.GetNestedType(name[..2])!;
             name = name[3..];

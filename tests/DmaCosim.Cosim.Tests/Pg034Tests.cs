@@ -1,0 +1,365 @@
+using DmaCosim.Bridge;
+using DmaCosim.Driver;
+using DmaCosim.Testing;
+using static DmaCosim.Driver.CdmaRegisters;
+
+namespace DmaCosim.Cosim.Tests;
+
+/// <summary>
+/// The AXI CDMA (PG034) register and descriptor behaviour of DESIGN §3.1, one named test per
+/// behaviour, programmed register by register the way a driver author reads the product guide.
+/// </summary>
+[Collection(SharedHarness.Name)]
+public sealed class Pg034Tests(HarnessFixture fixture)
+{
+    private const ulong Ring = 0x0300_0000; // descriptors
+    private const ulong Src = 0x0310_0000;
+    private const ulong Dst = 0x0320_0000;
+    private const uint Enables = (1u << Cr.IocIrqEnBit) | (1u << Cr.DlyIrqEnBit) | (1u << Cr.ErrIrqEnBit);
+    private const uint SgMode = 1u << Cr.SgModeBit;
+
+    private SimClient Sim => fixture.Sim;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Reset_WrittenThenZeroWritten_StillResetsAndSelfClears()
+    {
+        await Sim.ResetAsync(cancellationToken: Ct);
+        await Sim.RegWriteAsync(CdmacrOffset, Enables | (7u << Cr.IrqThresholdLsb), Ct);
+        await Sim.RegWriteAsync(SaOffset, 0x1234, Ct);
+
+        await Sim.RegWriteAsync(CdmacrOffset, 1u << Cr.ResetBit, Ct);
+        await Sim.RegWriteAsync(CdmacrOffset, 0, Ct); // software cannot clear Reset
+        await Sim.RunAsync(2000, Ct);
+
+        Assert.Equal(CdmacrResetValue, await Sim.RegReadAsync(CdmacrOffset, Ct));
+        Assert.Equal(0u, await Sim.RegReadAsync(SaOffset, Ct));
+        Assert.Equal(ExtIdValue, await Sim.RegReadAsync(ExtIdOffset, Ct)); // extension block survives
+    }
+
+    [Fact]
+    public async Task IrqThreshold_WriteZero_StoresOne()
+    {
+        await Sim.ResetAsync(cancellationToken: Ct);
+
+        await Sim.RegWriteAsync(CdmacrOffset, 0, Ct);
+
+        Assert.Equal(1u, (await Sim.RegReadAsync(CdmacrOffset, Ct) >> Cr.IrqThresholdLsb) & 0xFF);
+    }
+
+    [Fact]
+    public async Task SgMode_WrittenZero_ClearsCurdescAndTaildesc()
+    {
+        await Sim.ResetAsync(cancellationToken: Ct);
+        await Sim.RegWriteAsync(CdmacrOffset, SgMode, Ct);
+        await Sim.RegWriteAsync(CurdescOffset, 0x0300_0040, Ct);
+        var stored = await Sim.RegReadAsync(CurdescOffset, Ct);
+
+        await Sim.RegWriteAsync(CdmacrOffset, 0, Ct);
+
+        Assert.Equal(0x0300_0040u, stored);
+        Assert.Equal(0u, await Sim.RegReadAsync(CurdescOffset, Ct));
+        Assert.Equal(0u, await Sim.RegReadAsync(TaildescOffset, Ct));
+    }
+
+    [Fact]
+    public async Task Curdesc_LowSixBits_ReadZero()
+    {
+        await Sim.ResetAsync(cancellationToken: Ct);
+        await Sim.RegWriteAsync(CdmacrOffset, SgMode, Ct);
+
+        await Sim.RegWriteAsync(CurdescOffset, 0x0300_007F, Ct);
+
+        Assert.Equal(0x0300_0040u, await Sim.RegReadAsync(CurdescOffset, Ct));
+    }
+
+    [Fact]
+    public async Task Taildesc_StopsAfterTailThenALaterWriteResumes()
+    {
+        var d = await ChainAsync(4, 4096);
+        await StartSgAsync(d[0], d[1]);
+
+        await Sim.RunUntilAsync(SimEvent.Idle, 200_000, Ct);
+        var afterFirst = await StatusesAsync(d);
+        await AckAsync();
+        await WriteAddressAsync(TaildescOffset, TaildescMsbOffset, d[3]);
+        await Sim.RunUntilAsync(SimEvent.Idle, 200_000, Ct);
+        var afterSecond = await StatusesAsync(d);
+
+        Assert.Equal([true, true, false, false], afterFirst.Select(Complete));
+        Assert.Equal([true, true, true, true], afterSecond.Select(Complete));
+        await AssertCopiedAsync(4, 4096);
+    }
+
+    [Fact]
+    public async Task Descriptor_AlreadyComplete_SgIntErrHaltsWithCurdescOnIt()
+    {
+        var d = await ChainAsync(2, 256);
+        await fixture.Memory.WriteAsync(d[0] + CdmaDescriptor.StatusOffset, BitConverter.GetBytes(CdmaDescriptor.StatusComplete), Ct);
+        await StartSgAsync(d[0], d[1]);
+
+        await Sim.RunUntilAsync(SimEvent.Irq, 100_000, Ct);
+        var status = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+
+        Assert.Equal("SGIntErr", status.Errors);
+        Assert.True(status.ErrIrq);
+        Assert.Equal(d[0], await ReadAddressAsync(CurdescOffset, CurdescMsbOffset));
+        Assert.False(Complete(await StatusAsync(d[1])));
+    }
+
+    [Fact]
+    public async Task Descriptor_BttZero_DmaIntErrInCdmasrAndStatus()
+    {
+        var d = await ChainAsync(1, 0);
+        await StartSgAsync(d[0], d[0]);
+
+        await Sim.RunUntilAsync(SimEvent.Irq, 100_000, Ct);
+        var status = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+
+        Assert.Equal("DMAIntErr", status.Errors);
+        Assert.NotEqual(0u, await StatusAsync(d[0]) & CdmaDescriptor.StatusIntErr);
+    }
+
+    [Theory]
+    [InlineData(AxiFault.SlvErr, "DMASlvErr", CdmaDescriptor.StatusSlvErr)]
+    [InlineData(AxiFault.DecErr, "DMADecErr", CdmaDescriptor.StatusDecErr)]
+    public async Task DataError_OnSecondDescriptor_CurdescPointsAtItAndItsStatusCarriesTheBit(AxiFault fault, string bit, uint statusBit)
+    {
+        var d = await ChainAsync(3, 1024);
+        await using var scope = await fixture.MemConfigScopeAsync(new MemConfig
+        {
+            Faults = [new FaultWindow(Src + 1024, 1024, fault, FaultDirection.Read)],
+        });
+        await StartSgAsync(d[0], d[2], enables: 1u << Cr.ErrIrqEnBit); // IOC after the first would end the wait early
+
+        await Sim.RunUntilAsync(SimEvent.Irq, 100_000, Ct);
+        var status = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+        var statuses = await StatusesAsync(d);
+
+        Assert.Equal(bit, status.Errors);
+        Assert.Equal(d[1], await ReadAddressAsync(CurdescOffset, CurdescMsbOffset));
+        Assert.True(Complete(statuses[0]));
+        Assert.Equal(statusBit, statuses[1] & CdmaDescriptor.StatusErrors);
+        Assert.Equal(0u, statuses[2]);
+    }
+
+    [Theory]
+    [InlineData(AxiFault.SlvErr, FaultDirection.Read, "SGSlvErr")]
+    [InlineData(AxiFault.DecErr, FaultDirection.Read, "SGDecErr")]
+    [InlineData(AxiFault.SlvErr, FaultDirection.Write, "SGSlvErr")]
+    [InlineData(AxiFault.DecErr, FaultDirection.Write, "SGDecErr")]
+    public async Task DescriptorFault_OnFetchOrStatusWrite_SgErrorHaltsThenResetRecovers(AxiFault fault, FaultDirection on, string bit)
+    {
+        var d = await ChainAsync(2, 512);
+        await using (await fixture.MemConfigScopeAsync(new MemConfig { Faults = [new FaultWindow(d[1], 64, fault, on)] }))
+        {
+            await StartSgAsync(d[0], d[1], enables: 1u << Cr.ErrIrqEnBit);
+            await Sim.RunUntilAsync(SimEvent.Irq, 100_000, Ct);
+            var status = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+
+            Assert.Equal(bit, status.Errors);
+            Assert.Equal(d[1], await ReadAddressAsync(CurdescOffset, CurdescMsbOffset));
+        }
+
+        var channel = new CdmaChannel(Sim, fixture.Memory, fixture.Rtl);
+        await channel.ResetAsync(Ct); // the soft reset alone must recover
+        var again = await ChainAsync(2, 512, hardReset: false);
+        await StartSgAsync(again[0], again[1], threshold: 2);
+        await Sim.RunUntilAsync(SimEvent.Irq, 100_000, Ct);
+        var after = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+        Assert.False(after.HasError, after.ToString());
+        Assert.True((await StatusesAsync(again)).All(Complete));
+    }
+
+    [Fact]
+    public async Task IrqThreshold_Four_ExactlyOneIocPerFourDescriptorsAndAtTheTail()
+    {
+        var d = await ChainAsync(10, 4096);
+        await StartSgAsync(d[0], d[9], threshold: 4);
+
+        var iocs = 0;
+        while (true)
+        {
+            await Sim.RunUntilAsync(SimEvent.Irq, 200_000, Ct);
+            var status = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+            Assert.False(status.HasError, status.ToString());
+            iocs += status.IocIrq ? 1 : 0;
+            await Sim.RegWriteAsync(CdmasrOffset, status.Raw & Sr.IrqMask, Ct);
+            if (status.Idle && (await Sim.RegReadAsync(CdmasrOffset, Ct) & (1u << Sr.IdleBit)) != 0
+                && (await StatusesAsync(d)).All(Complete))
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(3, iocs); // after descriptors 4 and 8, and at the tail (10)
+    }
+
+    [Fact]
+    public async Task IrqDelay_NoThresholdReached_DlyIrqAfterDelayUnits()
+    {
+        var d = await ChainAsync(2, 64 * 1024);
+        const uint delayUnits = 2;
+        await StartSgAsync(d[0], d[1], threshold: 5, delay: delayUnits, enables: 1u << Cr.DlyIrqEnBit);
+        var started = await Sim.RunAsync(0, Ct);
+
+        var irq = await Sim.RunUntilAsync(SimEvent.Irq, 200_000, Ct);
+        var status = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+        var statuses = await StatusesAsync(d);
+
+        Assert.True((status.Raw & (1u << Sr.DlyIrqBit)) != 0, status.ToString());
+        Assert.True(Complete(statuses[0]));
+        Assert.False(Complete(statuses[1])); // the delay fired while the second was still running
+        Assert.True(irq.Cycle - started >= delayUnits * IrqDelayUnitCycles, $"{irq.Cycle - started} cycles");
+    }
+
+    [Fact]
+    public async Task Cyclic_EightDescriptorRing_WalkedThreeTimesRoundThenResetStopsIt()
+    {
+        var d = await ChainAsync(8, 512, ring: true);
+        await StartSgAsync(d[0], d[7], threshold: 8, cyclic: true);
+
+        for (var lap = 0; lap < 3; lap++)
+        {
+            await Sim.RunUntilAsync(SimEvent.Irq, 200_000, Ct);
+            var status = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+            Assert.True(status.IocIrq && !status.HasError, $"lap {lap}: {status}");
+            await Sim.RegWriteAsync(CdmasrOffset, status.Raw & Sr.IrqMask, Ct);
+        }
+
+        var running = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+        await new CdmaChannel(Sim, fixture.Memory, fixture.Rtl).ResetAsync(Ct);
+
+        Assert.False(running.Idle); // still walking the ring when reset
+        Assert.True((await StatusesAsync(d)).All(Complete));
+        await AssertCopiedAsync(8, 512);
+    }
+
+    [Fact]
+    public async Task KeyholeRead_SimpleMode_EveryBeatReadsTheSameSourceWord()
+    {
+        var bpb = fixture.Rtl.BytesPerBeat;
+        var word = SeededPattern.Create(bpb, 99);
+        await fixture.Memory.WriteAsync(Src, word, Ct);
+        await Sim.ResetAsync(cancellationToken: Ct);
+        await Sim.RegWriteAsync(CdmacrOffset, Enables | (1u << Cr.KeyHoleRdBit), Ct);
+
+        await Sim.RegWriteAsync(SaOffset, (uint)Src, Ct);
+        await Sim.RegWriteAsync(DaOffset, (uint)Dst, Ct);
+        await Sim.RegWriteAsync(BttOffset, (uint)(bpb * 8), Ct);
+        await Sim.RunUntilAsync(SimEvent.Irq, 10_000, Ct);
+
+        var copied = await fixture.Memory.ReadAsync(Dst, bpb * 8, Ct);
+        Assert.False(new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct)).HasError);
+        Assert.Equal(Enumerable.Repeat(word, 8).SelectMany(w => w), copied);
+    }
+
+    [Fact]
+    public async Task KeyholeWrite_SimpleMode_OnlyTheLastBeatRemainsAtTheDestination()
+    {
+        var bpb = fixture.Rtl.BytesPerBeat;
+        var data = SeededPattern.Create(bpb * 8, 98);
+        await fixture.Memory.WriteAsync(Src, data, Ct);
+        await fixture.Memory.FillAsync(Dst, bpb * 8, Guards.Value, Ct);
+        await Sim.ResetAsync(cancellationToken: Ct);
+        await Sim.RegWriteAsync(CdmacrOffset, Enables | (1u << Cr.KeyHoleWrBit), Ct);
+
+        await Sim.RegWriteAsync(SaOffset, (uint)Src, Ct);
+        await Sim.RegWriteAsync(DaOffset, (uint)Dst, Ct);
+        await Sim.RegWriteAsync(BttOffset, (uint)(bpb * 8), Ct);
+        await Sim.RunUntilAsync(SimEvent.Irq, 10_000, Ct);
+
+        var landed = await fixture.Memory.ReadAsync(Dst, bpb * 8, Ct);
+        Assert.Equal(data[^bpb..], landed[..bpb]);
+        Assert.All(landed[bpb..], b => Assert.Equal(Guards.Value, b));
+    }
+
+    [Fact]
+    public async Task TaildescMsb_64BitBuild_OnlyTheMsbWriteStartsTheEngine()
+    {
+        Assert.SkipUnless(fixture.Rtl.AddrWidth > 32, "TAILDESC_MSB starts the engine only when ADDR_WIDTH > 32");
+        var d = await ChainAsync(1, 256);
+        await Sim.RegWriteAsync(CdmacrOffset, Enables | SgMode, Ct);
+        await WriteAddressAsync(CurdescOffset, CurdescMsbOffset, d[0]);
+
+        await Sim.RegWriteAsync(TaildescOffset, (uint)d[0], Ct);
+        await Sim.RunAsync(500, Ct);
+        var afterLsb = await StatusAsync(d[0]);
+        await Sim.RegWriteAsync(TaildescMsbOffset, (uint)(d[0] >> 32), Ct);
+        await Sim.RunUntilAsync(SimEvent.Idle, 10_000, Ct);
+
+        Assert.False(Complete(afterLsb));
+        Assert.True(Complete(await StatusAsync(d[0])));
+    }
+
+    private static bool Complete(uint status) => (status & CdmaDescriptor.StatusComplete) != 0 && (status & CdmaDescriptor.StatusErrors) == 0;
+
+    /// <summary>Resets, writes sources and a chain of <paramref name="count"/> descriptors copying Src+i·len → Dst+i·len.</summary>
+    private async Task<ulong[]> ChainAsync(int count, uint length, bool ring = false, bool hardReset = true)
+    {
+        if (hardReset)
+        {
+            await Sim.ResetAsync(cancellationToken: Ct);
+        }
+
+        var descriptors = Enumerable.Range(0, count).Select(i => Ring + ((ulong)i * CdmaDescriptor.Size)).ToArray();
+        await fixture.Memory.FillAsync(Ring, CdmaDescriptor.Size * (count + 1), 0, Ct);
+        await fixture.Memory.FillAsync(Dst, (int)Math.Max(length, 1) * count, 0, Ct);
+        for (var i = 0; i < count; i++)
+        {
+            var next = i + 1 < count ? descriptors[i + 1] : ring ? descriptors[0] : descriptors[i] + CdmaDescriptor.Size;
+            var offset = (ulong)i * length;
+            await fixture.Memory.WriteAsync(Src + offset, SeededPattern.Create((int)length, (ulong)i), Ct);
+            await fixture.Memory.WriteAsync(descriptors[i], CdmaDescriptor.Encode(next, Src + offset, Dst + offset, length), Ct);
+        }
+
+        return descriptors;
+    }
+
+    private async Task StartSgAsync(ulong current, ulong tail, uint threshold = 1, uint delay = 0, uint enables = Enables, bool cyclic = false)
+    {
+        var control = enables | SgMode | (threshold << Cr.IrqThresholdLsb) | (delay << Cr.IrqDelayLsb) | (cyclic ? 1u << Cr.CyclicBit : 0);
+        await Sim.RegWriteAsync(CdmacrOffset, control, Ct);
+        await WriteAddressAsync(CurdescOffset, CurdescMsbOffset, current);
+        await WriteAddressAsync(TaildescOffset, TaildescMsbOffset, tail);
+    }
+
+    private async Task WriteAddressAsync(uint low, uint high, ulong address)
+    {
+        await Sim.RegWriteAsync(low, (uint)address, Ct);
+        if (fixture.Rtl.AddrWidth > 32)
+        {
+            await Sim.RegWriteAsync(high, (uint)(address >> 32), Ct);
+        }
+    }
+
+    private async Task<ulong> ReadAddressAsync(uint low, uint high) =>
+        await Sim.RegReadAsync(low, Ct) | (fixture.Rtl.AddrWidth > 32 ? (ulong)await Sim.RegReadAsync(high, Ct) << 32 : 0);
+
+    private async Task AckAsync() =>
+        await Sim.RegWriteAsync(CdmasrOffset, await Sim.RegReadAsync(CdmasrOffset, Ct) & Sr.IrqMask, Ct);
+
+    private async Task<uint> StatusAsync(ulong descriptor) =>
+        BitConverter.ToUInt32(await fixture.Memory.ReadAsync(descriptor + CdmaDescriptor.StatusOffset, 4, Ct));
+
+    private async Task<uint[]> StatusesAsync(IEnumerable<ulong> descriptors)
+    {
+        var statuses = new List<uint>();
+        foreach (var descriptor in descriptors)
+        {
+            statuses.Add(await StatusAsync(descriptor));
+        }
+
+        return [.. statuses];
+    }
+
+    private async Task AssertCopiedAsync(int count, uint length)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var offset = (ulong)i * length;
+            Assert.Equal(SeededPattern.Create((int)length, (ulong)i), await fixture.Memory.ReadAsync(Dst + offset, (int)length, Ct));
+        }
+    }
+}
