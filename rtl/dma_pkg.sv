@@ -176,4 +176,79 @@ package dma_pkg;
 
   // verilator lint_on UNUSEDPARAM
 
+  // ---------------------------------------------------------------------------------------------
+  // CPU cache, bus arbiter and coherency monitor (cpu_cache, axi_arbiter, coherency_monitor).
+  // ---------------------------------------------------------------------------------------------
+  // verilator lint_off UNUSEDPARAM
+
+  // Coherency monitor registers: a block at MON_BASE on the AXI-Lite port; the monitor itself
+  // decodes reg_addr[7:0] = offset - MON_BASE.
+  localparam int unsigned MON_BASE_OFFSET             = 32'h0000_1000;
+  localparam int unsigned MON_CTRL_OFFSET             = 32'h0000_1000;  // rw, see MON_CTRL_*
+  localparam int unsigned MON_COUNT_OFFSET            = 32'h0000_1004;  // ro, all violations
+  localparam int unsigned MON_LAST_ADDR_OFFSET        = 32'h0000_1008;  // ro, bits [31:0]
+  localparam int unsigned MON_LAST_KIND_OFFSET        = 32'h0000_100C;  // ro, see MON_LAST_KIND_*
+  localparam int unsigned MON_SNOOP_STALL_OFFSET      = 32'h0000_1010;  // ro, DMA stall cycles
+  localparam int unsigned MON_LAST_ADDR_MSB_OFFSET    = 32'h0000_1014;  // ro, bits [63:32]
+  localparam int unsigned MON_COUNT_STALE_CPU_OFFSET  = 32'h0000_1018;  // ro, STALE_CPU_READ
+  localparam int unsigned MON_COUNT_LOST_DMA_OFFSET   = 32'h0000_101C;  // ro, LOST_DMA_WRITE
+  localparam int unsigned MON_COUNT_STALE_DMA_OFFSET  = 32'h0000_1020;  // ro, STALE_DMA_READ
+  localparam int unsigned MON_SNOOPS_OFFSET           = 32'h0000_1024;  // ro, snoop requests
+  // Offsets from MON_BASE up to this answer the monitor; above it DECERR
+  localparam int unsigned MON_SPACE_END               = 32'h0000_1100;
+  // MON_CTRL: snoop enable (rw); clear (write 1: zero the counts, last address/kind, stall and
+  // snoop counts and the overflow flag; reads 0); overflow (ro: a report was dropped, the counts
+  // are still exact)
+  localparam int unsigned MON_CTRL_SNOOP_EN_BIT       = 0;
+  localparam int unsigned MON_CTRL_CLEAR_BIT          = 1;
+  localparam int unsigned MON_CTRL_OVERFLOW_BIT       = 8;
+  // MON_LAST_KIND: kind in [1:0] (mon_viol_e, 0 = none yet), master in [8] (bus_master_e)
+  localparam int unsigned MON_LAST_KIND_LSB           = 0;
+  localparam int unsigned MON_LAST_KIND_WIDTH         = 2;
+  localparam int unsigned MON_LAST_KIND_MASTER_BIT    = 8;
+
+  // verilator lint_on UNUSEDPARAM
+
+  // CPU-port operation of cpu_cache. Values are stable (the harness mirrors them).
+  typedef enum logic [2:0] {
+    CPU_OP_LOAD       = 3'd0,  // 32-bit word load (cached: through the cache; else one bus read)
+    CPU_OP_STORE      = 3'd1,  // 32-bit word store with byte strobes (write-allocate)
+    CPU_OP_CLEAN      = 3'd2,  // write the line back if dirty, keep it
+    CPU_OP_INVALIDATE = 3'd3,  // drop the line without writing it back
+    CPU_OP_FLUSH      = 3'd4   // clean, then invalidate
+  } cpu_op_e;
+
+  // Snoop-port operation of cpu_cache (issued by coherency_monitor).
+  typedef enum logic [1:0] {
+    SNOOP_LOOKUP           = 2'd0,  // report hit / dirty only
+    SNOOP_CLEAN            = 2'd1,  // write back if dirty, keep the line
+    SNOOP_INVALIDATE       = 2'd2,  // drop the line without writing it back
+    SNOOP_CLEAN_INVALIDATE = 2'd3   // write back if dirty, then drop
+  } snoop_op_e;
+
+  // Event-port kind of cpu_cache. evt_addr is the line address for FILL, WRITEBACK and
+  // INVALIDATE and the (4-aligned) word address for LOAD and STORE, whose evt_strb names the bytes
+  // of that word; evt_way is the way of the line in its set.
+  typedef enum logic [2:0] {
+    CACHE_EVT_FILL       = 3'd0,  // the line is (being) filled into evt_way; it replaces that way
+    CACHE_EVT_STORE      = 3'd1,  // a cached store wrote evt_strb bytes of the word
+    CACHE_EVT_WRITEBACK  = 3'd2,  // the dirty line is written back (eviction, clean or snoop)
+    CACHE_EVT_INVALIDATE = 3'd3,  // the line left the cache without a write-back
+    CACHE_EVT_LOAD       = 3'd4   // a cached load read evt_strb bytes of the word
+  } cache_evt_e;
+
+  // Coherency violation kinds (DESIGN 3.4). Values are stable (the C# side mirrors them).
+  typedef enum logic [1:0] {
+    MON_VIOL_NONE           = 2'd0,
+    MON_VIOL_STALE_CPU_READ = 2'd1,  // cached load of a byte the DMA wrote after the fill
+    MON_VIOL_LOST_DMA_WRITE = 2'd2,  // write-back of a line the DMA wrote since the fill
+    MON_VIOL_STALE_DMA_READ = 2'd3   // DMA read of a byte dirty in the cache
+  } mon_viol_e;
+
+  // Which bus master's action revealed a violation (also the arbiter's port index).
+  typedef enum logic {
+    BUS_MASTER_CPU = 1'b0,
+    BUS_MASTER_DMA = 1'b1
+  } bus_master_e;
+
 endpackage

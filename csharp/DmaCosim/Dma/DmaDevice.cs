@@ -1,0 +1,469 @@
+namespace DmaCosim.Dma;
+
+/// <summary>Settings of a <see cref="DmaDevice"/> (dma_set_mask_and_coherent, <c>dma-coherent</c>).</summary>
+public sealed record DmaDeviceOptions
+{
+    /// <summary>Bits of bus address the device can drive (dma_set_mask); mappings above it are refused.</summary>
+    public int MaskBits { get; init; } = 32;
+
+    /// <summary>True when the interconnect snoops the CPU cache (x86, or <c>dma-coherent</c>): no cache maintenance.</summary>
+    public bool Coherent { get; init; }
+
+    /// <summary>Region streaming buffers are allocated from (the kernel heap, for <see cref="DmaDevice.Allocate"/>).</summary>
+    public ulong HeapBase { get; init; } = 0x1000_0000;
+
+    /// <summary>Size of the heap region.</summary>
+    public ulong HeapSize { get; init; } = 0x0800_0000;
+
+    /// <summary>Region coherent memory and pools come from.</summary>
+    public ulong CoherentBase { get; init; } = 0x1800_0000;
+
+    /// <summary>Size of the coherent region.</summary>
+    public ulong CoherentSize { get; init; } = 0x0400_0000;
+}
+
+/// <summary>
+/// The Linux DMA API for one device: coherent allocations, pools, streaming mappings with their cache
+/// maintenance, scatterlists, and the CONFIG_DMA_API_DEBUG ownership checks, always on.
+/// </summary>
+/// <remarks>
+/// Cache maintenance on a non-coherent device, as arm64 does it: map ToDevice → clean; map FromDevice
+/// → invalidate; map Bidirectional → flush; unmap and SyncForCpu of FromDevice / Bidirectional →
+/// invalidate; SyncForDevice of FromDevice → invalidate, otherwise → clean. A coherent device needs none.
+/// </remarks>
+public sealed class DmaDevice
+{
+    private readonly ICpuPort _cpu;
+    private readonly ICacheMaintenance _cache;
+    private readonly RegionAllocator _heap;
+    private readonly RegionAllocator _coherent;
+    private readonly List<DmaMapping> _mappings = [];
+
+    /// <summary>Creates the device.</summary>
+    /// <param name="cpu">The CPU's loads and stores.</param>
+    /// <param name="cache">Cache maintenance by range.</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The mask is not 1..64 bits.</exception>
+    public DmaDevice(ICpuPort cpu, ICacheMaintenance cache, DmaDeviceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(cpu);
+        ArgumentNullException.ThrowIfNull(cache);
+        Options = options ?? new DmaDeviceOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaskBits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Options.MaskBits, 64);
+        _cpu = cpu;
+        _cache = cache;
+        _heap = new RegionAllocator(Options.HeapBase, Options.HeapSize);
+        _coherent = new RegionAllocator(Options.CoherentBase, Options.CoherentSize);
+    }
+
+    /// <summary>The settings.</summary>
+    public DmaDeviceOptions Options { get; }
+
+    /// <summary>The highest bus address the device can use.</summary>
+    public ulong DmaMask => Options.MaskBits == 64 ? ulong.MaxValue : (1UL << Options.MaskBits) - 1;
+
+    /// <summary>Live streaming mappings.</summary>
+    public IReadOnlyList<DmaMapping> Mappings => _mappings;
+
+    /// <summary>Allocates a CPU buffer for streaming DMA (kmalloc).</summary>
+    /// <param name="length">Bytes, ≥ 1.</param>
+    /// <param name="align">Alignment, a power of two (default: a cache line).</param>
+    /// <returns>The buffer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Bad length or alignment.</exception>
+    /// <exception cref="DmaAllocationException">The heap region is full.</exception>
+    public DmaBuffer Allocate(int length, int align = 64)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        return new DmaBuffer(_heap.Allocate((ulong)length, (ulong)align), length);
+    }
+
+    /// <summary>Frees a CPU buffer (kfree).</summary>
+    /// <param name="buffer">The buffer.</param>
+    /// <exception cref="DmaApiException">It is still mapped, or already freed.</exception>
+    public void Free(DmaBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (_mappings.Find(m => m.Buffer == buffer) is { } live)
+        {
+            throw new DmaApiException("Free", buffer.ToString(), live.Owner.ToString(), $"freeing a buffer that is still mapped ({live})");
+        }
+
+        if (buffer.Freed || !_heap.Free(buffer.Address))
+        {
+            throw new DmaApiException("Free", buffer.ToString(), "nobody", "double free");
+        }
+
+        buffer.Freed = true;
+    }
+
+    /// <summary>CPU load from a buffer, checked: the CPU must own every byte it touches.</summary>
+    /// <param name="buffer">The buffer.</param>
+    /// <param name="offset">Offset in it.</param>
+    /// <param name="length">Bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The bytes, through the CPU's cache.</returns>
+    /// <exception cref="DmaApiException">The device owns part of the range, or the buffer was freed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the buffer.</exception>
+    public Task<byte[]> CpuReadAsync(DmaBuffer buffer, int offset, int length, CancellationToken cancellationToken = default)
+    {
+        CheckCpuAccess("CpuRead", buffer, offset, length);
+        return _cpu.ReadAsync(buffer.Address + (ulong)offset, length, cached: true, cancellationToken);
+    }
+
+    /// <summary>CPU store into a buffer, checked: the CPU must own every byte it touches.</summary>
+    /// <param name="buffer">The buffer.</param>
+    /// <param name="offset">Offset in it.</param>
+    /// <param name="data">The bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the stores are done (they may sit dirty in the cache).</returns>
+    /// <exception cref="DmaApiException">The device owns part of the range, or the buffer was freed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the buffer.</exception>
+    public Task CpuWriteAsync(DmaBuffer buffer, int offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        CheckCpuAccess("CpuWrite", buffer, offset, data.Length);
+        return _cpu.WriteAsync(buffer.Address + (ulong)offset, data, cached: true, cancellationToken);
+    }
+
+    /// <summary>Allocates coherent memory (dma_alloc_coherent), within the DMA mask.</summary>
+    /// <param name="length">Bytes, ≥ 1.</param>
+    /// <returns>The buffer; uncached for the CPU on a non-coherent device.</returns>
+    /// <exception cref="DmaApiException">The coherent region lies above the DMA mask.</exception>
+    /// <exception cref="DmaAllocationException">The coherent region is full.</exception>
+    public CoherentBuffer AllocCoherent(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        var address = _coherent.Allocate((ulong)length, 64);
+        if (address + (ulong)length - 1 > DmaMask)
+        {
+            _coherent.Free(address);
+            throw new DmaApiException("AllocCoherent", $"coherent 0x{address:X}+{length}", "nobody",
+                $"above the {Options.MaskBits}-bit DMA mask");
+        }
+
+        return new CoherentBuffer(address, length, cached: Options.Coherent);
+    }
+
+    /// <summary>Frees coherent memory (dma_free_coherent).</summary>
+    /// <param name="buffer">The buffer.</param>
+    /// <exception cref="DmaApiException">Already freed.</exception>
+    public void FreeCoherent(CoherentBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (buffer.Freed || !_coherent.Free(buffer.DmaAddress))
+        {
+            throw new DmaApiException("FreeCoherent", buffer.ToString(), "nobody", "double free");
+        }
+
+        buffer.Freed = true;
+    }
+
+    /// <summary>CPU load from coherent memory (uncached on a non-coherent device).</summary>
+    /// <param name="buffer">The buffer.</param>
+    /// <param name="offset">Offset.</param>
+    /// <param name="length">Bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="DmaApiException">Freed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Outside the buffer.</exception>
+    public Task<byte[]> CoherentReadAsync(CoherentBuffer buffer, int offset, int length, CancellationToken cancellationToken = default)
+    {
+        CheckCoherent("CoherentRead", buffer, offset, length);
+        return _cpu.ReadAsync(buffer.DmaAddress + (ulong)offset, length, buffer.Cached, cancellationToken);
+    }
+
+    /// <summary>CPU store into coherent memory (uncached on a non-coherent device).</summary>
+    /// <param name="buffer">The buffer.</param>
+    /// <param name="offset">Offset.</param>
+    /// <param name="data">The bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the stores are done.</returns>
+    /// <exception cref="DmaApiException">Freed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Outside the buffer.</exception>
+    public Task CoherentWriteAsync(CoherentBuffer buffer, int offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        CheckCoherent("CoherentWrite", buffer, offset, data.Length);
+        return _cpu.WriteAsync(buffer.DmaAddress + (ulong)offset, data, buffer.Cached, cancellationToken);
+    }
+
+    /// <summary>Creates a pool of equal, aligned blocks in coherent memory (dma_pool_create).</summary>
+    /// <param name="name">For messages.</param>
+    /// <param name="blockSize">Bytes per block.</param>
+    /// <param name="align">Alignment of each block (power of two).</param>
+    /// <returns>The pool.</returns>
+    public DmaPool CreatePool(string name, int blockSize, int align) => new(this, name, blockSize, align);
+
+    /// <summary>Maps part of a buffer for the device (dma_map_single) and does the cache maintenance its direction needs.</summary>
+    /// <param name="buffer">The buffer.</param>
+    /// <param name="direction">Direction.</param>
+    /// <param name="offset">Offset in the buffer.</param>
+    /// <param name="length">Bytes; the rest of the buffer when null.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The mapping; the device owns the range.</returns>
+    /// <exception cref="DmaApiException">Freed buffer, an overlapping live mapping, or a range above the DMA mask.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the buffer.</exception>
+    public async Task<DmaMapping> MapSingleAsync(
+        DmaBuffer buffer, DmaDirection direction, int offset = 0, int? length = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        var size = length ?? buffer.Length - offset;
+        CheckRange(buffer, offset, size);
+        if (buffer.Freed)
+        {
+            throw new DmaApiException("MapSingle", buffer.ToString(), "nobody", "mapping a freed buffer");
+        }
+
+        var start = buffer.Address + (ulong)offset;
+        if (start + (ulong)size - 1 > DmaMask)
+        {
+            throw new DmaApiException("MapSingle", buffer.ToString(), "CPU", $"[0x{start:X}, +{size}) is above the {Options.MaskBits}-bit DMA mask");
+        }
+
+        if (_mappings.Find(m => Overlaps(m, start, size)) is { } other)
+        {
+            throw new DmaApiException("MapSingle", buffer.ToString(), other.Owner.ToString(), $"overlaps the live {other}");
+        }
+
+        var mapping = new DmaMapping(buffer, offset, size, direction);
+        await MaintainAsync(start, size, direction switch
+        {
+            DmaDirection.ToDevice => Maintenance.Clean,
+            DmaDirection.FromDevice => Maintenance.Invalidate,
+            _ => Maintenance.Flush,
+        }, cancellationToken).ConfigureAwait(false);
+        _mappings.Add(mapping);
+        return mapping;
+    }
+
+    /// <summary>Ends a mapping (dma_unmap_single); size and direction must be those of the map.</summary>
+    /// <param name="mapping">The mapping.</param>
+    /// <param name="length">Bytes, as mapped.</param>
+    /// <param name="direction">Direction, as mapped.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the CPU owns the buffer again.</returns>
+    /// <exception cref="DmaApiException">Double unmap, or the wrong size or direction.</exception>
+    public async Task UnmapAsync(DmaMapping mapping, int length, DmaDirection direction, CancellationToken cancellationToken = default)
+    {
+        CheckCall("Unmap", mapping, length, direction);
+        if (direction != DmaDirection.ToDevice)
+        {
+            await MaintainAsync(mapping.DmaAddress, mapping.Length, Maintenance.Invalidate, cancellationToken).ConfigureAwait(false);
+        }
+
+        mapping.Unmapped = true;
+        mapping.Owner = DmaOwner.Cpu;
+        _mappings.Remove(mapping);
+    }
+
+    /// <summary>Gives the range back to the CPU (dma_sync_single_for_cpu).</summary>
+    /// <param name="mapping">The mapping.</param>
+    /// <param name="length">Bytes, as mapped.</param>
+    /// <param name="direction">Direction, as mapped.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the CPU owns the range.</returns>
+    /// <exception cref="DmaApiException">Unmapped, or the wrong size or direction.</exception>
+    public async Task SyncForCpuAsync(DmaMapping mapping, int length, DmaDirection direction, CancellationToken cancellationToken = default)
+    {
+        CheckCall("SyncForCpu", mapping, length, direction);
+        if (direction != DmaDirection.ToDevice)
+        {
+            await MaintainAsync(mapping.DmaAddress, mapping.Length, Maintenance.Invalidate, cancellationToken).ConfigureAwait(false);
+        }
+
+        mapping.Owner = DmaOwner.Cpu;
+    }
+
+    /// <summary>Gives the range to the device again (dma_sync_single_for_device).</summary>
+    /// <param name="mapping">The mapping.</param>
+    /// <param name="length">Bytes, as mapped.</param>
+    /// <param name="direction">Direction, as mapped.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the device owns the range.</returns>
+    /// <exception cref="DmaApiException">Unmapped, or the wrong size or direction.</exception>
+    public async Task SyncForDeviceAsync(DmaMapping mapping, int length, DmaDirection direction, CancellationToken cancellationToken = default)
+    {
+        CheckCall("SyncForDevice", mapping, length, direction);
+        await MaintainAsync(mapping.DmaAddress, mapping.Length,
+            direction == DmaDirection.FromDevice ? Maintenance.Invalidate : Maintenance.Clean, cancellationToken).ConfigureAwait(false);
+        mapping.Owner = DmaOwner.Device;
+    }
+
+    /// <summary>Maps every entry of a scatterlist (dma_map_sg).</summary>
+    /// <param name="entries">The entries.</param>
+    /// <param name="direction">Direction.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The mapped list.</returns>
+    /// <exception cref="DmaApiException">As <see cref="MapSingleAsync"/>; entries mapped before the failure are unmapped.</exception>
+    public async Task<MappedScatterlist> MapSgAsync(IEnumerable<ScatterEntry> entries, DmaDirection direction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var mapped = new List<DmaMapping>();
+        try
+        {
+            foreach (var entry in entries)
+            {
+                mapped.Add(await MapSingleAsync(entry.Buffer, direction, entry.Offset, entry.Length, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch (DmaApiException)
+        {
+            foreach (var mapping in mapped)
+            {
+                await UnmapAsync(mapping, mapping.Length, direction, cancellationToken).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        return new MappedScatterlist(mapped, direction);
+    }
+
+    /// <summary>Unmaps every entry of a mapped scatterlist (dma_unmap_sg).</summary>
+    /// <param name="list">The list.</param>
+    /// <param name="direction">Direction, as mapped.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the CPU owns every entry.</returns>
+    /// <exception cref="DmaApiException">The wrong direction, or an entry already unmapped.</exception>
+    public async Task UnmapSgAsync(MappedScatterlist list, DmaDirection direction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        foreach (var mapping in list.Mappings)
+        {
+            await UnmapAsync(mapping, mapping.Length, direction, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal RegionAllocator CoherentRegion => _coherent;
+
+    private static bool Overlaps(DmaMapping mapping, ulong start, int length) =>
+        start < mapping.DmaAddress + (ulong)mapping.Length && mapping.DmaAddress < start + (ulong)length;
+
+    private static void CheckRange(DmaBuffer buffer, int offset, int length)
+    {
+        if (offset < 0 || length < 1 || offset > buffer.Length - length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"[{offset}, +{length}) is not inside {buffer}");
+        }
+    }
+
+    private static void CheckCoherent(string call, CoherentBuffer buffer, int offset, int length)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (buffer.Freed)
+        {
+            throw new DmaApiException(call, buffer.ToString(), "nobody", "access to freed coherent memory");
+        }
+
+        if (offset < 0 || length < 0 || offset > buffer.Length - length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"[{offset}, +{length}) is not inside {buffer}");
+        }
+    }
+
+    private void CheckCpuAccess(string call, DmaBuffer buffer, int offset, int length)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        CheckRange(buffer, offset, length);
+        if (buffer.Freed)
+        {
+            throw new DmaApiException(call, buffer.ToString(), "nobody", "CPU access to a freed buffer");
+        }
+
+        var start = buffer.Address + (ulong)offset;
+        if (_mappings.Find(m => m.Owner == DmaOwner.Device && Overlaps(m, start, length)) is { } owned)
+        {
+            throw new DmaApiException(call, buffer.ToString(), "device",
+                $"CPU access to [0x{start:X}, +{length}) while the device owns {owned}; call SyncForCpu or Unmap first");
+        }
+    }
+
+    private void CheckCall(string call, DmaMapping mapping, int length, DmaDirection direction)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (mapping.Unmapped || !_mappings.Contains(mapping))
+        {
+            throw new DmaApiException(call, mapping.ToString(), "unmapped", call == "Unmap" ? "double unmap" : "sync of an unmapped buffer");
+        }
+
+        if (length != mapping.Length)
+        {
+            throw new DmaApiException(call, mapping.ToString(), mapping.Owner.ToString(), $"size {length} differs from the mapped {mapping.Length}");
+        }
+
+        if (direction != mapping.Direction)
+        {
+            throw new DmaApiException(call, mapping.ToString(), mapping.Owner.ToString(), $"direction {direction} differs from the mapped {mapping.Direction}");
+        }
+    }
+
+    private Task MaintainAsync(ulong address, int length, Maintenance operation, CancellationToken cancellationToken) =>
+        Options.Coherent
+            ? Task.CompletedTask
+            : operation switch
+            {
+                Maintenance.Clean => _cache.CleanAsync(address, (ulong)length, cancellationToken),
+                Maintenance.Invalidate => _cache.InvalidateAsync(address, (ulong)length, cancellationToken),
+                _ => _cache.FlushAsync(address, (ulong)length, cancellationToken),
+            };
+
+    private enum Maintenance
+    {
+        Clean,
+        Invalidate,
+        Flush,
+    }
+}
+
+/// <summary>Equal, aligned blocks carved from coherent memory (dma_pool), e.g. 64-byte descriptors.</summary>
+public sealed class DmaPool
+{
+    private readonly DmaDevice _device;
+    private readonly HashSet<ulong> _live = [];
+
+    internal DmaPool(DmaDevice device, string name, int blockSize, int align)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        if (align < 1 || (align & (align - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(align), align, "a power of two");
+        }
+
+        _device = device;
+        Name = name;
+        BlockSize = blockSize;
+        Align = align;
+    }
+
+    /// <summary>The pool's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Bytes per block.</summary>
+    public int BlockSize { get; }
+
+    /// <summary>Alignment of each block.</summary>
+    public int Align { get; }
+
+    /// <summary>Blocks currently allocated.</summary>
+    public int InUse => _live.Count;
+
+    /// <summary>Allocates one block (dma_pool_alloc).</summary>
+    /// <returns>Its bus address.</returns>
+    /// <exception cref="DmaAllocationException">The coherent region is full.</exception>
+    public ulong Alloc()
+    {
+        var address = _device.CoherentRegion.Allocate((ulong)BlockSize, (ulong)Align);
+        _live.Add(address);
+        return address;
+    }
+
+    /// <summary>Returns a block (dma_pool_free).</summary>
+    /// <param name="address">From <see cref="Alloc"/>.</param>
+    /// <exception cref="DmaApiException">Not allocated from this pool, or freed twice.</exception>
+    public void Free(ulong address)
+    {
+        if (!_live.Remove(address) || !_device.CoherentRegion.Free(address))
+        {
+            throw new DmaApiException("DmaPoolFree", $"pool '{Name}' block 0x{address:X}", "nobody", "not allocated from this pool (double free?)");
+        }
+    }
+}

@@ -1,0 +1,271 @@
+using DmaCosim.Dma;
+
+namespace DmaCosim.Tests.Dma;
+
+/// <summary>
+/// The DMA API's own logic: which cache maintenance each call does, who owns a buffer, and every
+/// DMA-API-debug check. The cache and CPU port here only record; co-simulation tests check the effect.
+/// </summary>
+public sealed class DmaDeviceTests
+{
+    private readonly RecordingCache _cache = new();
+    private readonly ArrayCpu _cpu = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(DmaDirection.ToDevice, "clean")]
+    [InlineData(DmaDirection.FromDevice, "invalidate")]
+    [InlineData(DmaDirection.Bidirectional, "flush")]
+    public async Task MapSingle_Direction_DoesTheMatchingMaintenanceOverTheRange(DmaDirection direction, string operation)
+    {
+        var device = Device();
+        var buffer = device.Allocate(4096);
+
+        var mapping = await device.MapSingleAsync(buffer, direction, 128, 1024, Ct);
+
+        Assert.Equal([$"{operation} 0x{buffer.Address + 128:X}+1024"], _cache.Log);
+        Assert.Equal(DmaOwner.Device, mapping.Owner);
+        Assert.Equal(buffer.Address + 128, mapping.DmaAddress);
+    }
+
+    [Theory]
+    [InlineData(DmaDirection.ToDevice, new string[0])]
+    [InlineData(DmaDirection.FromDevice, new[] { "invalidate" })]
+    [InlineData(DmaDirection.Bidirectional, new[] { "invalidate" })]
+    public async Task Unmap_Direction_InvalidatesUnlessToDevice(DmaDirection direction, string[] operations)
+    {
+        var device = Device();
+        var mapping = await device.MapSingleAsync(device.Allocate(256), direction, cancellationToken: Ct);
+        _cache.Log.Clear();
+
+        await device.UnmapAsync(mapping, 256, direction, Ct);
+
+        Assert.Equal(operations, _cache.Log.Select(l => l.Split(' ')[0]));
+        Assert.Equal(DmaOwner.Cpu, mapping.Owner);
+        Assert.Empty(device.Mappings);
+    }
+
+    [Theory]
+    [InlineData(DmaDirection.ToDevice, "", "clean")]
+    [InlineData(DmaDirection.FromDevice, "invalidate", "invalidate")]
+    [InlineData(DmaDirection.Bidirectional, "invalidate", "clean")]
+    public async Task Sync_ForCpuThenForDevice_MaintenanceAndOwnershipFollow(DmaDirection direction, string forCpu, string forDevice)
+    {
+        var device = Device();
+        var mapping = await device.MapSingleAsync(device.Allocate(256), direction, cancellationToken: Ct);
+        _cache.Log.Clear();
+
+        await device.SyncForCpuAsync(mapping, 256, direction, Ct);
+        var cpuOwner = mapping.Owner;
+        var afterCpu = _cache.Log.Select(l => l.Split(' ')[0]).ToList();
+        _cache.Log.Clear();
+        await device.SyncForDeviceAsync(mapping, 256, direction, Ct);
+
+        Assert.Equal(DmaOwner.Cpu, cpuOwner);
+        Assert.Equal(forCpu == "" ? [] : [forCpu], afterCpu);
+        Assert.Equal([forDevice], _cache.Log.Select(l => l.Split(' ')[0]));
+        Assert.Equal(DmaOwner.Device, mapping.Owner);
+    }
+
+    [Fact]
+    public async Task CoherentDevice_MapSyncUnmap_NoCacheMaintenanceAtAll()
+    {
+        var device = Device(new DmaDeviceOptions { Coherent = true });
+        var mapping = await device.MapSingleAsync(device.Allocate(256), DmaDirection.Bidirectional, cancellationToken: Ct);
+
+        await device.SyncForCpuAsync(mapping, 256, DmaDirection.Bidirectional, Ct);
+        await device.SyncForDeviceAsync(mapping, 256, DmaDirection.Bidirectional, Ct);
+        await device.UnmapAsync(mapping, 256, DmaDirection.Bidirectional, Ct);
+
+        Assert.Empty(_cache.Log);
+    }
+
+    [Fact]
+    public async Task CpuWrite_WhileTheDeviceOwnsTheBuffer_DmaApiExceptionNamingBufferOwnerAndCall()
+    {
+        var device = Device();
+        var buffer = device.Allocate(256);
+        await device.MapSingleAsync(buffer, DmaDirection.FromDevice, cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.CpuWriteAsync(buffer, 10, new byte[4], Ct));
+
+        Assert.Equal("CpuWrite", error.Call);
+        Assert.Equal("device", error.Owner);
+        Assert.Contains($"0x{buffer.Address:X}", error.Buffer, StringComparison.Ordinal);
+        Assert.Empty(_cpu.Log);
+    }
+
+    [Fact]
+    public async Task CpuRead_AfterSyncForCpu_IsAllowedAndGoesThroughTheCache()
+    {
+        var device = Device();
+        var buffer = device.Allocate(256);
+        var mapping = await device.MapSingleAsync(buffer, DmaDirection.FromDevice, cancellationToken: Ct);
+        await device.SyncForCpuAsync(mapping, 256, DmaDirection.FromDevice, Ct);
+
+        await device.CpuReadAsync(buffer, 0, 16, Ct);
+
+        Assert.Equal([$"read 0x{buffer.Address:X}+16 cached"], _cpu.Log);
+    }
+
+    [Fact]
+    public async Task Unmap_Twice_DoubleUnmap()
+    {
+        var device = Device();
+        var mapping = await device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct);
+        await device.UnmapAsync(mapping, 64, DmaDirection.ToDevice, Ct);
+
+        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.UnmapAsync(mapping, 64, DmaDirection.ToDevice, Ct));
+
+        Assert.Contains("double unmap", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unmap_WrongSize_DmaApiExceptionAndStillMapped()
+    {
+        var device = Device();
+        var mapping = await device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.UnmapAsync(mapping, 32, DmaDirection.ToDevice, Ct));
+
+        Assert.Contains("size 32", error.Message, StringComparison.Ordinal);
+        Assert.Single(device.Mappings);
+    }
+
+    [Fact]
+    public async Task SyncForCpu_WrongDirection_DmaApiException()
+    {
+        var device = Device();
+        var mapping = await device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.SyncForCpuAsync(mapping, 64, DmaDirection.FromDevice, Ct));
+
+        Assert.Contains("direction FromDevice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SyncForDevice_UnmappedBuffer_DmaApiException()
+    {
+        var device = Device();
+        var mapping = await device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct);
+        await device.UnmapAsync(mapping, 64, DmaDirection.ToDevice, Ct);
+
+        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.SyncForDeviceAsync(mapping, 64, DmaDirection.ToDevice, Ct));
+
+        Assert.Contains("sync of an unmapped buffer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Free_MappedBuffer_DmaApiException()
+    {
+        var device = Device();
+        var buffer = device.Allocate(64);
+        await device.MapSingleAsync(buffer, DmaDirection.ToDevice, cancellationToken: Ct);
+
+        var error = Assert.Throws<DmaApiException>(() => device.Free(buffer));
+
+        Assert.Contains("still mapped", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapSingle_AboveTheDmaMask_RefusedWithTheMaskInTheMessage()
+    {
+        var device = Device(new DmaDeviceOptions { MaskBits = 28 }); // the heap starts at 0x1000_0000
+
+        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct));
+
+        Assert.Contains("28-bit DMA mask", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_cache.Log);
+    }
+
+    [Fact]
+    public async Task MapSingle_OverlappingALiveMapping_DmaApiException()
+    {
+        var device = Device();
+        var buffer = device.Allocate(256);
+        await device.MapSingleAsync(buffer, DmaDirection.ToDevice, 0, 128, Ct);
+
+        await Assert.ThrowsAsync<DmaApiException>(() => device.MapSingleAsync(buffer, DmaDirection.ToDevice, 64, 128, Ct));
+    }
+
+    [Fact]
+    public async Task AllocCoherent_NonCoherentDevice_CpuViewIsUncached()
+    {
+        var device = Device();
+        var buffer = device.AllocCoherent(128);
+
+        await device.CoherentWriteAsync(buffer, 0, new byte[8], Ct);
+
+        Assert.False(buffer.Cached);
+        Assert.Equal([$"write 0x{buffer.DmaAddress:X}+8 uncached"], _cpu.Log);
+    }
+
+    [Fact]
+    public void AllocCoherent_CoherentDevice_CpuViewIsCached()
+    {
+        Assert.True(Device(new DmaDeviceOptions { Coherent = true }).AllocCoherent(64).Cached);
+    }
+
+    [Fact]
+    public void DmaPool_Blocks_AlignedDistinctAndDoubleFreeCaught()
+    {
+        var pool = Device().CreatePool("descriptors", 64, 64);
+
+        var blocks = Enumerable.Range(0, 10).Select(_ => pool.Alloc()).ToList();
+        pool.Free(blocks[3]);
+
+        Assert.All(blocks, b => Assert.Equal(0UL, b % 64));
+        Assert.Equal(10, blocks.Distinct().Count());
+        Assert.Equal(9, pool.InUse);
+        Assert.Throws<DmaApiException>(() => pool.Free(blocks[3]));
+    }
+
+    [Fact]
+    public async Task MapSg_SecondEntryFails_FirstIsUnmappedAgain()
+    {
+        var device = Device();
+        var buffer = device.Allocate(1024);
+
+        await Assert.ThrowsAsync<DmaApiException>(() => device.MapSgAsync(
+            [new ScatterEntry(buffer, 0, 512), new ScatterEntry(buffer, 256, 512)], DmaDirection.ToDevice, Ct));
+
+        Assert.Empty(device.Mappings);
+    }
+
+    private DmaDevice Device(DmaDeviceOptions? options = null) => new(_cpu, _cache, options);
+
+    private sealed class RecordingCache : ICacheMaintenance
+    {
+        public List<string> Log { get; } = [];
+
+        public Task CleanAsync(ulong address, ulong length, CancellationToken cancellationToken = default) => Record("clean", address, length);
+
+        public Task InvalidateAsync(ulong address, ulong length, CancellationToken cancellationToken = default) => Record("invalidate", address, length);
+
+        public Task FlushAsync(ulong address, ulong length, CancellationToken cancellationToken = default) => Record("flush", address, length);
+
+        private Task Record(string operation, ulong address, ulong length)
+        {
+            Log.Add($"{operation} 0x{address:X}+{length}");
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class ArrayCpu : ICpuPort
+    {
+        public List<string> Log { get; } = [];
+
+        public Task<byte[]> ReadAsync(ulong address, int length, bool cached, CancellationToken cancellationToken = default)
+        {
+            Log.Add($"read 0x{address:X}+{length} {(cached ? "cached" : "uncached")}");
+            return Task.FromResult(new byte[length]);
+        }
+
+        public Task WriteAsync(ulong address, ReadOnlyMemory<byte> data, bool cached, CancellationToken cancellationToken = default)
+        {
+            Log.Add($"write 0x{address:X}+{data.Length} {(cached ? "cached" : "uncached")}");
+            return Task.CompletedTask;
+        }
+    }
+}
