@@ -1,6 +1,4 @@
 using DmaCosim.Bridge;
-using DmaCosim.Driver;
-using DmaCosim.Testing;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -45,30 +43,12 @@ public sealed class AlignmentTests(HarnessFixture fixture)
         {
             var sourceOffset = offsets[i];
             var destinationOffset = offsets[((i * 5) + length) % offsets.Count];
-            await CopyAndCheckAsync(channel, length, sourceOffset, destinationOffset, ct);
+            await fixture.CopyAndCheckAsync(channel, SourcePage + (ulong)sourceOffset, DestinationPage + (ulong)destinationOffset,
+                length, (ulong)((length * 8191) + (sourceOffset * 31) + destinationOffset),
+                $"AlignmentTests: length {length}, source page offset {sourceOffset}, destination page offset {destinationOffset}");
         }
     }
 
     internal static List<int> Offsets(int bytesPerBeat) =>
         [.. Enumerable.Range(0, (2 * bytesPerBeat) + 1), .. Enumerable.Range(4096 - (2 * bytesPerBeat), 2 * bytesPerBeat)];
-
-    private async Task CopyAndCheckAsync(CdmaChannel channel, int length, int sourceOffset, int destinationOffset, CancellationToken ct)
-    {
-        var seed = (ulong)((length * 8191) + (sourceOffset * 31) + destinationOffset);
-        var source = SourcePage + (ulong)sourceOffset;
-        var destination = DestinationPage + (ulong)destinationOffset;
-        var pattern = SeededPattern.Create(length, seed);
-        var expected = new ExpectedMemory();
-        await fixture.Memory.WriteAsync(source, pattern, ct);
-        await Guards.PlaceAsync(fixture.Memory, expected, destination, length, cancellationToken: ct);
-        expected.Expect(destination, pattern, "destination").Expect(source, pattern, "source");
-
-        await channel.MemcpyAsync(destination, source, (uint)length, ct);
-
-        await Scoreboard.AssertMemoryAsync(fixture.Memory, expected, new ScoreboardContext
-        {
-            Seed = seed,
-            Repro = $"AlignmentTests: length {length}, source page offset {sourceOffset}, destination page offset {destinationOffset}",
-        }, ct);
-    }
 }

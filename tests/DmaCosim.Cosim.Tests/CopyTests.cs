@@ -40,22 +40,14 @@ public sealed class CopyTests(HarnessFixture fixture)
     [MemberData(nameof(Sweep))]
     public async Task Memcpy_LengthAndPlacement_DestinationExactAndGuardsIntact(int length, int sourceOffset, int destinationOffset)
     {
-        var ct = TestContext.Current.CancellationToken;
         var seed = (ulong)((length * 31) + sourceOffset + (destinationOffset * 7));
-        var source = SourcePage + (ulong)sourceOffset;
-        var destination = DestinationPage + (ulong)destinationOffset;
         var channel = await fixture.FreshChannelAsync();
-        await channel.ResetAsync(ct);
-        var pattern = SeededPattern.Create(length, seed);
-        var expected = new ExpectedMemory();
-        await fixture.Memory.WriteAsync(source, pattern, ct);
-        await Guards.PlaceAsync(fixture.Memory, expected, destination, length, cancellationToken: ct);
-        expected.Expect(destination, pattern, "destination").Expect(source, pattern, "source");
+        await channel.ResetAsync(TestContext.Current.CancellationToken);
 
-        var result = await channel.MemcpyAsync(destination, source, (uint)length, ct);
+        var result = await fixture.CopyAndCheckAsync(
+            channel, SourcePage + (ulong)sourceOffset, DestinationPage + (ulong)destinationOffset, length, seed);
 
         Assert.Equal((ulong)length, result.Bytes);
-        await Scoreboard.AssertMemoryAsync(fixture.Memory, expected, new ScoreboardContext { Seed = seed }, ct);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using DmaCosim.Bridge;
 using DmaCosim.Driver;
+using DmaCosim.Testing;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -42,6 +43,27 @@ public sealed class HarnessFixture : IAsyncLifetime
     {
         await Sim.MemConfigAsync(change);
         return new Restore(this);
+    }
+
+    /// <summary>
+    /// One checked copy: a seeded source, 0xAA guards around the destination, a simple-mode copy, then
+    /// the scoreboard over destination, guards and source.
+    /// </summary>
+    public async Task<CdmaTransferResult> CopyAndCheckAsync(
+        CdmaChannel channel, ulong source, ulong destination, int length, ulong seed, string? repro = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var pattern = SeededPattern.Create(length, seed);
+        var expected = new ExpectedMemory();
+        await Memory.WriteAsync(source, pattern, ct);
+        await Guards.PlaceAsync(Memory, expected, destination, length, cancellationToken: ct);
+        expected.Expect(destination, pattern, "destination").Expect(source, pattern, "source");
+
+        var result = await channel.MemcpyAsync(destination, source, (uint)length, ct);
+
+        await Scoreboard.AssertMemoryAsync(Memory, expected,
+            new ScoreboardContext { Seed = seed, Repro = repro }, ct);
+        return result;
     }
 
     /// <summary>Resets the RTL and the channel: every test starts from power-on state.</summary>

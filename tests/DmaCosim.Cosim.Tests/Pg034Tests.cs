@@ -242,13 +242,8 @@ public sealed class Pg034Tests(HarnessFixture fixture)
         var bpb = fixture.Rtl.BytesPerBeat;
         var word = SeededPattern.Create(bpb, 99);
         await fixture.Memory.WriteAsync(Src, word, Ct);
-        await Sim.ResetAsync(cancellationToken: Ct);
-        await Sim.RegWriteAsync(CdmacrOffset, Enables | (1u << Cr.KeyHoleRdBit), Ct);
 
-        await Sim.RegWriteAsync(SaOffset, (uint)Src, Ct);
-        await Sim.RegWriteAsync(DaOffset, (uint)Dst, Ct);
-        await Sim.RegWriteAsync(BttOffset, (uint)(bpb * 8), Ct);
-        await Sim.RunUntilAsync(SimEvent.Irq, 10_000, Ct);
+        await SimpleCopyAsync(Enables | (1u << Cr.KeyHoleRdBit), (uint)(bpb * 8));
 
         var copied = await fixture.Memory.ReadAsync(Dst, bpb * 8, Ct);
         Assert.False(new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct)).HasError);
@@ -262,13 +257,8 @@ public sealed class Pg034Tests(HarnessFixture fixture)
         var data = SeededPattern.Create(bpb * 8, 98);
         await fixture.Memory.WriteAsync(Src, data, Ct);
         await fixture.Memory.FillAsync(Dst, bpb * 8, Guards.Value, Ct);
-        await Sim.ResetAsync(cancellationToken: Ct);
-        await Sim.RegWriteAsync(CdmacrOffset, Enables | (1u << Cr.KeyHoleWrBit), Ct);
 
-        await Sim.RegWriteAsync(SaOffset, (uint)Src, Ct);
-        await Sim.RegWriteAsync(DaOffset, (uint)Dst, Ct);
-        await Sim.RegWriteAsync(BttOffset, (uint)(bpb * 8), Ct);
-        await Sim.RunUntilAsync(SimEvent.Irq, 10_000, Ct);
+        await SimpleCopyAsync(Enables | (1u << Cr.KeyHoleWrBit), (uint)(bpb * 8));
 
         var landed = await fixture.Memory.ReadAsync(Dst, bpb * 8, Ct);
         Assert.Equal(data[^bpb..], landed[..bpb]);
@@ -323,6 +313,17 @@ public sealed class Pg034Tests(HarnessFixture fixture)
         await Sim.RegWriteAsync(CdmacrOffset, control, Ct);
         await WriteAddressAsync(CurdescOffset, CurdescMsbOffset, current);
         await WriteAddressAsync(TaildescOffset, TaildescMsbOffset, tail);
+    }
+
+    /// <summary>Hardware reset, CDMACR = <paramref name="control"/>, then a simple-mode copy Src → Dst, to the interrupt.</summary>
+    private async Task SimpleCopyAsync(uint control, uint length)
+    {
+        await Sim.ResetAsync(cancellationToken: Ct);
+        await Sim.RegWriteAsync(CdmacrOffset, control, Ct);
+        await Sim.RegWriteAsync(SaOffset, (uint)Src, Ct);
+        await Sim.RegWriteAsync(DaOffset, (uint)Dst, Ct);
+        await Sim.RegWriteAsync(BttOffset, length, Ct);
+        await Sim.RunUntilAsync(SimEvent.Irq, 10_000, Ct);
     }
 
     private async Task WriteAddressAsync(uint low, uint high, ulong address)
