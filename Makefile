@@ -19,6 +19,8 @@ VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw
 
 # Debian packages the build and the tests need (`make deps` installs what is missing).
 DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3
+# only `make fuzz` needs these (clang with libFuzzer and the sanitizers)
+FUZZ_PKGS  := clang libclang-rt-14-dev
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
 
 ######################################################################
@@ -79,8 +81,9 @@ help: ## list the targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
 
-deps: ## install missing Debian packages (idempotent; sudo only when not root)
-	@missing=""; for p in $(DEB_PKGS); do \
+# install whichever of $(1) is missing, in one apt-get run
+define APT_INSTALL
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -88,6 +91,10 @@ deps: ## install missing Debian packages (idempotent; sudo only when not root)
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps: ## install missing Debian packages (idempotent; sudo only when not root)
+	$(call APT_INSTALL,$(DEB_PKGS))
 	@command -v $(DOTNET) >/dev/null || { echo "deps: the .NET 10 SDK is required (https://dot.net)"; exit 1; }
 
 rtl: $(VOBJ)/V$(RTL_TOP).h ## verilate the RTL (C++ model only)
@@ -161,6 +168,31 @@ lint: ## verilator --lint-only -Wall on every RTL module, in every variant
 
 clean: ## remove every build output
 	rm -rf $(BUILD)
+
+######################################################################
+# libFuzzer on the request decoder (clang; not part of `make test`)
+######################################################################
+FUZZ_SECONDS ?= 60
+FUZZ_CXX     ?= clang++
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_BIN     := $(FUZZ_DIR)/decode_fuzzer
+# libFuzzer's main, AddressSanitizer and UndefinedBehaviorSanitizer (a UB finding is a crash)
+FUZZ_FLAGS   := -std=c++17 -g -O1 -Wall -Wextra -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRCS    := tests/fuzz/decode_fuzzer.cpp cosim/msgpack_io.cpp
+# inputs up to 4 KiB, 10 s per input, the protocol's names as a dictionary, crashes kept in crashes/
+FUZZ_RUN     := -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+                -dict=tests/fuzz/protocol.dict -artifact_prefix=$(FUZZ_DIR)/crashes/ -print_final_stats=1
+.PHONY: fuzz
+
+$(FUZZ_BIN): $(FUZZ_SRCS) cosim/msgpack_io.h cosim/protocol.h cosim/errors.h Makefile | $(BUILD)
+	$(call APT_INSTALL,$(FUZZ_PKGS))
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -I$(CURDIR)/cosim -o $@ $(FUZZ_SRCS)
+
+fuzz: $(FUZZ_BIN) ## libFuzzer on the request decoder for FUZZ_SECONDS s (60), seeded from tests/fuzz/corpus
+	@echo "== fuzz: $(FUZZ_BIN) for $(FUZZ_SECONDS) s (new inputs: $(FUZZ_DIR)/corpus, crashes: $(FUZZ_DIR)/crashes)"
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/crashes
+	$(FUZZ_BIN) $(FUZZ_RUN) $(FUZZ_DIR)/corpus tests/fuzz/corpus
 
 $(BUILD):
 	@mkdir -p $@

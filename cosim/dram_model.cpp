@@ -270,6 +270,25 @@ void DramModel::Sample(const Top& top, uint64_t cycle) {
       if (!error) error = std::current_exception();
     }
   };
+  // Levels for ChannelPicture, as the handshakes below see them.
+  const unsigned valid = (top.m_axi_arvalid ? Bit(kChanAr) : 0u) | (r_valid_ ? Bit(kChanR) : 0u) |
+                         (top.m_axi_awvalid ? Bit(kChanAw) : 0u) |
+                         (top.m_axi_wvalid ? Bit(kChanW) : 0u) | (b_valid_ ? Bit(kChanB) : 0u);
+  const unsigned ready = (ar_ready_ ? Bit(kChanAr) : 0u) | (top.m_axi_rready ? Bit(kChanR) : 0u) |
+                         (aw_ready_ ? Bit(kChanAw) : 0u) | (w_ready_ ? Bit(kChanW) : 0u) |
+                         (top.m_axi_bready ? Bit(kChanB) : 0u);
+  const unsigned waiting = valid & ~ready;
+  const unsigned was_waiting = sampled_ ? valid_bits_ & ~ready_bits_ : 0u;
+  if (VL_UNLIKELY((waiting & ~was_waiting) != 0)) {
+    for (unsigned c = 0; c < kChanCount; ++c) {
+      if ((waiting & ~was_waiting) & (1u << c)) wait_start_[c] = cycle;
+    }
+  }
+  sampled_ = true;
+  sampled_cycle_ = cycle;
+  valid_bits_ = valid;
+  ready_bits_ = ready;
+
   step([&] { SampleR(top); });
   step([&] { SampleB(top); });
   step([&] { SampleW(top, cycle); });
@@ -421,7 +440,42 @@ void DramModel::OnReset() {
   ar_ready_ = aw_ready_ = w_ready_ = r_valid_ = b_valid_ = false;
   r_hold_ = b_hold_ = false;
   ar_waiting_ = aw_waiting_ = w_waiting_ = false;
+  sampled_ = false;
+  valid_bits_ = ready_bits_ = 0;
   RestartRng();  // reset keeps the configuration; the same requests after it give the same cycles
+}
+
+std::string DramModel::ChannelPicture() const {
+  if (!sampled_) return "bus not sampled since reset";
+  static const char* const kNames[kChanCount] = {"AR", "R", "AW", "W", "B"};
+  std::string out = "bus at cycle " + std::to_string(sampled_cycle_) + ": ";
+  for (unsigned c = 0; c < kChanCount; ++c) {
+    const bool valid = (valid_bits_ >> c) & 1;
+    const bool ready = (ready_bits_ >> c) & 1;
+    if (c != 0) out += ", ";
+    out += std::string(kNames[c]) + ": " + kNames[c] + "VALID=" + (valid ? "1 " : "0 ") +
+           kNames[c] + "READY=" + (ready ? "1" : "0");
+    if (!valid || ready) continue;
+    const uint64_t waited = sampled_cycle_ - wait_start_[c] + 1;
+    out += " for " + std::to_string(waited) + (waited == 1 ? " cycle" : " cycles");
+    if (c == kChanAr) out += " (" + Describe("AR", ar_last_) + ")";
+    if (c == kChanAw) out += " (" + Describe("AW", aw_last_) + ")";
+  }
+  out += "; DRAM queues: " + std::to_string(reads_.size()) + " of " +
+         std::to_string(config_.mem.max_outstanding) + " reads in flight";
+  if (!reads_.empty()) {
+    const Burst& r = reads_.front();
+    out += ", returning beat " + std::to_string(r.beat + 1) + " of " + std::to_string(r.beats) +
+           " of " + Describe("AR", r);
+  }
+  out += "; " + std::to_string(aw_queue_.size()) + " writes waiting for W beats";
+  if (!aw_queue_.empty()) {
+    const Burst& w = aw_queue_.front();
+    out += ", next: beat " + std::to_string(w.beat + 1) + " of " + std::to_string(w.beats) +
+           " of " + Describe("AW", w);
+  }
+  out += "; " + std::to_string(b_queue_.size()) + " writes waiting for B";
+  return out;
 }
 
 std::string DramModel::Status() const {

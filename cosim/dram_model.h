@@ -84,6 +84,11 @@ class DramModel final : public ClockedModel {
   uint8_t* Backdoor(uint64_t addr, uint64_t len);
   std::size_t outstanding_reads() const { return reads_.size(); }
   std::size_t outstanding_writes() const { return aw_queue_.size() + b_queue_.size(); }
+  // The five channels as last sampled, for a watchdog message: per channel VALID / READY, how
+  // long a VALID has waited for READY and on what, then the outstanding bursts, e.g.
+  // "AR: ARVALID=1 ARREADY=0 for 4990 cycles (AR id=0 addr=0x00001000 len=255 size=3
+  // burst=INCR), R: RVALID=0 RREADY=1, …; DRAM queues: 0 of 8 reads in flight; …".
+  std::string ChannelPicture() const;
 
   const MemConfig& mem_config() const { return config_.mem; }
   // Takes effect from the next cycle; latencies and faults apply to bursts accepted from then on.
@@ -157,6 +162,12 @@ class DramModel final : public ClockedModel {
   // Handshake stability: the payload of a valid that was not accepted last cycle.
   bool ar_waiting_ = false, aw_waiting_ = false, w_waiting_ = false;
   AddrBeat ar_last_{}, aw_last_{};
+  // For ChannelPicture: the levels seen by the last Sample (bit = DramChannel), and per channel
+  // the cycle since which its VALID has been waiting for READY.
+  bool sampled_ = false;
+  uint64_t sampled_cycle_ = 0;
+  unsigned valid_bits_ = 0, ready_bits_ = 0;
+  std::array<uint64_t, kChanCount> wait_start_{};
 };
 
 }  // namespace dmacosim

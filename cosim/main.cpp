@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   }
 
   auto context = std::make_unique<VerilatedContext>();
+  context->traceEverOn(true);  // before the model exists; tracing stays off until the trace op
   auto top = std::make_unique<dmacosim::Top>(context.get(), "TOP");
   int code = 1;
   try {

@@ -2,8 +2,14 @@
 // ops.cpp — the op handlers and the dispatch table.
 #include "ops.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cinttypes>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -13,6 +19,7 @@
 
 #include "errors.h"
 #include "protocol.h"
+#include "waveform.h"
 
 namespace dmacosim {
 namespace {
@@ -132,7 +139,8 @@ void RunUntil(Harness& h, const Request& req, ReplyWriter& w) {
     throw Timeout("run_until " + std::string(event) + ": no " + std::string(event) + " after " +
                   std::to_string(max_cycles) + " cycles (cycle " +
                   std::to_string(h.platform.cycle()) + "); irq=" + std::to_string(top.irq) +
-                  ", dma_idle=" + std::to_string(top.dma_idle) + ", " + h.platform.ModelStatus());
+                  ", dma_idle=" + std::to_string(top.dma_idle) + ", " + h.platform.ModelStatus() +
+                  "; " + h.dram.ChannelPicture());
   }
   w.Str(f::kEvent, event);
   w.Uint(f::kCycle, h.platform.cycle());
@@ -280,6 +288,74 @@ void MemConfigOp(Harness& h, const Request& req, ReplyWriter& w) {
   }
 }
 
+// ---- trace ---------------------------------------------------------------------------------
+
+// The absolute path a trace request names: a relative `path` is taken from --trace-dir (else from
+// the harness's working directory); its directory must exist (nothing is created), be writable
+// and, with --trace-dir, lie inside it. Throws BadRequest.
+std::string ResolveTracePath(const std::string& trace_dir, std::string_view path) {
+  if (path.empty()) throw BadRequest("field 'path' is empty");
+  if (path.size() > proto::kMaxTracePath) {
+    throw BadRequest("field 'path' is " + std::to_string(path.size()) + " bytes long (at most " +
+                     std::to_string(proto::kMaxTracePath) + ")");
+  }
+  if (path.find('\0') != std::string_view::npos) {
+    throw BadRequest("field 'path' contains a NUL byte");
+  }
+  std::string full(path);
+  if (full.front() != '/') full = (trace_dir.empty() ? std::string(".") : trace_dir) + "/" + full;
+  const std::size_t slash = full.rfind('/');
+  const std::string dir = slash == 0 ? "/" : full.substr(0, slash);
+  const std::string name = full.substr(slash + 1);
+  if (name.empty() || name == "." || name == "..") {
+    throw BadRequest("field 'path' = " + QuoteForMessage(path) + " names no file");
+  }
+  char resolved[PATH_MAX];
+  struct stat st {};
+  if (::realpath(dir.c_str(), resolved) == nullptr || ::stat(resolved, &st) != 0 ||
+      !S_ISDIR(st.st_mode)) {
+    throw BadRequest("trace: directory " + QuoteForMessage(dir) + " does not exist");
+  }
+  const std::string real_dir = resolved;
+  const std::string inside = trace_dir == "/" ? trace_dir : trace_dir + "/";
+  if (!trace_dir.empty() && real_dir != trace_dir &&
+      real_dir.compare(0, inside.size(), inside) != 0) {
+    throw BadRequest("trace: " + QuoteForMessage(path) + " is outside --trace-dir " +
+                     QuoteForMessage(trace_dir));
+  }
+  if (::access(resolved, W_OK) != 0) {
+    throw BadRequest("trace: directory " + QuoteForMessage(real_dir) + " is not writable");
+  }
+  const std::string file = (real_dir == "/" ? std::string() : real_dir) + "/" + name;
+  for (const std::string& p : {file, GtkwPathFor(file)}) {
+    if (::lstat(p.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+      throw BadRequest("trace: " + QuoteForMessage(p) + " exists and is not a regular file");
+    }
+  }
+  return file;
+}
+
+void TraceOp(Harness& h, const Request& req, ReplyWriter& w) {
+  const std::optional<Value> path = req.Field(f::kPath);
+  const std::optional<bool> stop = req.OptBool(f::kStop);
+  if (path && stop) throw BadRequest("give either 'path' (start) or 'stop' (stop), not both");
+  if (stop && !*stop) throw BadRequest("field 'stop' must be true (omit it to ask the state)");
+  if (path) {
+    const std::string file = ResolveTracePath(h.trace_dir, path->Str());
+    h.platform.StartTrace(file);
+    try {
+      WriteGtkwSave(file, GtkwPathFor(file));
+    } catch (...) {
+      h.platform.StopTrace();
+      throw;
+    }
+  } else if (stop) {
+    h.platform.StopTrace();
+  }
+  w.Str(f::kPath, h.platform.trace_path());
+  w.Key(f::kActive).pack(h.platform.tracing());
+}
+
 // ---- stats -----------------------------------------------------------------------------------
 
 void Stats(Harness& h, const Request& req, ReplyWriter& w) {
@@ -388,6 +464,7 @@ const std::map<std::string_view, OpSpec>& OpTable() {
                     MemConfigOp},
              OpSpec{op::kBatch, {f::kOps}, Batch},
              OpSpec{op::kStats, {f::kReset}, Stats},
+             OpSpec{op::kTrace, {f::kPath, f::kStop}, TraceOp},
          }) {
       t.emplace(spec.name, spec);
     }
@@ -424,6 +501,11 @@ EncodedReply Execute(Harness& harness, Decode&& decode, bool nested, bool poll_s
     spec.handler(harness, req, reply);
     return reply.Finish(id);
   } catch (const CosimError& e) {
+    // A waveform is most wanted right after a failure: make it complete up to here.
+    if (e.code() == proto::ErrorCode::kSimError || e.code() == proto::ErrorCode::kTimeout ||
+        e.code() == proto::ErrorCode::kBusError) {
+      harness.platform.FlushTrace();
+    }
     return ReplyWriter::Error(id, e.code(), e.what());
   } catch (const std::bad_alloc&) {
     return ReplyWriter::Error(id, proto::ErrorCode::kSimError, "harness out of memory");

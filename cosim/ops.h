@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct Harness {
   DramModel& dram;
   AxiLiteMaster& axil;
   bool shutdown_requested = false;  // set by "shutdown"; the server exits after replying
+  // --trace-dir, resolved (realpath): every trace file lies in it or below; empty: anywhere.
+  std::string trace_dir = {};
 };
 
 using OpHandler = void (*)(Harness& harness, const Request& request, ReplyWriter& reply);

@@ -12,7 +12,7 @@ namespace dmacosim {
 
 struct Options {
   std::string endpoint;             // empty: ipc:// in a private 0700 directory
-  std::string trace_dir;            // where the trace op writes FST files (tracing: later)
+  std::string trace_dir;            // the trace op writes only in this directory (empty: anywhere)
   uint64_t seed = 0;                // initial seed of the DRAM backpressure RNG
   std::optional<pid_t> parent_pid;  // exit when our parent is no longer this process
 };

@@ -2,10 +2,16 @@
 // platform.cpp — clock, reset and the per-cycle loop over the clocked models.
 #include "platform.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <exception>
 
 #include "errors.h"
 #include "rtl_log.h"
+#include "verilated_fst_c.h"
 
 namespace dmacosim {
 
@@ -16,6 +22,35 @@ Platform::Platform(VerilatedContext& context, Top& top) : context_(context), top
   top_.rst = 1;
   top_.clk = 1;
   top_.eval();
+}
+
+Platform::~Platform() { StopTrace(); }
+
+void Platform::StartTrace(const std::string& path) {
+  StopTrace();
+  // fstWriterCreate does not report failures: create the file here first, so that an unwritable
+  // path is an error reply instead of a crash. O_NOFOLLOW: never write through a symlink.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw SimError("trace: cannot create " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  auto trace = std::make_unique<VerilatedFstC>();
+  top_.trace(trace.get(), 99);
+  trace->open(path.c_str());
+  if (!trace->isOpen()) throw SimError("trace: cannot open " + path + " as an FST file");
+  trace_ = std::move(trace);
+  trace_path_ = path;
+}
+
+void Platform::StopTrace() {
+  if (!trace_) return;
+  trace_->close();
+  trace_.reset();
+}
+
+void Platform::FlushTrace() {
+  if (trace_) trace_->flush();
 }
 
 std::string Platform::ModelStatus() const {
@@ -42,6 +77,7 @@ void Platform::Tick() {
   for (ClockedModel* model : models_) model->Drive(top_, cycle_);
   top_.clk = 0;
   top_.eval();
+  if (VL_UNLIKELY(trace_ != nullptr)) trace_->dump(2 * cycle_);
   context_.timeInc(1);
   // A model that finds a violation throws without applying it; the cycle still completes for the
   // RTL and every other model, so the state stays consistent; then the first error propagates.
@@ -57,6 +93,7 @@ void Platform::Tick() {
   }
   top_.clk = 1;
   top_.eval();
+  if (VL_UNLIKELY(trace_ != nullptr)) trace_->dump(2 * cycle_ + 1);
   context_.timeInc(1);
   ++cycle_;
   if (VL_UNLIKELY(error)) std::rethrow_exception(error);

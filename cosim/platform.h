@@ -6,12 +6,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "clocked_model.h"
 #include "rtl_top.h"
 #include "verilated.h"
+
+class VerilatedFstC;
 
 namespace dmacosim {
 
@@ -23,7 +26,10 @@ class Platform {
   static constexpr uint64_t kStopPollCycles = uint64_t{1} << 16;
 
   // The RTL starts in reset (rst = 1); call Reset() before anything else.
+  // `context.traceEverOn(true)` must have been called before `top` was built (StartTrace needs it).
   Platform(VerilatedContext& context, Top& top);
+  // Closes (flushes) an open trace: every way out of the harness goes through here.
+  ~Platform();
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
 
@@ -43,6 +49,18 @@ class Platform {
   void Run(uint64_t cycles) {
     RunUntil([] { return false; }, cycles);
   }
+  // FST waveform of every signal: from the next Tick on, each cycle is dumped at both edges (time
+  // 2 * cycle with clk low, 2 * cycle + 1 with clk high). An open trace is closed first. The
+  // caller has checked the path; throws SimError if the file cannot be created.
+  void StartTrace(const std::string& path);
+  // Closes the trace file (no-op when none is open).
+  void StopTrace();
+  // Writes buffered waveform data to the file (no-op when none is open).
+  void FlushTrace();
+  bool tracing() const { return trace_ != nullptr; }
+  // The open trace's path, else the last one closed ("" if none).
+  const std::string& trace_path() const { return trace_path_; }
+
   // Throws SimError when the stop check says the harness must stop (for callers that run many
   // short steps, such as a batch, between which no long run polls it).
   void CheckStop() { PollStop(); }
@@ -71,6 +89,8 @@ class Platform {
   StopCheck stop_check_;
   uint64_t cycle_ = 0;
   bool in_reset_ = true;
+  std::unique_ptr<VerilatedFstC> trace_;  // null: not tracing
+  std::string trace_path_;
 };
 
 }  // namespace dmacosim

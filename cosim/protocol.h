@@ -33,6 +33,8 @@ inline constexpr uint64_t kMaxRequestArray = uint64_t{1} << 17;
 inline constexpr uint64_t kMaxRequestMap = 64;
 inline constexpr uint64_t kMaxRequestStr = 4096;
 inline constexpr uint64_t kMaxRequestExt = 64;
+// trace: the longest waveform path accepted (PATH_MAX minus room for the ".gtkw" / ".hier" names)
+inline constexpr uint64_t kMaxTracePath = 4000;
 
 // ---- error codes -----------------------------------------------------------------------------
 enum class ErrorCode {
@@ -95,6 +97,10 @@ inline constexpr std::string_view kOn = "on";
 inline constexpr std::string_view kReset = "reset";
 // batch (its param is kOps)
 inline constexpr std::string_view kResults = "results";
+// trace (its results are kPath and kActive)
+inline constexpr std::string_view kPath = "path";
+inline constexpr std::string_view kStop = "stop";
+inline constexpr std::string_view kActive = "active";
 
 // results
 inline constexpr std::string_view kCycle = "cycle";
@@ -158,6 +164,7 @@ inline constexpr std::string_view kShutdown = "shutdown";
 inline constexpr std::string_view kMemConfig = "mem_config";
 inline constexpr std::string_view kBatch = "batch";
 inline constexpr std::string_view kStats = "stats";
+inline constexpr std::string_view kTrace = "trace";
 }  // namespace op
 
 // run_until events

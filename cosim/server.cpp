@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -207,6 +208,15 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
   platform.AddModel(axil);
   platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
   Harness harness{platform, dram, axil};
+  if (!options.trace_dir.empty()) {
+    char resolved[PATH_MAX];
+    struct stat st {};
+    if (::realpath(options.trace_dir.c_str(), resolved) == nullptr || ::stat(resolved, &st) != 0 ||
+        !S_ISDIR(st.st_mode)) {
+      throw std::runtime_error("--trace-dir " + options.trace_dir + ": not a directory");
+    }
+    harness.trace_dir = resolved;
+  }
   platform.Reset(proto::kResetCyclesDefault);
 
   Server server(harness, options);

@@ -152,6 +152,7 @@ public sealed class SimClient : IDisposable
         {
             SimEvent.Irq => "irq",
             SimEvent.Idle => "idle",
+            SimEvent.Violation => "violation",
             _ => throw new ArgumentOutOfRangeException(nameof(simEvent), simEvent, "irq or idle"),
         };
         var reply = await RequestAsync("run_until", Args(("event", name), ("max_cycles", maxCycles)), null,
@@ -222,6 +223,82 @@ public sealed class SimClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(data.Length, MaxMemoryOp, nameof(data));
         await RequestAsync("mem_write", Args(("addr", address), ("data", data)), null, cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>CPU loads through the data cache RTL (or around it), word by word inside the simulator.</summary>
+    /// <param name="address">First byte.</param>
+    /// <param name="length">Bytes, 1..<see cref="MaxMemoryOp"/>.</param>
+    /// <param name="cached">False: uncached loads straight to the bus (coherent memory on a non-coherent SoC).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The bytes the CPU saw (possibly stale: that is the point).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Bad length.</exception>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<byte[]> CpuReadAsync(ulong address, int length, bool cached = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxMemoryOp);
+        var reply = await RequestAsync("cpu_read", Args(("addr", address), ("len", length), ("cached", cached)), null, cancellationToken)
+            .ConfigureAwait(false);
+        var data = reply.GetBytes("data");
+        return data.Length == length
+            ? data
+            : throw new SimProtocolException($"cpu_read returned {data.Length} bytes, asked for {length}", "cpu_read", Endpoint);
+    }
+
+    /// <summary>CPU stores through the data cache RTL (or around it).</summary>
+    /// <param name="address">First byte.</param>
+    /// <param name="data">The bytes, 1..<see cref="MaxMemoryOp"/>.</param>
+    /// <param name="cached">False: uncached stores straight to the bus.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The cycle after the last store.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Bad length.</exception>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<ulong> CpuWriteAsync(ulong address, ReadOnlyMemory<byte> data, bool cached = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(data.Length, 1, nameof(data));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(data.Length, MaxMemoryOp, nameof(data));
+        var reply = await RequestAsync("cpu_write", Args(("addr", address), ("data", data), ("cached", cached)), null, cancellationToken)
+            .ConfigureAwait(false);
+        return reply.GetUInt64("cycle");
+    }
+
+    /// <summary>Cache maintenance over an address range, line by line inside the simulator.</summary>
+    /// <param name="operation">Clean, invalidate or flush.</param>
+    /// <param name="address">First byte.</param>
+    /// <param name="length">Bytes, ≥ 1.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The cycle afterwards.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Length 0.</exception>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<ulong> CacheAsync(CacheOp operation, ulong address, ulong length, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(length);
+        var reply = await RequestAsync("cache", Args(("op", operation.ToString().ToLowerInvariant()), ("addr", address), ("len", length)),
+            null, cancellationToken).ConfigureAwait(false);
+        return reply.GetUInt64("cycle");
+    }
+
+    /// <summary>Reads the coherency monitor; optionally switches snooping and clears the record.</summary>
+    /// <param name="snoop">True: coherent (snooping) mode; false: report only; null: unchanged.</param>
+    /// <param name="clear">Clear the recorded violations after reporting them.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The mode and the violations.</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<CoherencyReport> CoherencyAsync(bool? snoop = null, bool clear = false, CancellationToken cancellationToken = default)
+    {
+        var args = Args(("clear", clear));
+        if (snoop is { } on)
+        {
+            args["snoop"] = on;
+        }
+
+        var reply = await RequestAsync("coherency", args, null, cancellationToken).ConfigureAwait(false);
+        return new CoherencyReport(
+            reply.Fields.GetValueOrDefault("snoop") is true,
+            reply.GetUInt64("total"),
+            reply.GetMaps("violations")
+                .Select(v => new CoherencyViolation(v.GetUInt64("cycle"), v.GetString("kind"), v.GetUInt64("addr"), v.GetString("master")))
+                .ToList());
     }
 
     /// <summary>Changes the DRAM model (latency, outstanding limit, backpressure, seed, fault windows).</summary>

@@ -8,7 +8,36 @@ public enum SimEvent
 
     /// <summary>The DMA engine is idle (CDMASR.Idle).</summary>
     Idle,
+
+    /// <summary>The coherency monitor reported a hazard.</summary>
+    Violation,
 }
+
+/// <summary>Cache maintenance operations of the <c>cache</c> op.</summary>
+public enum CacheOp
+{
+    /// <summary>Write back dirty lines; keep them.</summary>
+    Clean,
+
+    /// <summary>Drop lines without writing them back.</summary>
+    Invalidate,
+
+    /// <summary>Clean, then invalidate.</summary>
+    Flush,
+}
+
+/// <summary>One hazard the coherency monitor reported.</summary>
+/// <param name="Cycle">When.</param>
+/// <param name="Kind">STALE_CPU_READ, LOST_DMA_WRITE or STALE_DMA_READ.</param>
+/// <param name="Address">The first affected byte.</param>
+/// <param name="Master">Whose access revealed it: "cpu" or "dma".</param>
+public sealed record CoherencyViolation(ulong Cycle, string Kind, ulong Address, string Master);
+
+/// <summary>State of the coherency monitor (<c>coherency</c>).</summary>
+/// <param name="Snoop">Whether snooping (coherent mode) is on.</param>
+/// <param name="Total">Violations since the last clear.</param>
+/// <param name="Violations">The violations recorded since the last clear, oldest first.</param>
+public sealed record CoherencyReport(bool Snoop, ulong Total, IReadOnlyList<CoherencyViolation> Violations);
 
 /// <summary>Result of <c>run_until</c>.</summary>
 /// <param name="Event">The event that fired, as the harness named it.</param>

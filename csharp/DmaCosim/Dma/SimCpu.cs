@@ -1,0 +1,34 @@
+using DmaCosim.Bridge;
+
+namespace DmaCosim.Dma;
+
+/// <summary>
+/// The simulated CPU: loads, stores and cache maintenance run through the cache RTL in the harness
+/// (<c>cpu_read</c>, <c>cpu_write</c>, <c>cache</c>). This is what a <see cref="DmaDevice"/> uses in
+/// co-simulation.
+/// </summary>
+/// <param name="sim">The client of the harness.</param>
+public sealed class SimCpu(SimClient sim) : ICpuPort, ICacheMaintenance
+{
+    private readonly SimClient _sim = sim ?? throw new ArgumentNullException(nameof(sim));
+
+    /// <inheritdoc />
+    public Task<byte[]> ReadAsync(ulong address, int length, bool cached, CancellationToken cancellationToken = default) =>
+        _sim.CpuReadAsync(address, length, cached, cancellationToken);
+
+    /// <inheritdoc />
+    public Task WriteAsync(ulong address, ReadOnlyMemory<byte> data, bool cached, CancellationToken cancellationToken = default) =>
+        _sim.CpuWriteAsync(address, data, cached, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CleanAsync(ulong address, ulong length, CancellationToken cancellationToken = default) =>
+        _sim.CacheAsync(CacheOp.Clean, address, length, cancellationToken);
+
+    /// <inheritdoc />
+    public Task InvalidateAsync(ulong address, ulong length, CancellationToken cancellationToken = default) =>
+        _sim.CacheAsync(CacheOp.Invalidate, address, length, cancellationToken);
+
+    /// <inheritdoc />
+    public Task FlushAsync(ulong address, ulong length, CancellationToken cancellationToken = default) =>
+        _sim.CacheAsync(CacheOp.Flush, address, length, cancellationToken);
+}
