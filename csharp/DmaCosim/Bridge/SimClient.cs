@@ -301,6 +301,29 @@ public sealed class SimClient : IDisposable
                 .ToList());
     }
 
+    /// <summary>Starts an FST waveform of every signal (and writes a GTKWave save file next to it).</summary>
+    /// <param name="path">The .fst file; its directory must exist (relative paths are taken from the harness's --trace-dir).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The absolute path the harness writes.</returns>
+    /// <exception cref="SimRequestException">BAD_REQUEST when the path is not allowed or the directory does not exist.</exception>
+    /// <exception cref="SimException">The request failed otherwise.</exception>
+    public async Task<string> TraceStartAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var reply = await RequestAsync("trace", Args(("path", path)), null, cancellationToken).ConfigureAwait(false);
+        return reply.GetString("path");
+    }
+
+    /// <summary>Stops the waveform (flushes and closes the file); nothing happens when none is open.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The path of the waveform closed (empty if there was none).</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<string> TraceStopAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("trace", Args(("stop", true)), null, cancellationToken).ConfigureAwait(false);
+        return reply.GetString("path");
+    }
+
     /// <summary>Changes the DRAM model (latency, outstanding limit, backpressure, seed, fault windows).</summary>
     /// <param name="change">What to change; unset properties stay as they are.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
