@@ -4,4 +4,5 @@ using DmaCosim.Cli;
 var root = new RootCommand("dmacosim: DMA co-simulation bridge (Verilated AXI CDMA + C# driver)");
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(RegressCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

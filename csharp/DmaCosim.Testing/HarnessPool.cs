@@ -1,0 +1,89 @@
+using DmaCosim.Bridge;
+
+namespace DmaCosim.Testing;
+
+/// <summary>
+/// N harness processes reused across many work items (each item resets what it needs). A harness that
+/// dies or stops answering is replaced, and the item it was running is reported through
+/// <c>onCrash</c> instead of stopping the run.
+/// </summary>
+/// <param name="jobs">How many harnesses run at once (≥ 1).</param>
+/// <param name="options">How each harness is started.</param>
+public sealed class HarnessPool(int jobs, HarnessOptions options)
+{
+    private readonly int _jobs = jobs >= 1 ? jobs : throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "at least 1");
+    private readonly HarnessOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+    private int _started;
+
+    /// <summary>Harness processes started so far (more than the job count means some were replaced).</summary>
+    public int Started => Volatile.Read(ref _started);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on every item, <see cref="HarnessPool"/>'s job count at a time, and
+    /// returns the results in the items' order.
+    /// </summary>
+    /// <typeparam name="TItem">Work item.</typeparam>
+    /// <typeparam name="TResult">Result.</typeparam>
+    /// <param name="items">The items.</param>
+    /// <param name="work">Runs one item on a harness.</param>
+    /// <param name="onCrash">Turns an item whose harness failed into a result.</param>
+    /// <param name="onResult">Called as each result arrives (from worker threads).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>One result per item.</returns>
+    public async Task<IReadOnlyList<TResult>> RunAsync<TItem, TResult>(
+        IReadOnlyList<TItem> items,
+        Func<HarnessProcess, TItem, Task<TResult>> work,
+        Func<TItem, Exception, TResult> onCrash,
+        Action<TResult>? onResult = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(onCrash);
+        var results = new TResult[items.Count];
+        var next = -1;
+        var workers = Enumerable.Range(0, Math.Min(_jobs, Math.Max(items.Count, 1))).Select(_ => Task.Run(async () =>
+        {
+            HarnessProcess? harness = null;
+            try
+            {
+                int index;
+                while ((index = Interlocked.Increment(ref next)) < items.Count)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    try
+                    {
+                        harness ??= await StartAsync(cancellationToken).ConfigureAwait(false);
+                        results[index] = await work(harness, items[index]).ConfigureAwait(false);
+                    }
+                    catch (SimException crash) when (crash is HarnessExitedException or SimTransportTimeoutException or SimProtocolException)
+                    {
+                        results[index] = onCrash(items[index], crash);
+                        if (harness != null)
+                        {
+                            await harness.DisposeAsync().ConfigureAwait(false); // replaced on the next item
+                            harness = null;
+                        }
+                    }
+
+                    onResult?.Invoke(results[index]);
+                }
+            }
+            finally
+            {
+                if (harness != null)
+                {
+                    await harness.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        return results;
+    }
+
+    private async Task<HarnessProcess> StartAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _started);
+        return await HarnessProcess.StartAsync(_options, cancellationToken).ConfigureAwait(false);
+    }
+}
