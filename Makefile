@@ -18,7 +18,7 @@ MAX_BURST  ?= 256
 VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw128:128:32:256 aw64:64:64:256
 
 # Debian packages the build and the tests need (`make deps` installs what is missing).
-DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3
+DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3 libgtest-dev
 # only `make fuzz` needs these (clang with libFuzzer and the sanitizers)
 FUZZ_PKGS  := clang libclang-rt-14-dev
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -74,7 +74,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses csharp run test summary lint clean FORCE
+.PHONY: help deps rtl harness harnesses csharp run test test-cpp summary lint clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -138,21 +138,46 @@ $(STAMP_CS): FORCE | $(BUILD)
 run: deps harness csharp ## the demo: a 1 MiB DMA copy in RTL, verified byte-for-byte
 	$(CLI) demo
 
+######################################################################
+# C++ unit tests of the harness parts that need no Verilator (GoogleTest, Debian libgtest-dev)
+######################################################################
+GTEST_LIBS     ?= -lgtest -lgtest_main -pthread
+CPP_TEST_DIR   := $(BUILD)/cpp-unit
+CPP_TEST_BIN   := $(CPP_TEST_DIR)/cpp-unit-tests
+# the tests, and the cosim sources they test (none of them may include a Verilator header)
+CPP_TEST_SRCS  := $(sort $(wildcard tests/cpp/*.cpp)) cosim/axi_checker.cpp
+# the harness's own warning set; -O1 -g: quick to build, readable in a debugger
+CPP_TEST_FLAGS := -std=c++17 -O1 -g -Wall -Wextra -I$(CURDIR)/cosim
+
+$(CPP_TEST_BIN): $(CPP_TEST_SRCS) $(wildcard tests/cpp/*.h) $(COSIM_HDRS) Makefile | $(BUILD)
+	@echo "== cpp-unit: building $@"
+	@mkdir -p $(CPP_TEST_DIR)
+	$(CXX) $(CPP_TEST_FLAGS) -o $@ $(CPP_TEST_SRCS) $(GTEST_LIBS)
+
+# run the C++ unit tests into $(RESULTS)/cpp-unit.xml (a line of the shell recipe, like run_tests)
+run_cpp_tests = echo "== test: cpp-unit"; \
+	$(CPP_TEST_BIN) --gtest_brief=1 --gtest_output=xml:$(abspath $(RESULTS))/cpp-unit.xml || status=1;
+
 # run one test project: $(1) = project, $(2) = results name, $(3) = harness binary
 run_tests = echo "== test: $(2)"; \
 	DMACOSIM_HARNESS=$(abspath $(3)) $(DOTNET) test tests/$(1)/$(1).csproj -c $(CONFIG) --no-build --nologo \
 	  --logger "trx;LogFileName=$(2).trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
 	  --results-directory $(RESULTS) || status=1;
-# result sets that must exist: the unit tests, and the co-simulation tests once per variant
-RESULT_SETS := DmaCosim.Tests $(foreach v,$(VARIANTS),DmaCosim.Cosim.Tests-$(call vname,$(v)))
+# result sets that must exist: the C++ and C# unit tests, and the co-simulation tests once per variant
+RESULT_SETS := cpp-unit DmaCosim.Tests $(foreach v,$(VARIANTS),DmaCosim.Cosim.Tests-$(call vname,$(v)))
 
-test: deps harnesses csharp ## build every variant, run every test, print "tests: N passed, M failed"
+test: deps harnesses csharp $(CPP_TEST_BIN) ## build every variant, run every test, print "tests: N passed, M failed"
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@status=0; \
+	$(run_cpp_tests) \
 	$(call run_tests,DmaCosim.Tests,DmaCosim.Tests,$(HARNESS)) \
 	$(foreach v,$(VARIANTS),$(call run_tests,DmaCosim.Cosim.Tests,DmaCosim.Cosim.Tests-$(call vname,$(v)),$(call harness_of,$(call vname,$(v))))) \
 	python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS)) || status=1; \
 	exit $$status
+
+test-cpp: $(CPP_TEST_BIN) ## C++ unit tests (GoogleTest, no RTL), JUnit XML into the results as cpp-unit.xml
+	@mkdir -p $(RESULTS)
+	@status=0; $(run_cpp_tests) exit $$status
 
 summary: ## print the result line of the last `make test` again
 	@python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS))

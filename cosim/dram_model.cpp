@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // dram_model.cpp — AXI4 slave: address decode, fault windows, R/B timing, random backpressure,
-// byte-exact W, traffic counters, protocol checks.
+// byte-exact W, traffic counters; the protocol checks are the AxiChecker's.
 #include "dram_model.h"
 
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
-#include <exception>
-#include <optional>
 #include <stdexcept>
 
 #include "errors.h"
@@ -16,20 +14,12 @@
 namespace dmacosim {
 namespace {
 
-constexpr uint64_t k4KiB = 4096;
-constexpr uint8_t kBurstFixed = 0;
-constexpr uint8_t kBurstIncr = 1;
-constexpr uint8_t kBurstWrap = 2;
+constexpr uint64_t k4KiB = axi::k4KiB;
 constexpr uint8_t kRespOkay = 0;
 constexpr uint8_t kRespSlvErr = 2;
 constexpr uint8_t kRespDecErr = 3;
 constexpr uint64_t kIdMask = 0xF;  // ID_WIDTH = 4 on cosim_top
 constexpr uint64_t kLaneMaskAll = (uint64_t{1} << kBusBytes) - 1;
-
-const char* BurstName(uint32_t burst) {
-  static const char* const kNames[] = {"FIXED", "INCR", "WRAP", "reserved(3)"};
-  return kNames[burst & 3];
-}
 
 // splitmix64 (Steele, Lea, Flood 2014): one 64-bit draw per call; any state is a valid seed.
 uint64_t SplitMix64(uint64_t& state) {
@@ -47,9 +37,18 @@ std::string Hex(uint64_t value) {
   return buf;
 }
 
+AxiCheckerConfig CheckerConfig() {
+  AxiCheckerConfig c;
+  c.bus_bytes = kBusBytes;
+  c.addr_width = kAddrWidth;
+  c.check_w_payload = false;  // docs/protocol.md §7: the W payload is not compared
+  c.check_responses = true;   // a self-check: this model's own R / B
+  return c;
+}
+
 }  // namespace
 
-DramModel::DramModel(const DramConfig& config) : config_(config) {
+DramModel::DramModel(const DramConfig& config) : config_(config), checker_(CheckerConfig()) {
   SetMemConfig(config.mem);
   RestartRng();
   if (config_.windows.empty()) throw std::runtime_error("DRAM: no window configured");
@@ -103,52 +102,17 @@ uint8_t* DramModel::Backdoor(uint64_t addr, uint64_t len) {
   return nullptr;
 }
 
-// ---- protocol checks and decode --------------------------------------------------------------
+// ---- decode ----------------------------------------------------------------------------------
 
-DramModel::Burst DramModel::DecodeBurst(const char* channel, const AddrBeat& a, uint64_t cycle,
-                                        bool is_read) const {
-  const uint64_t size = uint64_t{1} << a.size;
-  const uint64_t beats = uint64_t{a.len} + 1;
-  auto violation = [&](const char* rule, const std::string& what) {
-    return ProtocolViolation(rule, cycle, what + ": " + Describe(channel, a));
-  };
-  if (a.size > kBusSizeLog2) {
-    throw violation("AxSIZE", "transfer size " + std::to_string(size) +
-                                  " bytes is wider than the " + std::to_string(kBusBytes) +
-                                  "-byte data bus");
-  }
-  uint64_t lo = a.addr;  // first and last byte the burst touches
-  uint64_t hi = 0;
-  switch (a.burst) {
-    case kBurstFixed:
-      if (beats > 16) throw violation("AxLEN", "FIXED burst longer than 16 beats");
-      hi = (a.addr & ~(size - 1)) + size - 1;
-      break;
-    case kBurstIncr:
-      hi = (a.addr & ~(size - 1)) + beats * size - 1;
-      if (hi < lo || (lo / k4KiB) != (hi / k4KiB)) {
-        throw violation("4KB_BOUNDARY", "INCR burst crosses a 4 KiB boundary (bytes " + Hex(lo) +
-                                            ".." + Hex(hi) + ")");
-      }
-      break;
-    case kBurstWrap:
-      if (beats != 2 && beats != 4 && beats != 8 && beats != 16) {
-        throw violation("AxLEN", "WRAP burst length must be 2, 4, 8 or 16 beats");
-      }
-      if (a.addr % size != 0) throw violation("WRAP_ALIGN", "WRAP burst address not size-aligned");
-      lo = a.addr & ~(beats * size - 1);
-      hi = lo + beats * size - 1;
-      break;
-    default:
-      throw violation("AxBURST", "reserved burst type 3");
-  }
+DramModel::Burst DramModel::DecodeBurst(const AxiAddr& a, uint64_t cycle, bool is_read) const {
+  // The checker has passed the burst: its size fits the bus, its length and type are legal and an
+  // INCR burst stays inside one 4 KiB page.
+  const AxiByteRange range = AxiBurstBytes(a);
+  uint64_t lo = range.lo;  // first and last byte the burst touches
+  uint64_t hi = range.hi;
   Burst b;
-  b.addr = a.addr;
+  b.a = a;
   b.accepted = cycle;
-  b.id = a.id;
-  b.beats = static_cast<uint32_t>(beats);
-  b.size_log2 = static_cast<uint8_t>(a.size);
-  b.burst = static_cast<uint8_t>(a.burst);
   b.resp = kRespDecErr;
   // Fault windows first (they may lie anywhere, inside a DRAM window or not): the first one that
   // shares a byte with the burst answers.
@@ -173,30 +137,8 @@ DramModel::Burst DramModel::DecodeBurst(const char* channel, const AddrBeat& a, 
   return b;
 }
 
-uint64_t DramModel::BeatAddr(const Burst& b, uint32_t beat) {
-  const uint64_t size = uint64_t{1} << b.size_log2;
-  switch (b.burst) {
-    case kBurstFixed:
-      return b.addr;
-    case kBurstWrap: {
-      const uint64_t wrap = uint64_t{b.beats} * size;
-      const uint64_t lower = b.addr & ~(wrap - 1);
-      return lower + ((b.addr - lower + uint64_t{beat} * size) & (wrap - 1));
-    }
-    default:
-      return beat == 0 ? b.addr : (b.addr & ~(size - 1)) + uint64_t{beat} * size;
-  }
-}
-
-std::string DramModel::Describe(const char* channel, const AddrBeat& a) {
-  return std::string(channel) + " id=" + std::to_string(a.id) + " addr=" + Hex(a.addr) +
-         " len=" + std::to_string(a.len) + " size=" + std::to_string(a.size) +
-         " burst=" + BurstName(a.burst);
-}
-
-std::string DramModel::Describe(const char* channel, const Burst& b) {
-  AddrBeat a{b.addr, b.id, b.beats - 1, b.size_log2, b.burst};
-  return Describe(channel, a) + " (accepted at cycle " + std::to_string(b.accepted) + ")";
+std::string DramModel::Describe(const char* channel, const Burst& b) const {
+  return checker_.Describe(channel, b.a, b.accepted);
 }
 
 // ---- per cycle -------------------------------------------------------------------------------
@@ -238,13 +180,13 @@ void DramModel::Drive(Top& top, uint64_t cycle) {
   }
   if (r_valid_ && !r_hold_) {
     const Burst& r = reads_.front();
-    top.m_axi_rid = static_cast<CData>(r.id);
+    top.m_axi_rid = static_cast<CData>(r.a.id);
     top.m_axi_rresp = r.resp;
-    top.m_axi_rlast = r.beat + 1 == r.beats;
+    top.m_axi_rlast = r.beat + 1 == r.a.beats();
     static const uint8_t kZeros[kBusBytes] = {};
     const uint8_t* src = kZeros;
     if (r.host != nullptr) {
-      const uint64_t word = BeatAddr(r, r.beat) & ~uint64_t{kBusBytes - 1};
+      const uint64_t word = AxiBeatAddr(r.a, r.beat) & ~uint64_t{kBusBytes - 1};
       src = r.host + (word - r.window_base);
     }
     sig::FromBytes(top.m_axi_rdata, src, kBusBytes);
@@ -254,29 +196,56 @@ void DramModel::Drive(Top& top, uint64_t cycle) {
   b_valid_ = !b_queue_.empty() && cycle >= b_queue_.front().ready_cycle && !(stall & Bit(kChanB));
   top.m_axi_bvalid = b_valid_;
   if (b_valid_) {
-    top.m_axi_bid = static_cast<CData>(b_queue_.front().id);
+    top.m_axi_bid = static_cast<CData>(b_queue_.front().a.id);
     top.m_axi_bresp = b_queue_.front().resp;
   }
 }
 
+void DramModel::Snapshot(const Top& top) {
+  AxiSnapshot& bus = bus_;
+  bus.ar.valid = top.m_axi_arvalid;
+  bus.ar.ready = ar_ready_;
+  bus.ar.beat = bus.ar.valid ? AxiAddr{sig::ToU64(top.m_axi_araddr),
+                                       static_cast<uint32_t>(top.m_axi_arid & kIdMask),
+                                       top.m_axi_arlen, top.m_axi_arsize, top.m_axi_arburst}
+                             : AxiAddr{};
+  bus.aw.valid = top.m_axi_awvalid;
+  bus.aw.ready = aw_ready_;
+  bus.aw.beat = bus.aw.valid ? AxiAddr{sig::ToU64(top.m_axi_awaddr),
+                                       static_cast<uint32_t>(top.m_axi_awid & kIdMask),
+                                       top.m_axi_awlen, top.m_axi_awsize, top.m_axi_awburst}
+                             : AxiAddr{};
+  // WDATA is not compared (check_w_payload off), so it is not copied.
+  bus.w.valid = top.m_axi_wvalid;
+  bus.w.ready = w_ready_;
+  bus.w.last = top.m_axi_wlast;
+  bus.w.strb = sig::ToU64(top.m_axi_wstrb) & kLaneMaskAll;
+  // R and B as this model presents them (registered state; the port holds the same).
+  bus.r.valid = r_valid_;
+  bus.r.ready = top.m_axi_rready;
+  if (r_valid_) {
+    const Burst& r = reads_.front();
+    bus.r.id = r.a.id;
+    bus.r.last = r.beat + 1 == r.a.beats();
+    bus.r.resp = r.resp;
+  }
+  bus.b.valid = b_valid_;
+  bus.b.ready = top.m_axi_bready;
+  if (b_valid_) {
+    bus.b.id = b_queue_.front().a.id;
+    bus.b.resp = b_queue_.front().resp;
+  }
+}
+
 void DramModel::Sample(const Top& top, uint64_t cycle) {
-  // Every channel's handshake of this cycle is applied even if another channel is in violation
-  // (the RTL saw them all at the edge); the first violation is thrown at the end.
-  std::exception_ptr error;
-  auto step = [&error](auto&& channel) {
-    try {
-      channel();
-    } catch (...) {
-      if (!error) error = std::current_exception();
-    }
-  };
+  Snapshot(top);
   // Levels for ChannelPicture, as the handshakes below see them.
-  const unsigned valid = (top.m_axi_arvalid ? Bit(kChanAr) : 0u) | (r_valid_ ? Bit(kChanR) : 0u) |
-                         (top.m_axi_awvalid ? Bit(kChanAw) : 0u) |
-                         (top.m_axi_wvalid ? Bit(kChanW) : 0u) | (b_valid_ ? Bit(kChanB) : 0u);
-  const unsigned ready = (ar_ready_ ? Bit(kChanAr) : 0u) | (top.m_axi_rready ? Bit(kChanR) : 0u) |
-                         (aw_ready_ ? Bit(kChanAw) : 0u) | (w_ready_ ? Bit(kChanW) : 0u) |
-                         (top.m_axi_bready ? Bit(kChanB) : 0u);
+  const unsigned valid = (bus_.ar.valid ? Bit(kChanAr) : 0u) | (bus_.r.valid ? Bit(kChanR) : 0u) |
+                         (bus_.aw.valid ? Bit(kChanAw) : 0u) | (bus_.w.valid ? Bit(kChanW) : 0u) |
+                         (bus_.b.valid ? Bit(kChanB) : 0u);
+  const unsigned ready = (bus_.ar.ready ? Bit(kChanAr) : 0u) | (bus_.r.ready ? Bit(kChanR) : 0u) |
+                         (bus_.aw.ready ? Bit(kChanAw) : 0u) | (bus_.w.ready ? Bit(kChanW) : 0u) |
+                         (bus_.b.ready ? Bit(kChanB) : 0u);
   const unsigned waiting = valid & ~ready;
   const unsigned was_waiting = sampled_ ? valid_bits_ & ~ready_bits_ : 0u;
   if (VL_UNLIKELY((waiting & ~was_waiting) != 0)) {
@@ -289,12 +258,16 @@ void DramModel::Sample(const Top& top, uint64_t cycle) {
   valid_bits_ = valid;
   ready_bits_ = ready;
 
-  step([&] { SampleR(top); });
-  step([&] { SampleB(top); });
-  step([&] { SampleW(top, cycle); });
-  step([&] { SampleAr(top, cycle); });
-  step([&] { SampleAw(top, cycle); });
-  if (VL_UNLIKELY(error)) std::rethrow_exception(error);
+  // Every channel's handshake of this cycle is applied even if another channel is in violation
+  // (the RTL saw them all at the edge), except one the checker rejected; then the first finding,
+  // in the order R, B, W, AR, AW, is thrown.
+  const AxiCheckResult found = checker_.Step(bus_, cycle);
+  SampleR(top);
+  SampleB(top);
+  SampleW(top, cycle, found.rejected(AxiChannel::kW));
+  SampleAr(cycle, found.rejected(AxiChannel::kAr));
+  SampleAw(cycle, found.rejected(AxiChannel::kAw));
+  if (VL_UNLIKELY(!found.clean())) found.ThrowFirst();
 }
 
 void DramModel::SampleR(const Top& top) {
@@ -302,11 +275,12 @@ void DramModel::SampleR(const Top& top) {
   r_hold_ = !top.m_axi_rready;
   if (r_hold_) return;
   Burst& r = reads_.front();
-  const uint64_t size = uint64_t{1} << r.size_log2;
-  const uint64_t skipped = (r.beat == 0 || r.burst == kBurstFixed) ? (r.addr & (size - 1)) : 0;
+  const uint64_t size = uint64_t{1} << r.a.size;
+  const uint64_t skipped =
+      (r.beat == 0 || r.a.burst == axi::kBurstFixed) ? (r.a.addr & (size - 1)) : 0;
   ++stats_.read_beats;
   stats_.read_bytes += size - skipped;
-  if (++r.beat == r.beats) {
+  if (++r.beat == r.a.beats()) {
     if (r.resp != kRespOkay) ++stats_.errors;
     reads_.pop_front();
   }
@@ -320,98 +294,32 @@ void DramModel::SampleB(const Top& top) {
   b_queue_.pop_front();
 }
 
-void DramModel::SampleAr(const Top& top, uint64_t cycle) {
-  const bool valid = top.m_axi_arvalid;
-  AddrBeat a{};
-  if (valid) {
-    a = AddrBeat{sig::ToU64(top.m_axi_araddr), static_cast<uint32_t>(top.m_axi_arid & kIdMask),
-                 top.m_axi_arlen, top.m_axi_arsize, top.m_axi_arburst};
-  }
-  std::optional<ProtocolViolation> unstable;
-  if (ar_waiting_ && !valid) {
-    unstable.emplace("AR_STABLE", cycle,
-                     "ARVALID dropped before ARREADY: " + Describe("AR", ar_last_));
-  } else if (ar_waiting_ && !(a == ar_last_)) {
-    unstable.emplace("AR_STABLE", cycle,
-                     "AR payload changed while waiting for ARREADY: was " +
-                         Describe("AR", ar_last_) + ", now " + Describe("AR", a));
-  }
-  ar_waiting_ = valid && !ar_ready_;
-  ar_last_ = a;
-  stats_.ar_stall_cycles += ar_waiting_;
-  if (valid && ar_ready_) {
-    Burst b = DecodeBurst("AR", a, cycle, /*is_read=*/true);
-    b.ready_cycle = cycle + 1 + config_.mem.read_latency;
-    reads_.push_back(b);
-    ++stats_.reads;
-  }
-  if (unstable) throw *unstable;
+void DramModel::SampleAr(uint64_t cycle, bool rejected) {
+  const AxiSnapshot::Addr& ar = bus_.ar;
+  stats_.ar_stall_cycles += ar.valid && !ar.ready;
+  if (!(ar.valid && ar.ready) || rejected) return;
+  Burst b = DecodeBurst(ar.beat, cycle, /*is_read=*/true);
+  b.ready_cycle = cycle + 1 + config_.mem.read_latency;
+  reads_.push_back(b);
+  ++stats_.reads;
 }
 
-void DramModel::SampleAw(const Top& top, uint64_t cycle) {
-  const bool valid = top.m_axi_awvalid;
-  AddrBeat a{};
-  if (valid) {
-    a = AddrBeat{sig::ToU64(top.m_axi_awaddr), static_cast<uint32_t>(top.m_axi_awid & kIdMask),
-                 top.m_axi_awlen, top.m_axi_awsize, top.m_axi_awburst};
-  }
-  std::optional<ProtocolViolation> unstable;
-  if (aw_waiting_ && !valid) {
-    unstable.emplace("AW_STABLE", cycle,
-                     "AWVALID dropped before AWREADY: " + Describe("AW", aw_last_));
-  } else if (aw_waiting_ && !(a == aw_last_)) {
-    unstable.emplace("AW_STABLE", cycle,
-                     "AW payload changed while waiting for AWREADY: was " +
-                         Describe("AW", aw_last_) + ", now " + Describe("AW", a));
-  }
-  aw_waiting_ = valid && !aw_ready_;
-  aw_last_ = a;
-  stats_.aw_stall_cycles += aw_waiting_;
-  if (valid && aw_ready_) {
-    aw_queue_.push_back(DecodeBurst("AW", a, cycle, /*is_read=*/false));
-    ++stats_.writes;
-  }
-  if (unstable) throw *unstable;
+void DramModel::SampleAw(uint64_t cycle, bool rejected) {
+  const AxiSnapshot::Addr& aw = bus_.aw;
+  stats_.aw_stall_cycles += aw.valid && !aw.ready;
+  if (!(aw.valid && aw.ready) || rejected) return;
+  aw_queue_.push_back(DecodeBurst(aw.beat, cycle, /*is_read=*/false));
+  ++stats_.writes;
 }
 
-void DramModel::SampleW(const Top& top, uint64_t cycle) {
-  const bool valid = top.m_axi_wvalid;
-  const bool was_waiting = w_waiting_;
-  w_waiting_ = valid && !w_ready_;
-  stats_.w_stall_cycles += w_waiting_;
-  if (was_waiting && !valid) {
-    throw ProtocolViolation(
-        "W_STABLE", cycle,
-        "WVALID dropped before WREADY" +
-            (aw_queue_.empty() ? std::string() : ": " + Describe("AW", aw_queue_.front())));
-  }
-  if (!(valid && w_ready_)) return;
+void DramModel::SampleW(const Top& top, uint64_t cycle, bool rejected) {
+  const AxiSnapshot::W& bw = bus_.w;
+  stats_.w_stall_cycles += bw.valid && !bw.ready;
+  if (!(bw.valid && bw.ready) || rejected) return;
 
   Burst& w = aw_queue_.front();
-  const bool last = top.m_axi_wlast;
-  if (last != (w.beat + 1 == w.beats)) {
-    throw ProtocolViolation(
-        "WLAST", cycle,
-        std::string(last ? "WLAST on beat " : "no WLAST on the last beat, beat ") +
-            std::to_string(w.beat + 1) + " of " + std::to_string(w.beats) + ": " +
-            Describe("AW", w));
-  }
-  const uint64_t addr = BeatAddr(w, w.beat);
-  const uint64_t size = uint64_t{1} << w.size_log2;
-  const unsigned first_lane = static_cast<unsigned>(addr & (kBusBytes - 1));
-  const unsigned end_lane =
-      static_cast<unsigned>((addr & ~(size - 1) & (kBusBytes - 1)) + size);  // exclusive
-  const uint64_t lanes =
-      (kLaneMaskAll >> (kBusBytes - end_lane)) & ~((uint64_t{1} << first_lane) - 1);
-  const uint64_t strobe = sig::ToU64(top.m_axi_wstrb) & kLaneMaskAll;
-  if ((strobe & ~lanes) != 0) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "WSTRB 0x%" PRIx64 " outside the beat's byte lanes 0x%" PRIx64,
-                  strobe, lanes);
-    throw ProtocolViolation("WSTRB", cycle,
-                            std::string(buf) + " on beat " + std::to_string(w.beat + 1) + " of " +
-                                std::to_string(w.beats) + ": " + Describe("AW", w));
-  }
+  const uint64_t addr = AxiBeatAddr(w.a, w.beat);
+  const uint64_t strobe = bw.strb;
   ++stats_.write_beats;
   stats_.write_bytes += static_cast<uint64_t>(__builtin_popcountll(strobe));
   if (w.host != nullptr && strobe != 0) {
@@ -426,7 +334,7 @@ void DramModel::SampleW(const Top& top, uint64_t cycle) {
       }
     }
   }
-  if (++w.beat == w.beats) {
+  if (++w.beat == w.a.beats()) {
     w.ready_cycle = cycle + 1 + config_.mem.write_latency;
     b_queue_.push_back(w);
     aw_queue_.pop_front();
@@ -439,7 +347,7 @@ void DramModel::OnReset() {
   b_queue_.clear();
   ar_ready_ = aw_ready_ = w_ready_ = r_valid_ = b_valid_ = false;
   r_hold_ = b_hold_ = false;
-  ar_waiting_ = aw_waiting_ = w_waiting_ = false;
+  checker_.Reset();
   sampled_ = false;
   valid_bits_ = ready_bits_ = 0;
   RestartRng();  // reset keeps the configuration; the same requests after it give the same cycles
@@ -458,20 +366,20 @@ std::string DramModel::ChannelPicture() const {
     if (!valid || ready) continue;
     const uint64_t waited = sampled_cycle_ - wait_start_[c] + 1;
     out += " for " + std::to_string(waited) + (waited == 1 ? " cycle" : " cycles");
-    if (c == kChanAr) out += " (" + Describe("AR", ar_last_) + ")";
-    if (c == kChanAw) out += " (" + Describe("AW", aw_last_) + ")";
+    if (c == kChanAr) out += " (" + checker_.Describe("AR", bus_.ar.beat) + ")";
+    if (c == kChanAw) out += " (" + checker_.Describe("AW", bus_.aw.beat) + ")";
   }
   out += "; DRAM queues: " + std::to_string(reads_.size()) + " of " +
          std::to_string(config_.mem.max_outstanding) + " reads in flight";
   if (!reads_.empty()) {
     const Burst& r = reads_.front();
-    out += ", returning beat " + std::to_string(r.beat + 1) + " of " + std::to_string(r.beats) +
+    out += ", returning beat " + std::to_string(r.beat + 1) + " of " + std::to_string(r.a.beats()) +
            " of " + Describe("AR", r);
   }
   out += "; " + std::to_string(aw_queue_.size()) + " writes waiting for W beats";
   if (!aw_queue_.empty()) {
     const Burst& w = aw_queue_.front();
-    out += ", next: beat " + std::to_string(w.beat + 1) + " of " + std::to_string(w.beats) +
+    out += ", next: beat " + std::to_string(w.beat + 1) + " of " + std::to_string(w.a.beats()) +
            " of " + Describe("AW", w);
   }
   out += "; " + std::to_string(b_queue_.size()) + " writes waiting for B";

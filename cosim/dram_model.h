@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // dram_model.h — AXI4 slave on the m_axi_* ports over DRAM windows backed by shared-memory
 // files: latency, an outstanding-transaction limit, seeded random backpressure on all five
-// channels, fault windows (SLVERR / DECERR), DECERR outside the windows, traffic counters and a
-// protocol checker whose findings are errors (ProtocolViolation). Backdoor access for
-// mem_read/mem_write. Not here: anything about the wire (ops.cpp validates what it sets).
+// channels, fault windows (SLVERR / DECERR), DECERR outside the windows, traffic counters; every
+// cycle goes through an AxiChecker whose findings are errors (ProtocolViolation). Backdoor access
+// for mem_read/mem_write. Not here: anything about the wire (ops.cpp validates what it sets).
 #pragma once
 
 #include <array>
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "axi_checker.h"
 #include "clocked_model.h"
 #include "shm_file.h"
 
@@ -107,40 +108,29 @@ class DramModel final : public ClockedModel {
   std::string Status() const override;
 
  private:
-  // One accepted AR or AW.
+  // One accepted AR or AW (one the checker found legal).
   struct Burst {
-    uint64_t addr = 0;         // AxADDR as issued
+    AxiAddr a;                 // AxADDR, ID (low 4 bits), LEN, SIZE, BURST as issued
     uint64_t accepted = 0;     // cycle of the address handshake
     uint64_t ready_cycle = 0;  // first cycle the next R beat / the B may be presented
     uint8_t* host = nullptr;   // window memory at window_base (nullptr: DECERR)
     uint64_t window_base = 0;
-    uint32_t id = 0;
-    uint32_t beats = 0;     // AxLEN + 1
-    uint32_t beat = 0;      // next beat
-    uint8_t size_log2 = 0;  // AxSIZE
-    uint8_t burst = 0;      // AxBURST: 0 FIXED, 1 INCR, 2 WRAP
-    uint8_t resp = 0;       // 0 OKAY, 2 SLVERR, 3 DECERR
-  };
-  // The payload of an address channel, for the stability check and for messages.
-  struct AddrBeat {
-    uint64_t addr;
-    uint32_t id, len, size, burst;
-    bool operator==(const AddrBeat& o) const {
-      return addr == o.addr && id == o.id && len == o.len && size == o.size && burst == o.burst;
-    }
+    uint32_t beat = 0;  // next beat
+    uint8_t resp = 0;   // 0 OKAY, 2 SLVERR, 3 DECERR
   };
 
-  // Protocol checks, address decode and fault windows of an AR/AW; throws ProtocolViolation.
-  Burst DecodeBurst(const char* channel, const AddrBeat& a, uint64_t cycle, bool is_read) const;
+  // Address decode and fault windows of a legal AR/AW.
+  Burst DecodeBurst(const AxiAddr& a, uint64_t cycle, bool is_read) const;
   // This cycle's backpressure: bit c set = withhold channel c. Advances the RNG.
   unsigned DrawStalls();
-  static uint64_t BeatAddr(const Burst& b, uint32_t beat);
-  static std::string Describe(const char* channel, const AddrBeat& a);
-  static std::string Describe(const char* channel, const Burst& b);
-  void SampleAr(const Top& top, uint64_t cycle);
+  std::string Describe(const char* channel, const Burst& b) const;
+  // The five channels of this cycle as the checker sees them: the RTL's outputs and this model's
+  // registered outputs.
+  void Snapshot(const Top& top);
+  void SampleAr(uint64_t cycle, bool rejected);
   void SampleR(const Top& top);
-  void SampleAw(const Top& top, uint64_t cycle);
-  void SampleW(const Top& top, uint64_t cycle);
+  void SampleAw(uint64_t cycle, bool rejected);
+  void SampleW(const Top& top, uint64_t cycle, bool rejected);
   void SampleB(const Top& top);
 
   DramConfig config_;
@@ -159,9 +149,9 @@ class DramModel final : public ClockedModel {
   bool r_valid_ = false, b_valid_ = false;
   // An RVALID / BVALID presented and not taken: held (with its payload) whatever the RNG says.
   bool r_hold_ = false, b_hold_ = false;
-  // Handshake stability: the payload of a valid that was not accepted last cycle.
-  bool ar_waiting_ = false, aw_waiting_ = false, w_waiting_ = false;
-  AddrBeat ar_last_{}, aw_last_{};
+  // The protocol rules (docs/protocol.md §7), fed bus_ every sampled cycle.
+  AxiChecker checker_;
+  AxiSnapshot bus_;
   // For ChannelPicture: the levels seen by the last Sample (bit = DramChannel), and per channel
   // the cycle since which its VALID has been waiting for READY.
   bool sampled_ = false;
