@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <climits>
@@ -75,6 +76,49 @@ uint8_t* DramRange(Harness& h, uint64_t addr, uint64_t len) {
   return host;
 }
 
+// The DRAM-window check shared by the CPU-port ops: TOO_LARGE above `max_len` (checked first),
+// BAD_ADDRESS unless [addr, addr+len) lies inside one DRAM window.
+void CheckCpuRange(Harness& h, std::string_view op, uint64_t addr, uint64_t len, uint64_t max_len) {
+  if (len > max_len) {
+    throw TooLarge(std::to_string(len) + " bytes: one " + std::string(op) + " covers at most " +
+                   std::to_string(max_len) + " bytes");
+  }
+  if (h.dram.Backdoor(addr, len) == nullptr) {
+    std::string windows;
+    for (const DramModel::Window& w : h.dram.windows()) {
+      windows += (windows.empty() ? "" : ", ") + Hex(w.base) + ".." + Hex(w.base + w.size - 1);
+    }
+    throw BadAddress(std::string(op) + ": " + Hex(addr) + "+" + std::to_string(len) +
+                     " is not inside a DRAM window (" + windows + ")");
+  }
+}
+
+// The CPU-port watchdog per access (protocol.h kCpuAccessCycles): room for a write-back and a
+// fill behind the DMA's bursts at the configured latencies, stretched by backpressure.
+uint64_t CpuWatchdogCycles(const MemConfig& c) {
+  const double p = *std::max_element(c.backpressure.begin(), c.backpressure.end());
+  const double factor = p >= 1.0 ? proto::kCpuBackpressureFactorMax
+                                 : std::min(proto::kCpuBackpressureFactorMax, 1.0 / (1.0 - p));
+  const uint64_t base = proto::kCpuAccessCycles + 2 * (c.read_latency + c.write_latency) +
+                        2 * uint64_t{c.max_outstanding} * kMaxBurst;
+  return static_cast<uint64_t>(static_cast<double>(base) * factor);
+}
+
+// A long CPU-port op checks the stop reasons (signal, parent death) every this many accesses.
+constexpr uint64_t kCpuStopPollAccesses = 4096;
+
+// Runs `count` CPU-port accesses back to back; `make(i)` builds access i, `done(i, rdata)` takes
+// its response.
+template <typename Make, typename Done>
+void RunCpuAccesses(Harness& h, std::string_view op, uint64_t count, Make&& make, Done&& done) {
+  const uint64_t timeout = CpuWatchdogCycles(h.dram.mem_config());
+  for (uint64_t i = 0; i < count; ++i) {
+    if (i % kCpuStopPollAccesses == kCpuStopPollAccesses - 1) h.platform.CheckStop();
+    const CpuAccess access = make(i);
+    done(i, h.cpu.Access(access, timeout, op));
+  }
+}
+
 // ---- handlers --------------------------------------------------------------------------------
 
 void Hello(Harness& h, const Request&, ReplyWriter& w) {
@@ -88,12 +132,12 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
   p.pack_uint64(kAddrWidth);
   PackStr(p, f::kMaxBurst);
   p.pack_uint64(kMaxBurst);
-  PackStr(p, f::kCacheLine);  // no cache in this build yet
-  p.pack_uint64(0);
+  PackStr(p, f::kCacheLine);
+  p.pack_uint64(kCacheLineBytes);
   PackStr(p, f::kCacheSets);
-  p.pack_uint64(0);
+  p.pack_uint64(kCacheSets);
   PackStr(p, f::kCacheWays);
-  p.pack_uint64(0);
+  p.pack_uint64(kCacheWays);
   w.Key(f::kDram).pack_array(static_cast<uint32_t>(h.dram.windows().size()));
   for (const DramModel::Window& win : h.dram.windows()) {
     p.pack_map(3);
@@ -131,9 +175,13 @@ void RunUntil(Harness& h, const Request& req, ReplyWriter& w) {
     fired = h.platform.RunUntil([&top] { return top.irq != 0; }, max_cycles);
   } else if (event == proto::event::kIdle) {
     fired = h.platform.RunUntil([&top] { return top.dma_idle != 0; }, max_cycles);
+  } else if (event == proto::event::kViolation) {
+    // a report the harness has not seen before, on the port in the current cycle or a later one
+    fired = h.platform.RunUntil([&h] { return h.violations.CaptureNow(); }, max_cycles);
   } else {
     throw BadRequest("field 'event' = " + QuoteForMessage(event) + " is not one of: " +
-                     std::string(proto::event::kIrq) + ", " + std::string(proto::event::kIdle));
+                     std::string(proto::event::kIrq) + ", " + std::string(proto::event::kIdle) +
+                     ", " + std::string(proto::event::kViolation));
   }
   if (!fired) {
     throw Timeout("run_until " + std::string(event) + ": no " + std::string(event) + " after " +
@@ -356,6 +404,136 @@ void TraceOp(Harness& h, const Request& req, ReplyWriter& w) {
   w.Key(f::kActive).pack(h.platform.tracing());
 }
 
+// ---- CPU port: cpu_read, cpu_write, cache, coherency ------------------------------------------
+
+// Byte strobe of the word at `word` (4-aligned) for the bytes of [addr, end) it holds.
+uint8_t WordStrobe(uint64_t word, uint64_t addr, uint64_t end) {
+  uint8_t strobe = 0;
+  for (unsigned b = 0; b < 4; ++b) {
+    if (word + b >= addr && word + b < end) strobe |= static_cast<uint8_t>(1u << b);
+  }
+  return strobe;
+}
+
+void CpuRead(Harness& h, const Request& req, ReplyWriter& w) {
+  const uint64_t addr = req.Uint(f::kAddr);
+  const uint64_t len = req.Uint(f::kLen, 1, UINT64_MAX);
+  const bool cached = req.OptBool(f::kCached).value_or(true);
+  CheckCpuRange(h, proto::op::kCpuRead, addr, len, proto::kMaxCpuOpBytes);
+  const uint64_t first = addr & ~uint64_t{3};
+  const uint64_t end = addr + len;
+  std::string data(len, '\0');
+  RunCpuAccesses(
+      h, proto::op::kCpuRead, (end - first + 3) / 4,
+      [&](uint64_t i) {
+        const uint64_t word = first + 4 * i;
+        return CpuAccess{CpuOp::kLoad, word, 0, WordStrobe(word, addr, end), cached};
+      },
+      [&](uint64_t i, uint32_t rdata) {
+        const uint64_t word = first + 4 * i;
+        for (unsigned b = 0; b < 4; ++b) {
+          if (word + b >= addr && word + b < end) {
+            data[word + b - addr] = static_cast<char>(rdata >> (8 * b));
+          }
+        }
+      });
+  w.Reserve(len + 32);
+  w.Bin(f::kData, reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  w.Uint(f::kCycle, h.platform.cycle());
+}
+
+void CpuWrite(Harness& h, const Request& req, ReplyWriter& w) {
+  const uint64_t addr = req.Uint(f::kAddr);
+  const std::string_view data = req.Bin(f::kData);
+  const bool cached = req.OptBool(f::kCached).value_or(true);
+  if (data.empty()) {
+    throw BadRequest("field 'data' is empty (1 .. " + std::to_string(proto::kMaxCpuOpBytes) +
+                     " bytes)");
+  }
+  CheckCpuRange(h, proto::op::kCpuWrite, addr, data.size(), proto::kMaxCpuOpBytes);
+  const uint64_t first = addr & ~uint64_t{3};
+  const uint64_t end = addr + data.size();
+  RunCpuAccesses(
+      h, proto::op::kCpuWrite, (end - first + 3) / 4,
+      [&](uint64_t i) {
+        const uint64_t word = first + 4 * i;
+        uint32_t wdata = 0;
+        for (unsigned b = 0; b < 4; ++b) {
+          if (word + b >= addr && word + b < end) {
+            wdata |= uint32_t{static_cast<uint8_t>(data[word + b - addr])} << (8 * b);
+          }
+        }
+        return CpuAccess{CpuOp::kStore, word, wdata, WordStrobe(word, addr, end), cached};
+      },
+      [](uint64_t, uint32_t) {});
+  w.Uint(f::kCycle, h.platform.cycle());
+}
+
+constexpr std::string_view kCacheActions[] = {
+    proto::cache_action::kClean, proto::cache_action::kInvalidate, proto::cache_action::kFlush};
+constexpr CpuOp kCacheActionOps[] = {CpuOp::kClean, CpuOp::kInvalidate, CpuOp::kFlush};
+
+void CacheOp(Harness& h, const Request& req, ReplyWriter& w) {
+  const std::optional<Value> action_field = req.Field(f::kAction);
+  if (!action_field) throw BadRequest("missing field 'action'");
+  const CpuOp op = kCacheActionOps[action_field->OneOf(kCacheActions)];
+  const uint64_t addr = req.Uint(f::kAddr);
+  const uint64_t len = req.Uint(f::kLen, 1, UINT64_MAX);
+  CheckCpuRange(h, proto::op::kCache, addr, len, proto::kMaxCacheOpBytes);
+  const uint64_t first = addr & ~(kCacheLineBytes - 1);
+  const uint64_t last = (addr + len - 1) & ~(kCacheLineBytes - 1);
+  RunCpuAccesses(
+      h, proto::op::kCache, (last - first) / kCacheLineBytes + 1,
+      [&](uint64_t i) {
+        return CpuAccess{op, first + i * kCacheLineBytes, 0, 0, true};
+      },
+      [](uint64_t, uint32_t) {});
+  w.Uint(f::kCycle, h.platform.cycle());
+}
+
+constexpr std::string_view kViolationKinds[] = {
+    proto::violation::kNone, proto::violation::kStaleCpuRead, proto::violation::kLostDmaWrite,
+    proto::violation::kStaleDmaRead};
+constexpr std::string_view kMasters[] = {proto::violation::kCpu, proto::violation::kDma};
+
+void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
+  const std::optional<bool> snoop = req.OptBool(f::kSnoop);
+  const bool clear = req.OptBool(f::kClear).value_or(false);
+  Top& top = h.platform.top();
+  const bool snoop_now = top.snoop_en != 0;
+  const bool change = snoop && *snoop != snoop_now;
+  if (change && !top.dma_idle) {
+    throw BadRequest("snoop mode can only change while the DMA is idle (CDMASR.Idle = 0)");
+  }
+  if (change || clear) {
+    // one MON_CTRL write: the snoop enable (new or kept) and the clear pulse
+    const bool snoop_next = snoop ? *snoop : snoop_now;
+    h.axil.Write(kMonCtrlOffset, (snoop_next ? kMonCtrlSnoopEn : 0) | (clear ? kMonCtrlClear : 0));
+    if (clear) h.violations.OnMonitorCleared();
+  }
+  h.violations.CaptureNow();
+  w.Key(f::kSnoop).pack(top.snoop_en != 0);
+  w.Uint(f::kTotal, h.violations.total());
+  const std::vector<Violation>& records = h.violations.records();
+  w.Reserve(records.size() * 64 + 64);
+  auto& p = w.Key(f::kViolations);
+  p.pack_array(static_cast<uint32_t>(records.size()));
+  for (const Violation& v : records) {
+    p.pack_map(4);
+    PackStr(p, f::kCycle);
+    p.pack_uint64(v.cycle);
+    PackStr(p, f::kKind);
+    PackStr(p, kViolationKinds[v.kind & 3]);
+    PackStr(p, f::kAddr);
+    p.pack_uint64(v.addr);
+    PackStr(p, f::kMaster);
+    PackStr(p, kMasters[v.master & 1]);
+  }
+  w.Uint(f::kDropped, h.violations.dropped());
+  w.Uint(f::kCycle, h.platform.cycle());
+  if (clear) h.violations.Clear();
+}
+
 // ---- stats -----------------------------------------------------------------------------------
 
 void Stats(Harness& h, const Request& req, ReplyWriter& w) {
@@ -385,9 +563,28 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
   p.pack_uint64(h.axil.reads());
   PackStr(p, f::kWrites);
   p.pack_uint64(h.axil.writes());
+  const CpuPortStats c = h.cpu.stats();
+  w.Key(f::kCache).pack_map(3);
+  PackStr(p, f::kHits);
+  p.pack_uint64(c.hits);
+  PackStr(p, f::kMisses);
+  p.pack_uint64(c.misses);
+  PackStr(p, f::kWritebacks);
+  p.pack_uint64(c.writebacks);
+  w.Key(f::kBus).pack_map(1);
+  PackStr(p, f::kCpuWaitCycles);
+  p.pack_uint64(c.cpu_wait_cycles);
+  const MonitorStats m = h.violations.stats();
+  w.Key(f::kMonitor).pack_map(2);
+  PackStr(p, f::kSnoopStallCycles);
+  p.pack_uint64(m.snoop_stall_cycles);
+  PackStr(p, f::kViolations);
+  p.pack_uint64(m.violations);
   if (reset) {
     h.dram.ResetStats();
     h.axil.ResetStats();
+    h.cpu.ResetStats();
+    h.violations.ResetStats();
   }
 }
 
@@ -465,6 +662,10 @@ const std::map<std::string_view, OpSpec>& OpTable() {
              OpSpec{op::kBatch, {f::kOps}, Batch},
              OpSpec{op::kStats, {f::kReset}, Stats},
              OpSpec{op::kTrace, {f::kPath, f::kStop}, TraceOp},
+             OpSpec{op::kCpuRead, {f::kAddr, f::kLen, f::kCached}, CpuRead},
+             OpSpec{op::kCpuWrite, {f::kAddr, f::kData, f::kCached}, CpuWrite},
+             OpSpec{op::kCache, {f::kAction, f::kAddr, f::kLen}, CacheOp},
+             OpSpec{op::kCoherency, {f::kSnoop, f::kClear}, Coherency},
          }) {
       t.emplace(spec.name, spec);
     }

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "axil_master.h"
+#include "cpu_port.h"
 #include "dram_model.h"
 #include "msgpack_io.h"
 #include "platform.h"
+#include "violation_log.h"
 
 namespace dmacosim {
 
@@ -21,6 +23,8 @@ struct Harness {
   Platform& platform;
   DramModel& dram;
   AxiLiteMaster& axil;
+  CpuPort& cpu;
+  ViolationLog& violations;
   bool shutdown_requested = false;  // set by "shutdown"; the server exits after replying
   // --trace-dir, resolved (realpath): every trace file lies in it or below; empty: anywhere.
   std::string trace_dir = {};

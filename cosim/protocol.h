@@ -12,9 +12,17 @@ inline constexpr uint64_t kProtocolVersion = 1;
 inline constexpr std::string_view kHarnessVersion = "0.1.0";
 
 // ---- limits ----------------------------------------------------------------------------------
-inline constexpr int64_t kMaxFrameBytes = 64 << 20;    // ZMQ_MAXMSGSIZE
-inline constexpr uint64_t kMaxMemOpBytes = 16u << 20;  // one mem_read / mem_write
-inline constexpr uint64_t kRegSpaceBytes = 0x10000;    // AXI-Lite offsets 0 .. 0xFFFF
+inline constexpr int64_t kMaxFrameBytes = 64 << 20;      // ZMQ_MAXMSGSIZE
+inline constexpr uint64_t kMaxMemOpBytes = 16u << 20;    // one mem_read / mem_write
+inline constexpr uint64_t kMaxCpuOpBytes = 1u << 20;     // one cpu_read / cpu_write
+inline constexpr uint64_t kMaxCacheOpBytes = 16u << 20;  // the range of one cache op
+// coherency: violations recorded between two clears (later ones are only counted, as dropped)
+inline constexpr uint64_t kMaxViolationRecords = 10000;
+// CPU-port watchdog per access: kCpuAccessCycles + 2 * (read + write latency) +
+// 2 * max_outstanding * MAX_BURST, times 1 / (1 - the highest backpressure), that factor capped
+inline constexpr uint64_t kCpuAccessCycles = 1000;
+inline constexpr double kCpuBackpressureFactorMax = 100.0;
+inline constexpr uint64_t kRegSpaceBytes = 0x10000;  // AXI-Lite offsets 0 .. 0xFFFF
 inline constexpr uint64_t kResetCyclesDefault = 16;
 inline constexpr uint64_t kResetCyclesMax = 1000000;
 inline constexpr uint64_t kRunCyclesMax = uint64_t{1} << 40;
@@ -95,6 +103,17 @@ inline constexpr std::string_view kResp = "resp";
 inline constexpr std::string_view kOn = "on";
 // stats
 inline constexpr std::string_view kReset = "reset";
+// cpu_read / cpu_write / cache (kAddr, kLen, kData above)
+inline constexpr std::string_view kCached = "cached";
+inline constexpr std::string_view kAction = "action";  // cache: "op" is the envelope's
+// coherency (params kSnoop, kClear; results kSnoop, kTotal, kViolations, kDropped, kCycle)
+inline constexpr std::string_view kSnoop = "snoop";
+inline constexpr std::string_view kClear = "clear";
+inline constexpr std::string_view kTotal = "total";
+inline constexpr std::string_view kViolations = "violations";
+inline constexpr std::string_view kDropped = "dropped";
+inline constexpr std::string_view kKind = "kind";
+inline constexpr std::string_view kMaster = "master";
 // batch (its param is kOps)
 inline constexpr std::string_view kResults = "results";
 // trace (its results are kPath and kActive)
@@ -130,6 +149,16 @@ inline constexpr std::string_view kArStallCycles = "ar_stall_cycles";
 inline constexpr std::string_view kAwStallCycles = "aw_stall_cycles";
 inline constexpr std::string_view kWStallCycles = "w_stall_cycles";
 inline constexpr std::string_view kErrors = "errors";
+// stats results from the RTL's counters: kCache, kBus, kMonitor groups
+inline constexpr std::string_view kCache = "cache";
+inline constexpr std::string_view kHits = "hits";
+inline constexpr std::string_view kMisses = "misses";
+inline constexpr std::string_view kWritebacks = "writebacks";
+inline constexpr std::string_view kBus = "bus";
+inline constexpr std::string_view kCpuWaitCycles = "cpu_wait_cycles";
+inline constexpr std::string_view kMonitor = "monitor";
+inline constexpr std::string_view kSnoopStallCycles = "snoop_stall_cycles";
+// kViolations in kMonitor: the RTL's violation count
 }  // namespace field
 
 // mem_config backpressure channels, in the order of DramChannel (dram_model.h)
@@ -165,12 +194,34 @@ inline constexpr std::string_view kMemConfig = "mem_config";
 inline constexpr std::string_view kBatch = "batch";
 inline constexpr std::string_view kStats = "stats";
 inline constexpr std::string_view kTrace = "trace";
+inline constexpr std::string_view kCpuRead = "cpu_read";
+inline constexpr std::string_view kCpuWrite = "cpu_write";
+inline constexpr std::string_view kCache = "cache";
+inline constexpr std::string_view kCoherency = "coherency";
 }  // namespace op
+
+// cache actions (the value of kAction)
+namespace cache_action {
+inline constexpr std::string_view kClean = "clean";
+inline constexpr std::string_view kInvalidate = "invalidate";
+inline constexpr std::string_view kFlush = "flush";
+}  // namespace cache_action
+
+// coherency violations: kind (indexed by mon_viol_e) and master (indexed by bus_master_e)
+namespace violation {
+inline constexpr std::string_view kNone = "NONE";  // never reported by the RTL
+inline constexpr std::string_view kStaleCpuRead = "STALE_CPU_READ";
+inline constexpr std::string_view kLostDmaWrite = "LOST_DMA_WRITE";
+inline constexpr std::string_view kStaleDmaRead = "STALE_DMA_READ";
+inline constexpr std::string_view kCpu = "cpu";
+inline constexpr std::string_view kDma = "dma";
+}  // namespace violation
 
 // run_until events
 namespace event {
 inline constexpr std::string_view kIrq = "irq";
 inline constexpr std::string_view kIdle = "idle";
+inline constexpr std::string_view kViolation = "violation";
 }  // namespace event
 
 }  // namespace dmacosim::proto

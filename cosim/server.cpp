@@ -21,11 +21,13 @@
 #include <zmq_addon.hpp>
 
 #include "axil_master.h"
+#include "cpu_port.h"
 #include "dram_model.h"
 #include "ops.h"
 #include "platform.h"
 #include "protocol.h"
 #include "rtl_log.h"
+#include "violation_log.h"
 
 namespace dmacosim {
 namespace {
@@ -206,8 +208,12 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
   platform.AddModel(dram);
   AxiLiteMaster axil(platform);
   platform.AddModel(axil);
+  CpuPort cpu(platform);
+  platform.AddModel(cpu);
+  ViolationLog violations(platform, proto::kMaxViolationRecords);
+  platform.AddModel(violations);
   platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
-  Harness harness{platform, dram, axil};
+  Harness harness{platform, dram, axil, cpu, violations};
   if (!options.trace_dir.empty()) {
     char resolved[PATH_MAX];
     struct stat st {};

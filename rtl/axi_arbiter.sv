@@ -4,7 +4,10 @@
 
 // Read: AR is arbitrated per burst; R beats are routed back by ID, so the read grant ends with the
 // AR handshake and both masters may have reads outstanding. Write: the grant covers AW and all W
-// beats of the burst (it ends when both the AW and the WLAST beats are taken); B is routed by ID.
+// beats of the burst (W may go with or before its AW, by at most one burst); while the other master
+// does not ask for the write channel, the owner may put up to WR_AHEAD AWs ahead of its W beats
+// (so a master that issues AW early streams W without a gap between bursts); once the other asks,
+// the owner adds no AW and the grant ends when its W beats catch up. B is routed by ID.
 // IDs: the arbiter overwrites the top ID bit with the master's index (0 CPU, 1 DMA) on AR / AW and
 // routes R / B on that bit, handing the ID back with the bit cleared; so masters must keep the top
 // ID bit 0 (asserted). Round-robin: when both request in the same cycle, the one granted less
@@ -17,7 +20,9 @@ module axi_arbiter
   // AXI4 address width in bits (32..64)
   parameter int unsigned ADDR_WIDTH = 32,
   // AXI4 ID width, the same on every port (at least 2: the top bit names the master)
-  parameter int unsigned ID_WIDTH   = 4
+  parameter int unsigned ID_WIDTH   = 4,
+  // write bursts the write-channel owner may have accepted on AW before their WLAST (1..15)
+  parameter int unsigned WR_AHEAD   = 2
 ) (
   input  logic                    clk,
   input  logic                    rst,             // synchronous, active high
@@ -129,6 +134,9 @@ module axi_arbiter
   if (ID_WIDTH < 2) begin : g_check_id_width
     $fatal(1, "axi_arbiter: ID_WIDTH must be at least 2 (the top bit names the master)");
   end
+  if (WR_AHEAD < 1 || WR_AHEAD > 15) begin : g_check_wr_ahead
+    $fatal(1, "axi_arbiter: WR_AHEAD must be 1..15");
+  end
 
   localparam int unsigned MSB = ID_WIDTH - 1;
 
@@ -138,18 +146,23 @@ module axi_arbiter
   logic        ar_lock_q,   ar_lock_d;     // an AR is on m and not yet taken: keep ar_sel
   logic        ar_sel_q,    ar_sel_d;      // the master on AR while locked
   logic        ar_last_q,   ar_last_d;     // the master granted AR last (round-robin)
-  logic        wr_busy_q,   wr_busy_d;     // a write burst owns AW / W
-  logic        wr_sel_q,    wr_sel_d;      // its master
-  logic        aw_done_q,   aw_done_d;     // its AW has been taken
-  logic        w_done_q,    w_done_d;      // its WLAST has been taken
+  logic        wr_busy_q,   wr_busy_d;     // a master owns AW / W
+  logic        wr_sel_q,    wr_sel_d;      // that master
+  logic [3:0]  aw_cnt_q,    aw_cnt_d;      // its bursts with AW taken and WLAST not yet
+  logic        w_ahead_q,   w_ahead_d;     // a whole W burst went before its AW (AW owed)
+  logic        w_mid_q,     w_mid_d;       // a W burst has begun and its WLAST is not yet taken
+  logic        aw_lock_q,   aw_lock_d;     // an AW is on m and not yet taken: keep wr_sel
   logic        wr_last_q,   wr_last_d;     // the master granted a write last (round-robin)
   logic [31:0] wait_q,      wait_d;
 
   logic        ar_sel;                     // the master on AR this cycle
   logic        ar_any;                     // some AR is presented
   logic        wr_sel;                     // the master owning the write channels this cycle
-  logic        wr_own;                     // a write burst owns them this cycle
-  logic        aw_take, w_end, ar_take;
+  logic        wr_own;                     // a master owns them this cycle
+  logic        aw_owed;                    // the owner's W has begun a burst whose AW is not taken
+  logic        aw_open, w_open;            // the owner may present an AW / a W beat
+  logic        other_aw;                   // the other master asks for the write channel
+  logic        aw_take, w_take, w_end, ar_take;
   logic        cpu_ar_blocked, cpu_aw_blocked;
 
   // round-robin choice between two requests: the other one than last time if both ask
@@ -187,28 +200,36 @@ module axi_arbiter
   assign m_axi_rready   = m_axi_rid[MSB] ? s1_axi_rready : s0_axi_rready;
 
   // ---------------------------------------------------------------------------------------------
-  // Write address and data: one burst owns both until its AW and WLAST are taken; B by ID
+  // Write address and data: a master owns both while it has AW / W beats unmatched; B by ID
   // ---------------------------------------------------------------------------------------------
-  assign wr_own = wr_busy_q || s0_axi_awvalid || s1_axi_awvalid;
-  assign wr_sel = wr_busy_q ? wr_sel_q : rr_pick(s0_axi_awvalid, s1_axi_awvalid, wr_last_q);
+  assign wr_own   = wr_busy_q || s0_axi_awvalid || s1_axi_awvalid;
+  assign wr_sel   = wr_busy_q ? wr_sel_q : rr_pick(s0_axi_awvalid, s1_axi_awvalid, wr_last_q);
+  assign other_aw = wr_sel ? s0_axi_awvalid : s1_axi_awvalid;
+  assign aw_owed  = w_ahead_q || (aw_cnt_q == '0 && w_mid_q);
+  // AW: the owed AW, a presented one, or (while the other master is quiet) one more ahead
+  assign aw_open  = wr_own && (!wr_busy_q || aw_lock_q || aw_owed
+                               || (aw_cnt_q < 4'(WR_AHEAD) && !other_aw));
+  // W: with, after or (by one burst) before its AW
+  assign w_open   = wr_own && !w_ahead_q;
 
   assign m_axi_awid     = wr_sel ? {1'b1, s1_axi_awid[MSB-1:0]} : {1'b0, s0_axi_awid[MSB-1:0]};
   assign m_axi_awaddr   = wr_sel ? s1_axi_awaddr  : s0_axi_awaddr;
   assign m_axi_awlen    = wr_sel ? s1_axi_awlen   : s0_axi_awlen;
   assign m_axi_awsize   = wr_sel ? s1_axi_awsize  : s0_axi_awsize;
   assign m_axi_awburst  = wr_sel ? s1_axi_awburst : s0_axi_awburst;
-  assign m_axi_awvalid  = wr_own && !aw_done_q && (wr_sel ? s1_axi_awvalid : s0_axi_awvalid);
-  assign s0_axi_awready = wr_own && !aw_done_q && !wr_sel && m_axi_awready;
-  assign s1_axi_awready = wr_own && !aw_done_q && wr_sel && m_axi_awready;
+  assign m_axi_awvalid  = aw_open && (wr_sel ? s1_axi_awvalid : s0_axi_awvalid);
+  assign s0_axi_awready = aw_open && !wr_sel && m_axi_awready;
+  assign s1_axi_awready = aw_open && wr_sel && m_axi_awready;
   assign aw_take        = m_axi_awvalid && m_axi_awready;
 
   assign m_axi_wdata    = wr_sel ? s1_axi_wdata : s0_axi_wdata;
   assign m_axi_wstrb    = wr_sel ? s1_axi_wstrb : s0_axi_wstrb;
   assign m_axi_wlast    = wr_sel ? s1_axi_wlast : s0_axi_wlast;
-  assign m_axi_wvalid   = wr_own && !w_done_q && (wr_sel ? s1_axi_wvalid : s0_axi_wvalid);
-  assign s0_axi_wready  = wr_own && !w_done_q && !wr_sel && m_axi_wready;
-  assign s1_axi_wready  = wr_own && !w_done_q && wr_sel && m_axi_wready;
-  assign w_end          = m_axi_wvalid && m_axi_wready && m_axi_wlast;
+  assign m_axi_wvalid   = w_open && (wr_sel ? s1_axi_wvalid : s0_axi_wvalid);
+  assign s0_axi_wready  = w_open && !wr_sel && m_axi_wready;
+  assign s1_axi_wready  = w_open && wr_sel && m_axi_wready;
+  assign w_take         = m_axi_wvalid && m_axi_wready;
+  assign w_end          = w_take && m_axi_wlast;
 
   assign s0_axi_bid     = {1'b0, m_axi_bid[MSB-1:0]};
   assign s1_axi_bid     = {1'b0, m_axi_bid[MSB-1:0]};
@@ -223,7 +244,7 @@ module axi_arbiter
   // ---------------------------------------------------------------------------------------------
   assign cpu_bus_request = s0_axi_arvalid || s0_axi_awvalid;
   assign cpu_ar_blocked  = s0_axi_arvalid && ar_sel;
-  assign cpu_aw_blocked  = s0_axi_awvalid && (wr_sel || aw_done_q);
+  assign cpu_aw_blocked  = s0_axi_awvalid && !(aw_open && !wr_sel);
   assign cpu_wait_cycles = wait_q;
 
   // ---------------------------------------------------------------------------------------------
@@ -235,8 +256,10 @@ module axi_arbiter
     ar_last_d = ar_last_q;
     wr_busy_d = wr_busy_q;
     wr_sel_d  = wr_sel_q;
-    aw_done_d = aw_done_q;
-    w_done_d  = w_done_q;
+    aw_cnt_d  = aw_cnt_q;
+    w_ahead_d = w_ahead_q;
+    w_mid_d   = w_mid_q;
+    aw_lock_d = m_axi_awvalid && !m_axi_awready;
     wr_last_d = wr_last_q;
     wait_d    = wait_q + 32'(cpu_ar_blocked || cpu_aw_blocked);
 
@@ -249,34 +272,22 @@ module axi_arbiter
       ar_sel_d  = ar_sel;
     end
 
-    // write: one state per burst, released when both its AW and its WLAST are taken
-    unique case (wr_busy_q)
-      // idle: a new burst takes the channels in the cycle its AW appears
-      1'b0: begin
-        if (wr_own) begin
-          wr_sel_d  = wr_sel;
-          wr_last_d = wr_sel;
-          aw_done_d = aw_take;
-          w_done_d  = w_end;
-          wr_busy_d = !(aw_take && w_end);
-        end
-      end
-      // busy: wait for the rest of AW and W
-      1'b1: begin
-        aw_done_d = aw_done_q || aw_take;
-        w_done_d  = w_done_q || w_end;
-        if (aw_done_d && w_done_d) begin
-          wr_busy_d = 1'b0;
-          aw_done_d = 1'b0;
-          w_done_d  = 1'b0;
-        end
-      end
-      default: wr_busy_d = 1'b0;
-    endcase
-    if (!wr_busy_d) begin
-      aw_done_d = 1'b0;
-      w_done_d  = 1'b0;
+    // write: AWs and WLASTs of the owner matched up; released when they balance, no W burst is
+    // half sent and no AW waits on m
+    if (w_take) w_mid_d = !m_axi_wlast;
+    if (aw_take && !w_end) begin
+      if (w_ahead_q) w_ahead_d = 1'b0;
+      else           aw_cnt_d  = aw_cnt_q + 4'd1;
+    end else if (w_end && !aw_take) begin
+      if (aw_cnt_q != '0) aw_cnt_d  = aw_cnt_q - 4'd1;
+      else                w_ahead_d = 1'b1;
     end
+    // idle: a master takes the channels in the cycle its AW appears; busy: the owner keeps them
+    if (!wr_busy_q && wr_own) begin
+      wr_sel_d  = wr_sel;
+      wr_last_d = wr_sel;
+    end
+    wr_busy_d = wr_own && (aw_cnt_d != '0 || w_ahead_d || w_mid_d || aw_lock_d);
   end
 
   always_ff @(posedge clk) begin
@@ -286,8 +297,10 @@ module axi_arbiter
       ar_last_q <= 1'b1;
       wr_busy_q <= 1'b0;
       wr_sel_q  <= 1'b0;
-      aw_done_q <= 1'b0;
-      w_done_q  <= 1'b0;
+      aw_cnt_q  <= '0;
+      w_ahead_q <= 1'b0;
+      w_mid_q   <= 1'b0;
+      aw_lock_q <= 1'b0;
       wr_last_q <= 1'b1;
       wait_q    <= '0;
     end else begin
@@ -296,8 +309,10 @@ module axi_arbiter
       ar_last_q <= ar_last_d;
       wr_busy_q <= wr_busy_d;
       wr_sel_q  <= wr_sel_d;
-      aw_done_q <= aw_done_d;
-      w_done_q  <= w_done_d;
+      aw_cnt_q  <= aw_cnt_d;
+      w_ahead_q <= w_ahead_d;
+      w_mid_q   <= w_mid_d;
+      aw_lock_q <= aw_lock_d;
       wr_last_q <= wr_last_d;
       wait_q    <= wait_d;
     end
@@ -340,6 +355,8 @@ module axi_arbiter
         else $error("axi_arbiter: AW dropped or changed before AWREADY");
       a_w_owned: assert (!m_axi_wvalid || wr_own)
         else $error("axi_arbiter: W beat with no write burst owning the channel");
+      a_aw_ahead: assert (aw_cnt_q <= 4'(WR_AHEAD) && !(w_ahead_q && aw_cnt_q != '0))
+        else $error("axi_arbiter: write bookkeeping out of range");
     end
   end
 `endif

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
-// cosim_top: Verilator top; the harness drives AXI-Lite and models the DRAM behind m_axi.
-// It has no clock or memory of its own; cache, arbiter and coherency monitor are not in it yet.
-module cosim_top #(
+// cosim_top: Verilator top (DESIGN 1): AXI-Lite -> cdma -> coherency_monitor -> axi_arbiter <- cpu_cache.
+// The harness drives AXI-Lite and the CPU port and models the DRAM behind m_axi; no clock of its own.
+
+// AXI-Lite: axil_decoder serves the monitor's registers at MON_BASE_OFFSET..MON_SPACE_END and passes
+// every other offset to the CDMA registers (which answer DECERR outside their own space). AXI IDs:
+// the DMA uses DMA_AXI_ID, the cache CPU_ID; the arbiter replaces the top ID bit with the master
+// (0 CPU, 1 DMA), so on m_axi the DMA's IDs have the top bit set. Inputs left at 0 give an idle CPU.
+module cosim_top
+  import dma_pkg::*;
+#(
   // AXI4 data width (32, 64, 128)
   parameter int unsigned DATA_WIDTH      = 64,
   // AXI4 address width (32, 64)
@@ -10,15 +17,21 @@ module cosim_top #(
   parameter int unsigned MAX_BURST       = 256,
   // bursts in flight per channel
   parameter int unsigned MAX_OUTSTANDING = 4,
-  // AXI4 ID width
+  // AXI4 ID width (at least 2: the arbiter names the master in the top bit)
   parameter int unsigned ID_WIDTH        = 4,
-  // AXI-Lite address width
-  parameter int unsigned AXIL_ADDR_WIDTH = 16
+  // AXI-Lite address width (the monitor's registers sit at 0x1000)
+  parameter int unsigned AXIL_ADDR_WIDTH = 16,
+  // CPU data cache: capacity in bytes
+  parameter int unsigned CACHE_BYTES     = 32768,
+  // CPU data cache: line size in bytes
+  parameter int unsigned LINE_BYTES      = 64,
+  // CPU data cache: associativity
+  parameter int unsigned WAYS            = 2
 ) (
   input  logic                       clk,
   input  logic                       rst,            // synchronous, active high
 
-  // AXI-Lite slave: CDMA registers
+  // AXI-Lite slave: CDMA registers (0x000..0x1FF) and coherency monitor registers (0x1000..0x10FF)
   input  logic [AXIL_ADDR_WIDTH-1:0] s_axil_awaddr,
   input  logic                       s_axil_awvalid,
   output logic                       s_axil_awready,
@@ -72,25 +85,126 @@ module cosim_top #(
 
   // interrupt and status
   output logic                       irq,            // level: OR of enabled CDMASR IRQ bits
-  output logic                       dma_idle        // CDMASR.Idle
+  output logic                       dma_idle,       // CDMASR.Idle
+
+  // CPU port of the cache: request (cpu_req_op is a cpu_op_e), then one response per request
+  input  logic                       cpu_req_valid,
+  output logic                       cpu_req_ready,
+  input  logic [2:0]                 cpu_req_op,
+  input  logic [ADDR_WIDTH-1:0]      cpu_req_addr,
+  input  logic [31:0]                cpu_req_wdata,
+  input  logic [3:0]                 cpu_req_wstrb,
+  input  logic                       cpu_req_cacheable,
+  output logic                       cpu_rsp_valid,
+  input  logic                       cpu_rsp_ready,
+  output logic [31:0]                cpu_rsp_rdata,
+
+  // coherency violations: one report per cycle while viol_valid (viol_kind is a mon_viol_e,
+  // viol_master a bus_master_e)
+  output logic                       viol_valid,
+  output logic [1:0]                 viol_kind,
+  output logic [ADDR_WIDTH-1:0]      viol_addr,
+  output logic                       viol_master,
+
+  // counters for the harness's statistics (free-running; the monitor's are zeroed by MON_CTRL
+  // clear) and the monitor's snoop enable
+  output logic [31:0]                cache_hits,
+  output logic [31:0]                cache_misses,
+  output logic [31:0]                cache_writebacks,
+  output logic [31:0]                cpu_wait_cycles,
+  output logic [31:0]                snoop_stall_cycles,
+  output logic [31:0]                viol_count,
+  output logic                       snoop_en
 );
+
+  // the DMA's and the cache's AXI IDs (the top ID bit stays 0: the arbiter owns it)
+  localparam int unsigned DMA_AXI_ID  = 1;
+  localparam int unsigned CPU_AXI_ID  = 2;
+  // the monitor's snoop-mode write buffer holds one burst (a power of two)
+  localparam int unsigned MON_BURST   = 2 ** $clog2(MAX_BURST);
+  // DMA bursts the monitor tracks per direction (more than the engine keeps in flight)
+  localparam int unsigned MON_TRACK   = (MAX_OUTSTANDING < 8) ? 8 : 16;
 
   if (ADDR_WIDTH != 32 && ADDR_WIDTH != 64) begin : g_check_addr_width
     $fatal(1, "cosim_top: ADDR_WIDTH must be 32 or 64");
   end
+  if (ID_WIDTH < 2 || DMA_AXI_ID >= (1 << (ID_WIDTH - 1)) || CPU_AXI_ID >= (1 << (ID_WIDTH - 1)))
+  begin : g_check_id_width
+    $fatal(1, "cosim_top: ID_WIDTH must leave the top ID bit free for the arbiter");
+  end
+  if (MAX_OUTSTANDING > 16) begin : g_check_max_outstanding
+    $fatal(1, "cosim_top: MAX_OUTSTANDING must be at most 16 (the monitor's trackers)");
+  end
 
-  // the DMA's fixed AXI ID on both channels
-  localparam int unsigned DMA_AXI_ID = 1;
+  // axil_decoder -> cdma registers
+  logic [AXIL_ADDR_WIDTH-1:0] cr_axil_awaddr, cr_axil_araddr;
+  logic                       cr_axil_awvalid, cr_axil_awready, cr_axil_wvalid, cr_axil_wready;
+  logic [31:0]                cr_axil_wdata, cr_axil_rdata;
+  logic [3:0]                 cr_axil_wstrb;
+  logic [1:0]                 cr_axil_bresp, cr_axil_rresp;
+  logic                       cr_axil_bvalid, cr_axil_bready, cr_axil_arvalid, cr_axil_arready;
+  logic                       cr_axil_rvalid, cr_axil_rready;
+  // axil_decoder -> coherency_monitor registers
+  logic                       mon_reg_we;
+  logic [7:0]                 mon_reg_addr;
+  logic [31:0]                mon_reg_wdata, mon_reg_rdata;
 
-  cdma #(
-    .DATA_WIDTH      (DATA_WIDTH),
-    .ADDR_WIDTH      (ADDR_WIDTH),
-    .MAX_BURST       (MAX_BURST),
-    .MAX_OUTSTANDING (MAX_OUTSTANDING),
-    .ID_WIDTH        (ID_WIDTH),
-    .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH),
-    .AXI_ID          (DMA_AXI_ID)
-  ) u_cdma (
+  // cdma -> coherency_monitor (dma_axi_*), coherency_monitor -> arbiter s1 (mon_axi_*),
+  // cpu_cache -> arbiter s0 (cpu_axi_*)
+  logic [ID_WIDTH-1:0]     dma_axi_awid, dma_axi_bid, dma_axi_arid, dma_axi_rid;
+  logic [ADDR_WIDTH-1:0]   dma_axi_awaddr, dma_axi_araddr;
+  logic [7:0]              dma_axi_awlen, dma_axi_arlen;
+  logic [2:0]              dma_axi_awsize, dma_axi_arsize;
+  logic [1:0]              dma_axi_awburst, dma_axi_arburst, dma_axi_bresp, dma_axi_rresp;
+  logic                    dma_axi_awvalid, dma_axi_awready, dma_axi_wlast, dma_axi_wvalid;
+  logic                    dma_axi_wready, dma_axi_bvalid, dma_axi_bready, dma_axi_arvalid;
+  logic                    dma_axi_arready, dma_axi_rlast, dma_axi_rvalid, dma_axi_rready;
+  logic [DATA_WIDTH-1:0]   dma_axi_wdata, dma_axi_rdata;
+  logic [DATA_WIDTH/8-1:0] dma_axi_wstrb;
+
+  logic [ID_WIDTH-1:0]     mon_axi_awid, mon_axi_bid, mon_axi_arid, mon_axi_rid;
+  logic [ADDR_WIDTH-1:0]   mon_axi_awaddr, mon_axi_araddr;
+  logic [7:0]              mon_axi_awlen, mon_axi_arlen;
+  logic [2:0]              mon_axi_awsize, mon_axi_arsize;
+  logic [1:0]              mon_axi_awburst, mon_axi_arburst, mon_axi_bresp, mon_axi_rresp;
+  logic                    mon_axi_awvalid, mon_axi_awready, mon_axi_wlast, mon_axi_wvalid;
+  logic                    mon_axi_wready, mon_axi_bvalid, mon_axi_bready, mon_axi_arvalid;
+  logic                    mon_axi_arready, mon_axi_rlast, mon_axi_rvalid, mon_axi_rready;
+  logic [DATA_WIDTH-1:0]   mon_axi_wdata, mon_axi_rdata;
+  logic [DATA_WIDTH/8-1:0] mon_axi_wstrb;
+
+  logic [ID_WIDTH-1:0]     cpu_axi_awid, cpu_axi_bid, cpu_axi_arid, cpu_axi_rid;
+  logic [ADDR_WIDTH-1:0]   cpu_axi_awaddr, cpu_axi_araddr;
+  logic [7:0]              cpu_axi_awlen, cpu_axi_arlen;
+  logic [2:0]              cpu_axi_awsize, cpu_axi_arsize;
+  logic [1:0]              cpu_axi_awburst, cpu_axi_arburst, cpu_axi_bresp, cpu_axi_rresp;
+  logic                    cpu_axi_awvalid, cpu_axi_awready, cpu_axi_wlast, cpu_axi_wvalid;
+  logic                    cpu_axi_wready, cpu_axi_bvalid, cpu_axi_bready, cpu_axi_arvalid;
+  logic                    cpu_axi_arready, cpu_axi_rlast, cpu_axi_rvalid, cpu_axi_rready;
+  logic [DATA_WIDTH-1:0]   cpu_axi_wdata, cpu_axi_rdata;
+  logic [DATA_WIDTH/8-1:0] cpu_axi_wstrb;
+
+  // cpu_cache <-> coherency_monitor: events and snoops
+  logic                    evt_valid;
+  cache_evt_e              evt_kind;
+  logic [ADDR_WIDTH-1:0]   evt_addr;
+  logic [3:0]              evt_strb;
+  logic [1:0]              evt_way;
+  logic                    snoop_req_valid, snoop_req_ready;
+  snoop_op_e               snoop_req_op;
+  logic [ADDR_WIDTH-1:0]   snoop_req_addr;
+  logic                    snoop_rsp_valid, snoop_rsp_hit, snoop_rsp_dirty;
+
+  mon_viol_e               mon_viol_kind;
+  bus_master_e             mon_viol_master;
+  logic                    cpu_bus_request;
+
+  assign viol_kind   = mon_viol_kind;
+  assign viol_master = mon_viol_master;
+
+  axil_decoder #(
+    .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH)
+  ) u_axil_decoder (
     .clk             (clk),
     .rst             (rst),
     .s_axil_awaddr   (s_axil_awaddr),
@@ -110,6 +224,317 @@ module cosim_top #(
     .s_axil_rresp    (s_axil_rresp),
     .s_axil_rvalid   (s_axil_rvalid),
     .s_axil_rready   (s_axil_rready),
+    .m_axil_awaddr   (cr_axil_awaddr),
+    .m_axil_awvalid  (cr_axil_awvalid),
+    .m_axil_awready  (cr_axil_awready),
+    .m_axil_wdata    (cr_axil_wdata),
+    .m_axil_wstrb    (cr_axil_wstrb),
+    .m_axil_wvalid   (cr_axil_wvalid),
+    .m_axil_wready   (cr_axil_wready),
+    .m_axil_bresp    (cr_axil_bresp),
+    .m_axil_bvalid   (cr_axil_bvalid),
+    .m_axil_bready   (cr_axil_bready),
+    .m_axil_araddr   (cr_axil_araddr),
+    .m_axil_arvalid  (cr_axil_arvalid),
+    .m_axil_arready  (cr_axil_arready),
+    .m_axil_rdata    (cr_axil_rdata),
+    .m_axil_rresp    (cr_axil_rresp),
+    .m_axil_rvalid   (cr_axil_rvalid),
+    .m_axil_rready   (cr_axil_rready),
+    .reg_we          (mon_reg_we),
+    .reg_addr        (mon_reg_addr),
+    .reg_wdata       (mon_reg_wdata),
+    .reg_rdata       (mon_reg_rdata)
+  );
+
+  cdma #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .MAX_BURST       (MAX_BURST),
+    .MAX_OUTSTANDING (MAX_OUTSTANDING),
+    .ID_WIDTH        (ID_WIDTH),
+    .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH),
+    .AXI_ID          (DMA_AXI_ID)
+  ) u_cdma (
+    .clk             (clk),
+    .rst             (rst),
+    .s_axil_awaddr   (cr_axil_awaddr),
+    .s_axil_awvalid  (cr_axil_awvalid),
+    .s_axil_awready  (cr_axil_awready),
+    .s_axil_wdata    (cr_axil_wdata),
+    .s_axil_wstrb    (cr_axil_wstrb),
+    .s_axil_wvalid   (cr_axil_wvalid),
+    .s_axil_wready   (cr_axil_wready),
+    .s_axil_bresp    (cr_axil_bresp),
+    .s_axil_bvalid   (cr_axil_bvalid),
+    .s_axil_bready   (cr_axil_bready),
+    .s_axil_araddr   (cr_axil_araddr),
+    .s_axil_arvalid  (cr_axil_arvalid),
+    .s_axil_arready  (cr_axil_arready),
+    .s_axil_rdata    (cr_axil_rdata),
+    .s_axil_rresp    (cr_axil_rresp),
+    .s_axil_rvalid   (cr_axil_rvalid),
+    .s_axil_rready   (cr_axil_rready),
+    .m_axi_awid      (dma_axi_awid),
+    .m_axi_awaddr    (dma_axi_awaddr),
+    .m_axi_awlen     (dma_axi_awlen),
+    .m_axi_awsize    (dma_axi_awsize),
+    .m_axi_awburst   (dma_axi_awburst),
+    .m_axi_awvalid   (dma_axi_awvalid),
+    .m_axi_awready   (dma_axi_awready),
+    .m_axi_wdata     (dma_axi_wdata),
+    .m_axi_wstrb     (dma_axi_wstrb),
+    .m_axi_wlast     (dma_axi_wlast),
+    .m_axi_wvalid    (dma_axi_wvalid),
+    .m_axi_wready    (dma_axi_wready),
+    .m_axi_bid       (dma_axi_bid),
+    .m_axi_bresp     (dma_axi_bresp),
+    .m_axi_bvalid    (dma_axi_bvalid),
+    .m_axi_bready    (dma_axi_bready),
+    .m_axi_arid      (dma_axi_arid),
+    .m_axi_araddr    (dma_axi_araddr),
+    .m_axi_arlen     (dma_axi_arlen),
+    .m_axi_arsize    (dma_axi_arsize),
+    .m_axi_arburst   (dma_axi_arburst),
+    .m_axi_arvalid   (dma_axi_arvalid),
+    .m_axi_arready   (dma_axi_arready),
+    .m_axi_rid       (dma_axi_rid),
+    .m_axi_rdata     (dma_axi_rdata),
+    .m_axi_rresp     (dma_axi_rresp),
+    .m_axi_rlast     (dma_axi_rlast),
+    .m_axi_rvalid    (dma_axi_rvalid),
+    .m_axi_rready    (dma_axi_rready),
+    .irq             (irq),
+    .idle            (dma_idle)
+  );
+
+  coherency_monitor #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .ID_WIDTH        (ID_WIDTH),
+    .CACHE_BYTES     (CACHE_BYTES),
+    .LINE_BYTES      (LINE_BYTES),
+    .WAYS            (WAYS),
+    .MAX_BURST       (MON_BURST),
+    .TRACK_DEPTH     (MON_TRACK)
+  ) u_monitor (
+    .clk                (clk),
+    .rst                (rst),
+    .s_axi_awid         (dma_axi_awid),
+    .s_axi_awaddr       (dma_axi_awaddr),
+    .s_axi_awlen        (dma_axi_awlen),
+    .s_axi_awsize       (dma_axi_awsize),
+    .s_axi_awburst      (dma_axi_awburst),
+    .s_axi_awvalid      (dma_axi_awvalid),
+    .s_axi_awready      (dma_axi_awready),
+    .s_axi_wdata        (dma_axi_wdata),
+    .s_axi_wstrb        (dma_axi_wstrb),
+    .s_axi_wlast        (dma_axi_wlast),
+    .s_axi_wvalid       (dma_axi_wvalid),
+    .s_axi_wready       (dma_axi_wready),
+    .s_axi_bid          (dma_axi_bid),
+    .s_axi_bresp        (dma_axi_bresp),
+    .s_axi_bvalid       (dma_axi_bvalid),
+    .s_axi_bready       (dma_axi_bready),
+    .s_axi_arid         (dma_axi_arid),
+    .s_axi_araddr       (dma_axi_araddr),
+    .s_axi_arlen        (dma_axi_arlen),
+    .s_axi_arsize       (dma_axi_arsize),
+    .s_axi_arburst      (dma_axi_arburst),
+    .s_axi_arvalid      (dma_axi_arvalid),
+    .s_axi_arready      (dma_axi_arready),
+    .s_axi_rid          (dma_axi_rid),
+    .s_axi_rdata        (dma_axi_rdata),
+    .s_axi_rresp        (dma_axi_rresp),
+    .s_axi_rlast        (dma_axi_rlast),
+    .s_axi_rvalid       (dma_axi_rvalid),
+    .s_axi_rready       (dma_axi_rready),
+    .m_axi_awid         (mon_axi_awid),
+    .m_axi_awaddr       (mon_axi_awaddr),
+    .m_axi_awlen        (mon_axi_awlen),
+    .m_axi_awsize       (mon_axi_awsize),
+    .m_axi_awburst      (mon_axi_awburst),
+    .m_axi_awvalid      (mon_axi_awvalid),
+    .m_axi_awready      (mon_axi_awready),
+    .m_axi_wdata        (mon_axi_wdata),
+    .m_axi_wstrb        (mon_axi_wstrb),
+    .m_axi_wlast        (mon_axi_wlast),
+    .m_axi_wvalid       (mon_axi_wvalid),
+    .m_axi_wready       (mon_axi_wready),
+    .m_axi_bid          (mon_axi_bid),
+    .m_axi_bresp        (mon_axi_bresp),
+    .m_axi_bvalid       (mon_axi_bvalid),
+    .m_axi_bready       (mon_axi_bready),
+    .m_axi_arid         (mon_axi_arid),
+    .m_axi_araddr       (mon_axi_araddr),
+    .m_axi_arlen        (mon_axi_arlen),
+    .m_axi_arsize       (mon_axi_arsize),
+    .m_axi_arburst      (mon_axi_arburst),
+    .m_axi_arvalid      (mon_axi_arvalid),
+    .m_axi_arready      (mon_axi_arready),
+    .m_axi_rid          (mon_axi_rid),
+    .m_axi_rdata        (mon_axi_rdata),
+    .m_axi_rresp        (mon_axi_rresp),
+    .m_axi_rlast        (mon_axi_rlast),
+    .m_axi_rvalid       (mon_axi_rvalid),
+    .m_axi_rready       (mon_axi_rready),
+    .evt_valid          (evt_valid),
+    .evt_kind           (evt_kind),
+    .evt_addr           (evt_addr),
+    .evt_strb           (evt_strb),
+    .evt_way            (evt_way),
+    .snoop_req_valid    (snoop_req_valid),
+    .snoop_req_ready    (snoop_req_ready),
+    .snoop_req_op       (snoop_req_op),
+    .snoop_req_addr     (snoop_req_addr),
+    .snoop_rsp_valid    (snoop_rsp_valid),
+    .snoop_rsp_hit      (snoop_rsp_hit),
+    .snoop_rsp_dirty    (snoop_rsp_dirty),
+    .viol_valid         (viol_valid),
+    .viol_kind          (mon_viol_kind),
+    .viol_addr          (viol_addr),
+    .viol_master        (mon_viol_master),
+    .reg_we             (mon_reg_we),
+    .reg_addr           (mon_reg_addr),
+    .reg_wdata          (mon_reg_wdata),
+    .reg_rdata          (mon_reg_rdata),
+    .snoop_en           (snoop_en),
+    .viol_count         (viol_count),
+    .snoop_stall_cycles (snoop_stall_cycles)
+  );
+
+  cpu_cache #(
+    .DATA_WIDTH        (DATA_WIDTH),
+    .ADDR_WIDTH        (ADDR_WIDTH),
+    .CACHE_BYTES       (CACHE_BYTES),
+    .LINE_BYTES        (LINE_BYTES),
+    .WAYS              (WAYS),
+    .ID_WIDTH          (ID_WIDTH),
+    .CPU_ID            (CPU_AXI_ID)
+  ) u_cache (
+    .clk               (clk),
+    .rst               (rst),
+    .cpu_req_valid     (cpu_req_valid),
+    .cpu_req_ready     (cpu_req_ready),
+    .cpu_req_op        (cpu_op_e'(cpu_req_op)),
+    .cpu_req_addr      (cpu_req_addr),
+    .cpu_req_wdata     (cpu_req_wdata),
+    .cpu_req_wstrb     (cpu_req_wstrb),
+    .cpu_req_cacheable (cpu_req_cacheable),
+    .cpu_rsp_valid     (cpu_rsp_valid),
+    .cpu_rsp_ready     (cpu_rsp_ready),
+    .cpu_rsp_rdata     (cpu_rsp_rdata),
+    .snoop_req_valid   (snoop_req_valid),
+    .snoop_req_ready   (snoop_req_ready),
+    .snoop_req_op      (snoop_req_op),
+    .snoop_req_addr    (snoop_req_addr),
+    .snoop_rsp_valid   (snoop_rsp_valid),
+    .snoop_rsp_hit     (snoop_rsp_hit),
+    .snoop_rsp_dirty   (snoop_rsp_dirty),
+    .evt_valid         (evt_valid),
+    .evt_kind          (evt_kind),
+    .evt_addr          (evt_addr),
+    .evt_strb          (evt_strb),
+    .evt_way           (evt_way),
+    .hits              (cache_hits),
+    .misses            (cache_misses),
+    .writebacks        (cache_writebacks),
+    .m_axi_awid        (cpu_axi_awid),
+    .m_axi_awaddr      (cpu_axi_awaddr),
+    .m_axi_awlen       (cpu_axi_awlen),
+    .m_axi_awsize      (cpu_axi_awsize),
+    .m_axi_awburst     (cpu_axi_awburst),
+    .m_axi_awvalid     (cpu_axi_awvalid),
+    .m_axi_awready     (cpu_axi_awready),
+    .m_axi_wdata       (cpu_axi_wdata),
+    .m_axi_wstrb       (cpu_axi_wstrb),
+    .m_axi_wlast       (cpu_axi_wlast),
+    .m_axi_wvalid      (cpu_axi_wvalid),
+    .m_axi_wready      (cpu_axi_wready),
+    .m_axi_bid         (cpu_axi_bid),
+    .m_axi_bresp       (cpu_axi_bresp),
+    .m_axi_bvalid      (cpu_axi_bvalid),
+    .m_axi_bready      (cpu_axi_bready),
+    .m_axi_arid        (cpu_axi_arid),
+    .m_axi_araddr      (cpu_axi_araddr),
+    .m_axi_arlen       (cpu_axi_arlen),
+    .m_axi_arsize      (cpu_axi_arsize),
+    .m_axi_arburst     (cpu_axi_arburst),
+    .m_axi_arvalid     (cpu_axi_arvalid),
+    .m_axi_arready     (cpu_axi_arready),
+    .m_axi_rid         (cpu_axi_rid),
+    .m_axi_rdata       (cpu_axi_rdata),
+    .m_axi_rresp       (cpu_axi_rresp),
+    .m_axi_rlast       (cpu_axi_rlast),
+    .m_axi_rvalid      (cpu_axi_rvalid),
+    .m_axi_rready      (cpu_axi_rready)
+  );
+
+  axi_arbiter #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .ID_WIDTH        (ID_WIDTH)
+  ) u_arbiter (
+    .clk             (clk),
+    .rst             (rst),
+    .s0_axi_awid     (cpu_axi_awid),
+    .s0_axi_awaddr   (cpu_axi_awaddr),
+    .s0_axi_awlen    (cpu_axi_awlen),
+    .s0_axi_awsize   (cpu_axi_awsize),
+    .s0_axi_awburst  (cpu_axi_awburst),
+    .s0_axi_awvalid  (cpu_axi_awvalid),
+    .s0_axi_awready  (cpu_axi_awready),
+    .s0_axi_wdata    (cpu_axi_wdata),
+    .s0_axi_wstrb    (cpu_axi_wstrb),
+    .s0_axi_wlast    (cpu_axi_wlast),
+    .s0_axi_wvalid   (cpu_axi_wvalid),
+    .s0_axi_wready   (cpu_axi_wready),
+    .s0_axi_bid      (cpu_axi_bid),
+    .s0_axi_bresp    (cpu_axi_bresp),
+    .s0_axi_bvalid   (cpu_axi_bvalid),
+    .s0_axi_bready   (cpu_axi_bready),
+    .s0_axi_arid     (cpu_axi_arid),
+    .s0_axi_araddr   (cpu_axi_araddr),
+    .s0_axi_arlen    (cpu_axi_arlen),
+    .s0_axi_arsize   (cpu_axi_arsize),
+    .s0_axi_arburst  (cpu_axi_arburst),
+    .s0_axi_arvalid  (cpu_axi_arvalid),
+    .s0_axi_arready  (cpu_axi_arready),
+    .s0_axi_rid      (cpu_axi_rid),
+    .s0_axi_rdata    (cpu_axi_rdata),
+    .s0_axi_rresp    (cpu_axi_rresp),
+    .s0_axi_rlast    (cpu_axi_rlast),
+    .s0_axi_rvalid   (cpu_axi_rvalid),
+    .s0_axi_rready   (cpu_axi_rready),
+    .s1_axi_awid     (mon_axi_awid),
+    .s1_axi_awaddr   (mon_axi_awaddr),
+    .s1_axi_awlen    (mon_axi_awlen),
+    .s1_axi_awsize   (mon_axi_awsize),
+    .s1_axi_awburst  (mon_axi_awburst),
+    .s1_axi_awvalid  (mon_axi_awvalid),
+    .s1_axi_awready  (mon_axi_awready),
+    .s1_axi_wdata    (mon_axi_wdata),
+    .s1_axi_wstrb    (mon_axi_wstrb),
+    .s1_axi_wlast    (mon_axi_wlast),
+    .s1_axi_wvalid   (mon_axi_wvalid),
+    .s1_axi_wready   (mon_axi_wready),
+    .s1_axi_bid      (mon_axi_bid),
+    .s1_axi_bresp    (mon_axi_bresp),
+    .s1_axi_bvalid   (mon_axi_bvalid),
+    .s1_axi_bready   (mon_axi_bready),
+    .s1_axi_arid     (mon_axi_arid),
+    .s1_axi_araddr   (mon_axi_araddr),
+    .s1_axi_arlen    (mon_axi_arlen),
+    .s1_axi_arsize   (mon_axi_arsize),
+    .s1_axi_arburst  (mon_axi_arburst),
+    .s1_axi_arvalid  (mon_axi_arvalid),
+    .s1_axi_arready  (mon_axi_arready),
+    .s1_axi_rid      (mon_axi_rid),
+    .s1_axi_rdata    (mon_axi_rdata),
+    .s1_axi_rresp    (mon_axi_rresp),
+    .s1_axi_rlast    (mon_axi_rlast),
+    .s1_axi_rvalid   (mon_axi_rvalid),
+    .s1_axi_rready   (mon_axi_rready),
     .m_axi_awid      (m_axi_awid),
     .m_axi_awaddr    (m_axi_awaddr),
     .m_axi_awlen     (m_axi_awlen),
@@ -139,8 +564,14 @@ module cosim_top #(
     .m_axi_rlast     (m_axi_rlast),
     .m_axi_rvalid    (m_axi_rvalid),
     .m_axi_rready    (m_axi_rready),
-    .irq             (irq),
-    .idle            (dma_idle)
+    .cpu_bus_request (cpu_bus_request),
+    .cpu_wait_cycles (cpu_wait_cycles)
   );
+
+  // transparent mode (DESIGN 3.2) is not in cdma yet: the CPU's bus request has no user
+  // verilator lint_off UNUSED
+  logic unused;
+  assign unused = ^{cpu_bus_request};
+  // verilator lint_on UNUSED
 
 endmodule

@@ -273,7 +273,7 @@ public sealed class SimClient : IDisposable
     public async Task<ulong> CacheAsync(CacheOp operation, ulong address, ulong length, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(length);
-        var reply = await RequestAsync("cache", Args(("op", operation.ToString().ToLowerInvariant()), ("addr", address), ("len", length)),
+        var reply = await RequestAsync("cache", Args(("action", operation.ToString().ToLowerInvariant()), ("addr", address), ("len", length)),
             null, cancellationToken).ConfigureAwait(false);
         return reply.GetUInt64("cycle");
     }

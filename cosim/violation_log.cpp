@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// violation_log.cpp — timestamps the coherency monitor's reports.
+#include "violation_log.h"
+
+namespace dmacosim {
+
+ViolationLog::ViolationLog(Platform& platform, std::size_t capacity)
+    : platform_(platform), capacity_(capacity) {}
+
+bool ViolationLog::Capture(const Top& top, uint64_t cycle) {
+  if (cycle < next_cycle_) return false;
+  next_cycle_ = cycle + 1;
+  if (!top.viol_valid) return false;
+  if (records_.size() < capacity_) {
+    records_.push_back(Violation{cycle, static_cast<uint8_t>(top.viol_kind & 3),
+                                 static_cast<uint64_t>(top.viol_addr),
+                                 static_cast<uint8_t>(top.viol_master & 1)});
+  } else {
+    ++dropped_;
+  }
+  return true;
+}
+
+void ViolationLog::Clear() {
+  records_.clear();
+  dropped_ = 0;
+}
+
+MonitorStats ViolationLog::stats() const {
+  const Top& top = platform_.top();
+  MonitorStats now;
+  now.snoop_stall_cycles = top.snoop_stall_cycles - base_.snoop_stall_cycles;
+  now.violations = top.viol_count - base_.violations;
+  return now;
+}
+
+void ViolationLog::ResetStats() {
+  const Top& top = platform_.top();
+  base_.snoop_stall_cycles = top.snoop_stall_cycles;
+  base_.violations = top.viol_count;
+}
+
+void ViolationLog::OnReset() {
+  Clear();
+  base_ = MonitorStats{};
+}
+
+}  // namespace dmacosim

@@ -1,0 +1,204 @@
+using DmaCosim.Bridge;
+using DmaCosim.Dma;
+using DmaCosim.Driver;
+using DmaCosim.Testing;
+
+namespace DmaCosim.Cosim.Tests;
+
+/// <summary>
+/// The three coherency hazards of DESIGN §3.4, each provoked by a driver that omits the right cache
+/// maintenance (the monitor reports exactly that kind at that address, and the bytes are wrong), then
+/// the same transfer done through the DMA API (zero violations, exact bytes), then snoop mode.
+/// </summary>
+[Collection(SharedHarness.Name)]
+public sealed class CoherencyTests(HarnessFixture fixture)
+{
+    private const int Length = 256; // four cache lines
+    private const ulong Buffer = 0x0500_0000;
+    private const ulong Other = 0x0510_0000;
+
+    private SimClient Sim => fixture.Sim;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task StaleCpuRead_NoSyncForCpuAfterDeviceWrote_ReportedAtTheBufferAndCpuSeesOldBytes()
+    {
+        var channel = await FreshAsync(snoop: false);
+        var fresh = SeededPattern.Create(Length, 1);
+        await fixture.Memory.WriteAsync(Other, fresh, Ct);
+        await Sim.CpuReadAsync(Buffer, Length, cancellationToken: Ct); // lines now cached (clean, old bytes)
+
+        await channel.MemcpyAsync(Buffer, Other, Length, Ct); // device writes memory behind the cache
+        var seen = await Sim.CpuReadAsync(Buffer, Length, cancellationToken: Ct);
+        var report = await Sim.CoherencyAsync(cancellationToken: Ct);
+
+        var first = Assert.Single(report.Violations, v => v.Address == Buffer);
+        Assert.Equal("STALE_CPU_READ", first.Kind);
+        Assert.All(report.Violations, v => Assert.Equal("STALE_CPU_READ", v.Kind));
+        Assert.NotEqual(fresh, seen);
+    }
+
+    [Fact]
+    public async Task StaleCpuRead_SameTransferThroughTheDmaApi_NoViolationAndExactBytes()
+    {
+        var channel = await FreshAsync(snoop: false);
+        var device = new DmaDevice(new SimCpu(Sim), new SimCpu(Sim));
+        var buffer = device.Allocate(Length);
+        var fresh = SeededPattern.Create(Length, 2);
+        await fixture.Memory.WriteAsync(Other, fresh, Ct);
+        await device.CpuReadAsync(buffer, 0, Length, Ct); // cached before the transfer, as above
+
+        var mapping = await device.MapSingleAsync(buffer, DmaDirection.FromDevice, cancellationToken: Ct);
+        await channel.MemcpyAsync(mapping.DmaAddress, Other, Length, Ct);
+        await device.UnmapAsync(mapping, Length, DmaDirection.FromDevice, Ct);
+        var seen = await device.CpuReadAsync(buffer, 0, Length, Ct);
+
+        Assert.Equal(fresh, seen);
+        Assert.Empty((await Sim.CoherencyAsync(cancellationToken: Ct)).Violations);
+    }
+
+    [Fact]
+    public async Task StaleDmaRead_NoCleanBeforeToDevice_ReportedAtTheBufferAndDeviceCopiesOldBytes()
+    {
+        var channel = await FreshAsync(snoop: false);
+        var written = SeededPattern.Create(Length, 3);
+        await Sim.CpuWriteAsync(Buffer, written, cancellationToken: Ct); // dirty in the cache, not in memory
+
+        await channel.MemcpyAsync(Other, Buffer, Length, Ct);
+        var report = await Sim.CoherencyAsync(cancellationToken: Ct);
+        var copied = await fixture.Memory.ReadAsync(Other, Length, Ct);
+
+        Assert.Equal("STALE_DMA_READ", report.Violations[0].Kind);
+        Assert.Equal(Buffer, report.Violations[0].Address);
+        Assert.Equal("dma", report.Violations[0].Master);
+        Assert.NotEqual(written, copied);
+    }
+
+    [Fact]
+    public async Task StaleDmaRead_SameTransferThroughTheDmaApi_NoViolationAndExactBytes()
+    {
+        var channel = await FreshAsync(snoop: false);
+        var device = new DmaDevice(new SimCpu(Sim), new SimCpu(Sim));
+        var buffer = device.Allocate(Length);
+        var written = SeededPattern.Create(Length, 4);
+        await device.CpuWriteAsync(buffer, 0, written, Ct);
+
+        var mapping = await device.MapSingleAsync(buffer, DmaDirection.ToDevice, cancellationToken: Ct);
+        await channel.MemcpyAsync(Other, mapping.DmaAddress, Length, Ct);
+        await device.UnmapAsync(mapping, Length, DmaDirection.ToDevice, Ct);
+
+        Assert.Equal(written, await fixture.Memory.ReadAsync(Other, Length, Ct));
+        Assert.Empty((await Sim.CoherencyAsync(cancellationToken: Ct)).Violations);
+    }
+
+    [Fact]
+    public async Task LostDmaWrite_DirtyLineCleanedAfterTheDeviceWrote_ReportedAndMemoryLosesTheDmaBytes()
+    {
+        var channel = await FreshAsync(snoop: false);
+        var fresh = SeededPattern.Create(Length, 5);
+        await fixture.Memory.WriteAsync(Other, fresh, Ct);
+        await Sim.CpuWriteAsync(Buffer, new byte[Length], cancellationToken: Ct); // dirty lines over the destination
+
+        await channel.MemcpyAsync(Buffer, Other, Length, Ct);
+        await Sim.CacheAsync(CacheOp.Clean, Buffer, Length, Ct); // the write-back lands on top of the DMA data
+        var report = await Sim.CoherencyAsync(cancellationToken: Ct);
+
+        Assert.Contains(report.Violations, v => v is { Kind: "LOST_DMA_WRITE", Address: Buffer });
+        Assert.NotEqual(fresh, await fixture.Memory.ReadAsync(Buffer, Length, Ct));
+    }
+
+    [Fact]
+    public async Task LostDmaWrite_DirtyLineEvictedAfterTheDeviceWrote_Reported()
+    {
+        var channel = await FreshAsync(snoop: false);
+        var setStride = (ulong)(fixture.Harness.Hello.Rtl.CacheSets * fixture.Harness.Hello.Rtl.CacheLine);
+        await fixture.Memory.WriteAsync(Other, SeededPattern.Create(64, 6), Ct);
+        await Sim.CpuWriteAsync(Buffer, new byte[64], cancellationToken: Ct); // one dirty line
+
+        await channel.MemcpyAsync(Buffer, Other, 64, Ct);
+        for (var way = 1; way <= fixture.Harness.Hello.Rtl.CacheWays; way++)
+        {
+            await Sim.CpuReadAsync(Buffer + ((ulong)way * setStride), 4, cancellationToken: Ct); // same set: evicts it
+        }
+
+        var report = await Sim.CoherencyAsync(cancellationToken: Ct);
+        Assert.Contains(report.Violations, v => v is { Kind: "LOST_DMA_WRITE", Address: Buffer });
+    }
+
+    [Fact]
+    public async Task FalseSharing_CpuDirtiesOtherBytesOfALineTheDeviceWrote_LostDmaWriteOnWriteBack()
+    {
+        var channel = await FreshAsync(snoop: false);
+        await fixture.Memory.WriteAsync(Other, SeededPattern.Create(32, 7), Ct);
+        await Sim.CpuWriteAsync(Buffer, new byte[32], cancellationToken: Ct); // bytes 0..31 dirty
+
+        await channel.MemcpyAsync(Buffer + 32, Other, 32, Ct); // the device writes bytes 32..63
+        await Sim.CacheAsync(CacheOp.Clean, Buffer, 64, Ct);
+
+        var report = await Sim.CoherencyAsync(cancellationToken: Ct);
+        Assert.Contains(report.Violations, v => v.Kind == "LOST_DMA_WRITE");
+    }
+
+    [Fact]
+    public async Task FalseSharing_CpuLoadsOnlyBytesTheDeviceDidNotWrite_NoStaleCpuRead()
+    {
+        var channel = await FreshAsync(snoop: false);
+        await fixture.Memory.WriteAsync(Other, SeededPattern.Create(32, 8), Ct);
+        await Sim.CpuReadAsync(Buffer, 64, cancellationToken: Ct); // the line is cached
+
+        await channel.MemcpyAsync(Buffer + 32, Other, 32, Ct);
+        await Sim.CpuReadAsync(Buffer, 32, cancellationToken: Ct); // bytes the device did not touch
+
+        Assert.Empty((await Sim.CoherencyAsync(cancellationToken: Ct)).Violations);
+    }
+
+    [Fact]
+    public async Task SnoopMode_AllThreeFaultyDrivers_NoViolationsExactBytesAndStallCycles()
+    {
+        var channel = await FreshAsync(snoop: true);
+        var fresh = SeededPattern.Create(Length, 9);
+        var written = SeededPattern.Create(Length, 10);
+        await fixture.Memory.WriteAsync(Other, fresh, Ct);
+
+        await Sim.CpuReadAsync(Buffer, Length, cancellationToken: Ct); // stale-CPU-read setup
+        await channel.MemcpyAsync(Buffer, Other, Length, Ct);
+        var seen = await Sim.CpuReadAsync(Buffer, Length, cancellationToken: Ct);
+        await Sim.CpuWriteAsync(Buffer + 0x1000, written, cancellationToken: Ct); // stale-DMA-read setup
+        await channel.MemcpyAsync(Other + 0x1000, Buffer + 0x1000, Length, Ct);
+        await Sim.CpuWriteAsync(Buffer + 0x2000, new byte[Length], cancellationToken: Ct); // lost-DMA-write setup
+        await channel.MemcpyAsync(Buffer + 0x2000, Other, Length, Ct);
+        await Sim.CacheAsync(CacheOp.Clean, Buffer + 0x2000, Length, Ct);
+
+        Assert.Empty((await Sim.CoherencyAsync(cancellationToken: Ct)).Violations);
+        Assert.Equal(fresh, seen);
+        Assert.Equal(written, await fixture.Memory.ReadAsync(Other + 0x1000, Length, Ct));
+        Assert.Equal(fresh, await fixture.Memory.ReadAsync(Buffer + 0x2000, Length, Ct));
+        var stats = await Sim.RequestAsync("stats", cancellationToken: Ct);
+        Assert.True(stats.GetMap("monitor").GetUInt64("snoop_stall_cycles") > 0);
+    }
+
+    [Fact]
+    public async Task RunUntilViolation_StaleDmaRead_StopsAtTheReport()
+    {
+        await FreshAsync(snoop: false);
+        await Sim.CpuWriteAsync(Buffer, SeededPattern.Create(64, 11), cancellationToken: Ct);
+        await Sim.RegWriteAsync(CdmaRegisters.SaOffset, (uint)Buffer, Ct);
+        await Sim.RegWriteAsync(CdmaRegisters.DaOffset, (uint)Other, Ct);
+        await Sim.RegWriteAsync(CdmaRegisters.BttOffset, 64, Ct);
+
+        var stop = await Sim.RunUntilAsync(SimEvent.Violation, 10_000, Ct);
+
+        var violation = Assert.Single((await Sim.CoherencyAsync(cancellationToken: Ct)).Violations);
+        Assert.Equal("violation", stop.Event);
+        Assert.Equal(stop.Cycle, violation.Cycle);
+    }
+
+    private async Task<CdmaChannel> FreshAsync(bool snoop)
+    {
+        var channel = await fixture.FreshChannelAsync(); // hardware reset: empty cache, clean monitor
+        await channel.ResetAsync(Ct);
+        await Sim.CoherencyAsync(snoop: snoop, clear: true, cancellationToken: Ct);
+        return channel;
+    }
+}
