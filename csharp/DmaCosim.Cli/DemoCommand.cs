@@ -89,6 +89,6 @@ internal static class DemoCommand
         }
 
         Console.WriteLine($"verified: {length} bytes byte-for-byte (source intact, {2 * Guards.DefaultSize} guard bytes untouched)");
-        return 0;
+        return await CoherencyDemo.RunAsync(harness, cancellationToken).ConfigureAwait(false) ? 0 : 1;
     }
 }
