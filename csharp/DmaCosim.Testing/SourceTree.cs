@@ -1,3 +1,5 @@
+using DmaCosim.Bridge;
+
 namespace DmaCosim.Testing;
 
 /// <summary>Finds files of the DmaCosim source tree (rtl/, docs/) from a test's output directory.</summary>
@@ -7,17 +9,7 @@ public static class SourceTree
     /// <param name="relative">A path relative to the repository root, e.g. <c>rtl/dma_pkg.sv</c>.</param>
     /// <returns>The full path.</returns>
     /// <exception cref="FileNotFoundException">No parent directory holds it.</exception>
-    public static string Find(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"{relative} not found in any parent of {AppContext.BaseDirectory}", relative);
-    }
+    public static string Find(string relative) =>
+        HarnessProcess.FindUpwards(relative, AppContext.BaseDirectory)
+        ?? throw new FileNotFoundException($"{relative} not found in any parent of {AppContext.BaseDirectory}", relative);
 }

@@ -114,16 +114,9 @@ public sealed class HarnessProcess : IAsyncDisposable
                 : throw new FileNotFoundException($"{HarnessOptions.HarnessVariable}={fromEnv} does not exist", fromEnv);
         }
 
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        if (FindUpwards(Path.Combine("build", "dmacosim-harness"), Environment.CurrentDirectory, AppContext.BaseDirectory) is { } found)
         {
-            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "build", "dmacosim-harness");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
+            return found;
         }
 
         throw new FileNotFoundException(
@@ -256,6 +249,24 @@ public sealed class HarnessProcess : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>The first existing <paramref name="relative"/> in any of the start directories or their parents.</summary>
+    internal static string? FindUpwards(string relative, params string[] starts)
+    {
+        foreach (var start in starts)
+        {
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, relative);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
     }
 
     private static void DeleteIfExists(string path)

@@ -207,12 +207,7 @@ internal sealed class RequestPipeline : IDisposable
             return; // not a reply: nothing to match it to
         }
 
-        var id = map?.GetValueOrDefault("id") switch
-        {
-            long l when l >= 0 => (ulong)l,
-            ulong u => u,
-            _ => (ulong?)null,
-        };
+        var id = SimReply.AsUInt64(map?.GetValueOrDefault("id"));
         if (map == null || id == null || !_unanswered.Remove(id.Value))
         {
             return; // not ours

@@ -96,13 +96,16 @@ public sealed class SimReply
     }
 
     internal static ulong ToUInt64(object? value, string name, string? op = null, string? endpoint = null) =>
-        value switch
-        {
-            long l when l >= 0 => (ulong)l,
-            ulong u => u,
-            _ => throw new SimProtocolException(
-                $"reply field '{name}' is not a non-negative integer (got {Describe(value)})", op, endpoint),
-        };
+        AsUInt64(value) ?? throw new SimProtocolException(
+            $"reply field '{name}' is not a non-negative integer (got {Describe(value)})", op, endpoint);
+
+    /// <summary>A decoded MessagePack integer as a non-negative value, or null when it is not one.</summary>
+    internal static ulong? AsUInt64(object? value) => value switch
+    {
+        long l when l >= 0 => (ulong)l,
+        ulong u => u,
+        _ => null,
+    };
 
     private object? Get(string name) =>
         _fields.TryGetValue(name, out var value)
