@@ -88,7 +88,7 @@ internal static class BenchCommand
     {
         await harness.Client.ResetAsync(cancellationToken: ct).ConfigureAwait(false);
         await harness.Client.MemConfigAsync(config, ct).ConfigureAwait(false);
-        var channel = new CdmaChannel(harness.Client, harness.Memory, harness.Hello.Rtl);
+        var channel = new CdmaChannel(harness.Client, harness.Hello.Rtl);
         await channel.ResetAsync(ct).ConfigureAwait(false);
         await harness.Memory.WriteAsync(Source, SeededPattern.Create(CopyBytes, 1), ct).ConfigureAwait(false);
         return await channel.MemcpyAsync(Destination, Source, CopyBytes, ct).ConfigureAwait(false);

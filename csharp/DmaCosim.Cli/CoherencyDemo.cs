@@ -21,7 +21,7 @@ internal static class CoherencyDemo
         var sim = harness.Client;
         var cpu = new SimCpu(sim);
         var device = new DmaDevice(cpu, cpu);
-        var channel = new CdmaChannel(sim, harness.Memory, harness.Hello.Rtl);
+        var channel = new CdmaChannel(sim, harness.Hello.Rtl);
         await channel.ResetAsync(ct).ConfigureAwait(false);
         await sim.CoherencyAsync(snoop: false, clear: true, cancellationToken: ct).ConfigureAwait(false);
         var rtl = harness.Hello.Rtl;

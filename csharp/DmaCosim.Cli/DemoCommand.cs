@@ -54,7 +54,7 @@ internal static class DemoCommand
             Console.WriteLine($"dram     0x{window.Base:X8} + {window.Size >> 20} MiB, shared memory {window.Shm}");
         }
 
-        var channel = new CdmaChannel(harness.Client, harness.Memory, rtl);
+        var channel = new CdmaChannel(harness.Client, rtl);
         await harness.Client.ResetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.ResetAsync(cancellationToken).ConfigureAwait(false);
 

@@ -70,7 +70,7 @@ public static class ScenarioRunner
     {
         var sim = harness.Client;
         var memory = harness.Memory;
-        var channel = new CdmaChannel(sim, memory, harness.Hello.Rtl);
+        var channel = new CdmaChannel(sim, harness.Hello.Rtl);
         await channel.ProbeAsync(ct).ConfigureAwait(false);
         var transactions = new List<CdmaTransaction>();
         for (var i = 0; i < scenario.Copies.Count; i++)

@@ -168,7 +168,7 @@ public sealed class DramModelTests(HarnessFixture fixture)
     {
         await fixture.Sim.ResetAsync(cancellationToken: Ct); // restarts the backpressure RNG from its seed
         await using var scope = await fixture.MemConfigScopeAsync(config);
-        var channel = new CdmaChannel(fixture.Sim, fixture.Memory, fixture.Rtl);
+        var channel = new CdmaChannel(fixture.Sim, fixture.Rtl);
         await channel.ResetAsync(Ct);
         return (await channel.MemcpyAsync(0x0210_0000, 0x0110_0000, 65536, Ct)).Cycles;
     }

@@ -111,14 +111,14 @@ public sealed class EngineTests(HarnessFixture fixture)
     public async Task TerminateAll_PendingTransaction_FailsItAndFreesItsDescriptors()
     {
         var channel = await ProbedChannelAsync();
-        var free = channel.DescriptorPool.Available;
         var transaction = await channel.PrepMemcpyAsync(0x0240_0000, 0x0140_0000, 64, Ct);
         await channel.SubmitAsync(transaction, Ct);
+        Assert.Equal(1, channel.DescriptorPool.InUse);
 
         await channel.TerminateAllAsync(Ct);
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => transaction.Completion);
-        Assert.Equal(free, channel.DescriptorPool.Available);
+        Assert.Equal(0, channel.DescriptorPool.InUse);
     }
 
     private async Task<CdmaChannel> ProbedChannelAsync()

@@ -70,7 +70,7 @@ public sealed class HarnessFixture : IAsyncLifetime
     public async Task<CdmaChannel> FreshChannelAsync()
     {
         await Sim.ResetAsync();
-        return new CdmaChannel(Sim, Memory, Rtl);
+        return new CdmaChannel(Sim, Rtl);
     }
 }
 

@@ -162,7 +162,7 @@ public sealed class Pg034Tests(HarnessFixture fixture)
             Assert.Equal(d[1], await ReadAddressAsync(CurdescOffset, CurdescMsbOffset));
         }
 
-        var channel = new CdmaChannel(Sim, fixture.Memory, fixture.Rtl);
+        var channel = new CdmaChannel(Sim, fixture.Rtl);
         await channel.ResetAsync(Ct); // the soft reset alone must recover
         var again = await ChainAsync(2, 512, hardReset: false);
         await StartSgAsync(again[0], again[1], threshold: 2);
@@ -229,7 +229,7 @@ public sealed class Pg034Tests(HarnessFixture fixture)
         }
 
         var running = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
-        await new CdmaChannel(Sim, fixture.Memory, fixture.Rtl).ResetAsync(Ct);
+        await new CdmaChannel(Sim, fixture.Rtl).ResetAsync(Ct);
 
         Assert.False(running.Idle); // still walking the ring when reset
         Assert.True((await StatusesAsync(d)).All(Complete));

@@ -15,7 +15,7 @@ public sealed class ReadmeExampleTests
     {
         // README example begins
         await using var harness = await HarnessProcess.StartAsync();
-        var channel = new CdmaChannel(harness.Client, harness.Memory, harness.Hello.Rtl);
+        var channel = new CdmaChannel(harness.Client, harness.Hello.Rtl);
         await channel.ProbeAsync();
 
         var data = SeededPattern.Create(4096, seed: 1);

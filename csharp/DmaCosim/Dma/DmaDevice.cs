@@ -130,19 +130,7 @@ public sealed class DmaDevice
     /// <returns>The buffer; uncached for the CPU on a non-coherent device.</returns>
     /// <exception cref="DmaApiException">The coherent region lies above the DMA mask.</exception>
     /// <exception cref="DmaAllocationException">The coherent region is full.</exception>
-    public CoherentBuffer AllocCoherent(int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        var address = _coherent.Allocate((ulong)length, 64);
-        if (address + (ulong)length - 1 > DmaMask)
-        {
-            _coherent.Free(address);
-            throw new DmaApiException("AllocCoherent", $"coherent 0x{address:X}+{length}", "nobody",
-                $"above the {Options.MaskBits}-bit DMA mask");
-        }
-
-        return new CoherentBuffer(address, length, cached: Options.Coherent);
-    }
+    public CoherentBuffer AllocCoherent(int length) => AllocateCoherent("AllocCoherent", length, 64);
 
     /// <summary>Frees coherent memory (dma_free_coherent).</summary>
     /// <param name="buffer">The buffer.</param>
@@ -150,12 +138,10 @@ public sealed class DmaDevice
     public void FreeCoherent(CoherentBuffer buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        if (buffer.Freed || !_coherent.Free(buffer.DmaAddress))
+        if (!ReleaseCoherent(buffer))
         {
             throw new DmaApiException("FreeCoherent", buffer.ToString(), "nobody", "double free");
         }
-
-        buffer.Freed = true;
     }
 
     /// <summary>CPU load from coherent memory (uncached on a non-coherent device).</summary>
@@ -333,7 +319,32 @@ public sealed class DmaDevice
         }
     }
 
-    internal RegionAllocator CoherentRegion => _coherent;
+    /// <summary>Carves coherent memory within the DMA mask (for AllocCoherent and pools).</summary>
+    internal CoherentBuffer AllocateCoherent(string call, int length, int align)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        var address = _coherent.Allocate((ulong)length, (ulong)align);
+        if (address + (ulong)length - 1 > DmaMask)
+        {
+            _coherent.Free(address);
+            throw new DmaApiException(call, $"coherent 0x{address:X}+{length}", "nobody",
+                $"above the {Options.MaskBits}-bit DMA mask");
+        }
+
+        return new CoherentBuffer(address, length, cached: Options.Coherent);
+    }
+
+    /// <summary>Returns coherent memory; false when it was not allocated (or was freed already).</summary>
+    internal bool ReleaseCoherent(CoherentBuffer buffer)
+    {
+        if (buffer.Freed || !_coherent.Free(buffer.DmaAddress))
+        {
+            return false;
+        }
+
+        buffer.Freed = true;
+        return true;
+    }
 
     private static bool Overlaps(DmaMapping mapping, ulong start, int length) =>
         start < mapping.DmaAddress + (ulong)mapping.Length && mapping.DmaAddress < start + (ulong)length;
@@ -414,11 +425,16 @@ public sealed class DmaDevice
     }
 }
 
-/// <summary>Equal, aligned blocks carved from coherent memory (dma_pool), e.g. 64-byte descriptors.</summary>
+/// <summary>
+/// Equal, aligned blocks carved from coherent memory (dma_pool), e.g. 64-byte descriptors. Each block
+/// is a <see cref="CoherentBuffer"/>: the CPU reads and writes it with
+/// <see cref="DmaDevice.CoherentReadAsync"/> / <see cref="DmaDevice.CoherentWriteAsync"/>, the device
+/// uses its <see cref="CoherentBuffer.DmaAddress"/>.
+/// </summary>
 public sealed class DmaPool
 {
     private readonly DmaDevice _device;
-    private readonly HashSet<ulong> _live = [];
+    private readonly HashSet<CoherentBuffer> _live = [];
 
     internal DmaPool(DmaDevice device, string name, int blockSize, int align)
     {
@@ -447,23 +463,25 @@ public sealed class DmaPool
     public int InUse => _live.Count;
 
     /// <summary>Allocates one block (dma_pool_alloc).</summary>
-    /// <returns>Its bus address.</returns>
+    /// <returns>The block.</returns>
     /// <exception cref="DmaAllocationException">The coherent region is full.</exception>
-    public ulong Alloc()
+    /// <exception cref="DmaApiException">The block would lie above the DMA mask.</exception>
+    public CoherentBuffer Alloc()
     {
-        var address = _device.CoherentRegion.Allocate((ulong)BlockSize, (ulong)Align);
-        _live.Add(address);
-        return address;
+        var block = _device.AllocateCoherent($"DmaPoolAlloc '{Name}'", BlockSize, Align);
+        _live.Add(block);
+        return block;
     }
 
     /// <summary>Returns a block (dma_pool_free).</summary>
-    /// <param name="address">From <see cref="Alloc"/>.</param>
+    /// <param name="block">From <see cref="Alloc"/>.</param>
     /// <exception cref="DmaApiException">Not allocated from this pool, or freed twice.</exception>
-    public void Free(ulong address)
+    public void Free(CoherentBuffer block)
     {
-        if (!_live.Remove(address) || !_device.CoherentRegion.Free(address))
+        ArgumentNullException.ThrowIfNull(block);
+        if (!_live.Remove(block) || !_device.ReleaseCoherent(block))
         {
-            throw new DmaApiException("DmaPoolFree", $"pool '{Name}' block 0x{address:X}", "nobody", "not allocated from this pool (double free?)");
+            throw new DmaApiException("DmaPoolFree", $"pool '{Name}' block 0x{block.DmaAddress:X}", "nobody", "not allocated from this pool (double free?)");
         }
     }
 }

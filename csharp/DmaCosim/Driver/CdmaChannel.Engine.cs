@@ -1,4 +1,5 @@
 using DmaCosim.Bridge;
+using DmaCosim.Dma;
 
 namespace DmaCosim.Driver;
 
@@ -13,7 +14,7 @@ public sealed partial class CdmaChannel
 {
     private const int CoalesceMax = 255;
 
-    private readonly CdmaDescriptorPool _pool;
+    private readonly DmaPool _pool;
     private readonly List<CdmaTransaction> _pending = [];
     private readonly List<CdmaTransaction> _active = [];
     private int _nextCookie;
@@ -26,8 +27,8 @@ public sealed partial class CdmaChannel
     /// <summary>CDMASR of the error that stopped the channel, or null while it is healthy.</summary>
     public CdmaStatus? Failure => _failure;
 
-    /// <summary>The descriptor pool.</summary>
-    public CdmaDescriptorPool DescriptorPool => _pool;
+    /// <summary>The descriptor pool (<c>xilinx_cdma_desc_pool</c>): 64-byte blocks of the device's coherent memory.</summary>
+    public DmaPool DescriptorPool => _pool;
 
     /// <summary>Probes the channel as <c>xilinx_dma_chan_probe</c> does: read CDMASR.SGIncld, reset, enable interrupts.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -44,7 +45,8 @@ public sealed partial class CdmaChannel
     }
 
     /// <summary>
-    /// Prepares a copy: writes its descriptors into the pool in DRAM, one per BTT maximum of length.
+    /// Prepares a copy: takes its descriptors from the pool and writes them (CPU stores into coherent
+    /// memory), one per BTT maximum of length.
     /// </summary>
     /// <param name="destination">Destination bus address.</param>
     /// <param name="source">Source bus address.</param>
@@ -52,7 +54,8 @@ public sealed partial class CdmaChannel
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The prepared transaction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The length is 0 or a range does not fit the address space.</exception>
-    /// <exception cref="InvalidOperationException">The pool has too few free descriptors, or the harness is simulating.</exception>
+    /// <exception cref="DmaAllocationException">The device's coherent memory has no room for the descriptors.</exception>
+    /// <exception cref="InvalidOperationException">The harness is simulating.</exception>
     public async Task<CdmaTransaction> PrepMemcpyAsync(
         ulong destination, ulong source, ulong length, CancellationToken cancellationToken = default)
     {
@@ -60,32 +63,101 @@ public sealed partial class CdmaChannel
         CheckRange(nameof(source), source, length);
         CheckRange(nameof(destination), destination, length);
         var count = (int)((length + CdmaRegisters.BttMax - 1) / CdmaRegisters.BttMax);
-        var slots = _pool.Allocate(count);
+        var blocks = new List<CoherentBuffer>(count);
         try
         {
             for (var i = 0; i < count; i++)
             {
+                blocks.Add(_pool.Alloc());
+            }
+
+            for (var i = 0; i < count; i++)
+            {
                 var offset = (ulong)i * CdmaRegisters.BttMax;
                 var size = (uint)Math.Min(CdmaRegisters.BttMax, length - offset);
-                var next = i + 1 < count ? slots[i + 1] : slots[i];
+                var next = blocks[i + 1 < count ? i + 1 : i].DmaAddress;
                 var bytes = CdmaDescriptor.Encode(next, source + offset, destination + offset, size);
-                await _memory.WriteAsync(slots[i], bytes, cancellationToken).ConfigureAwait(false);
+                await Device.CoherentWriteAsync(blocks[i], 0, bytes.AsMemory(0, CdmaDescriptor.HardwareSize), cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
         catch
         {
-            _pool.Free(slots);
+            FreeDescriptors(blocks);
             throw;
         }
 
-        return new CdmaTransaction(destination, source, length, slots);
+        return new CdmaTransaction(destination, source, length, blocks);
+    }
+
+    /// <summary>
+    /// Prepares a copy between two streaming mappings of <see cref="Device"/>, checked the way
+    /// CONFIG_DMA_API_DEBUG would: the device must own both, the source must be mapped ToDevice or
+    /// Bidirectional, the destination FromDevice or Bidirectional, and the copy must fit both.
+    /// </summary>
+    /// <param name="destination">The destination mapping.</param>
+    /// <param name="source">The source mapping.</param>
+    /// <param name="length">Bytes; the shorter mapping's length when null.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The prepared transaction.</returns>
+    /// <exception cref="DmaApiException">A mapping is not live on this device, the CPU owns it, its direction is wrong, or it is too short.</exception>
+    public Task<CdmaTransaction> PrepMemcpyAsync(
+        DmaMapping destination, DmaMapping source, int? length = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(source);
+        var size = length ?? Math.Min(destination.Length, source.Length);
+        CheckMapping(source, size, DmaDirection.ToDevice);
+        CheckMapping(destination, size, DmaDirection.FromDevice);
+        return PrepMemcpyAsync(destination.DmaAddress, source.DmaAddress, (ulong)size, cancellationToken);
+    }
+
+    /// <summary>
+    /// Copies between two CPU buffers the way a dmaengine client does it: maps the source ToDevice and
+    /// the destination FromDevice (the cache maintenance), prepares, submits and issues the copy, waits
+    /// for its completion, and unmaps both — also when the copy fails.
+    /// </summary>
+    /// <param name="destination">Destination buffer (from <see cref="DmaDevice.Allocate"/> of <see cref="Device"/>).</param>
+    /// <param name="source">Source buffer.</param>
+    /// <param name="length">Bytes from the start of each buffer; the shorter buffer's length when null.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The completed transaction.</returns>
+    /// <exception cref="DmaApiException">A buffer cannot be mapped (freed, overlapping a live mapping, above the DMA mask).</exception>
+    /// <exception cref="CdmaTransferException">The copy failed.</exception>
+    /// <exception cref="SimException">A request failed, including TIMEOUT.</exception>
+    public async Task<CdmaTransaction> CopyAsync(
+        DmaBuffer destination, DmaBuffer source, int? length = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(source);
+        var size = length ?? Math.Min(destination.Length, source.Length);
+        var from = await Device.MapSingleAsync(source, DmaDirection.ToDevice, 0, size, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var to = await Device.MapSingleAsync(destination, DmaDirection.FromDevice, 0, size, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var transaction = await PrepMemcpyAsync(to, from, size, cancellationToken).ConfigureAwait(false);
+                await SubmitAsync(transaction, cancellationToken).ConfigureAwait(false);
+                await IssuePendingAsync(cancellationToken).ConfigureAwait(false);
+                return await WaitAsync(transaction, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await Device.UnmapAsync(to, size, DmaDirection.FromDevice, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await Device.UnmapAsync(from, size, DmaDirection.ToDevice, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
     /// Submits a prepared transaction to the pending list (<c>tx_submit</c>): links the last pending
     /// descriptor to its first one and assigns a cookie. After an error the channel is reset first.
     /// </summary>
-    /// <param name="transaction">From <see cref="PrepMemcpyAsync"/>.</param>
+    /// <param name="transaction">From <see cref="PrepMemcpyAsync(ulong, ulong, ulong, CancellationToken)"/>.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The cookie.</returns>
     /// <exception cref="InvalidOperationException">It was submitted already.</exception>
@@ -105,10 +177,10 @@ public sealed partial class CdmaChannel
 
         if (_pending.Count > 0)
         {
-            var tail = _pending[^1].Descriptors[^1];
             var link = new byte[8];
             CdmaDescriptor.WriteAddress(link, 0, transaction.Descriptors[0]);
-            await _memory.WriteAsync(tail + CdmaDescriptor.NextOffset, link, cancellationToken).ConfigureAwait(false);
+            await Device.CoherentWriteAsync(_pending[^1].Blocks[^1], CdmaDescriptor.NextOffset, link, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         transaction.Cookie = ++_nextCookie;
@@ -221,7 +293,7 @@ public sealed partial class CdmaChannel
                 transaction.Fail(new CdmaTransferException(
                     $"transaction {transaction.Cookie} ({transaction.Length} bytes 0x{transaction.Source:X} -> " +
                     $"0x{transaction.Destination:X}) stopped by an error at cycle {cycle}, CURDESC 0x{current:X}", status));
-                _pool.Free(transaction.Descriptors);
+                FreeDescriptors(transaction.Blocks);
                 finished++;
             }
 
@@ -282,7 +354,7 @@ public sealed partial class CdmaChannel
         foreach (var transaction in _active.Concat(_pending))
         {
             transaction.Fail(new OperationCanceledException($"transaction {transaction.Cookie} terminated"));
-            _pool.Free(transaction.Descriptors);
+            FreeDescriptors(transaction.Blocks);
         }
 
         _active.Clear();
@@ -302,7 +374,7 @@ public sealed partial class CdmaChannel
             if (done)
             {
                 _active.Remove(transaction);
-                _pool.Free(transaction.Descriptors);
+                FreeDescriptors(transaction.Blocks);
                 transaction.Complete(cycle);
                 finished++;
             }
@@ -313,9 +385,9 @@ public sealed partial class CdmaChannel
 
     private async Task<bool> AllDescriptorsCompleteAsync(CdmaTransaction transaction, CancellationToken cancellationToken)
     {
-        foreach (var descriptor in transaction.Descriptors)
+        foreach (var block in transaction.Blocks)
         {
-            var raw = await _memory.ReadAsync(descriptor + CdmaDescriptor.StatusOffset, 4, cancellationToken).ConfigureAwait(false);
+            var raw = await Device.CoherentReadAsync(block, CdmaDescriptor.StatusOffset, 4, cancellationToken).ConfigureAwait(false);
             var status = BitConverter.ToUInt32(raw);
             if ((status & CdmaDescriptor.StatusComplete) == 0 || (status & CdmaDescriptor.StatusErrors) != 0)
             {
@@ -324,6 +396,38 @@ public sealed partial class CdmaChannel
         }
 
         return true;
+    }
+
+    private void FreeDescriptors(IEnumerable<CoherentBuffer> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            _pool.Free(block);
+        }
+    }
+
+    private void CheckMapping(DmaMapping mapping, int length, DmaDirection needed)
+    {
+        var call = needed == DmaDirection.ToDevice ? "PrepMemcpy (source)" : "PrepMemcpy (destination)";
+        if (mapping.Unmapped || !Device.Mappings.Contains(mapping))
+        {
+            throw new DmaApiException(call, mapping.ToString(), "unmapped", "device access to a buffer that is not mapped on this device");
+        }
+
+        if (mapping.Owner != DmaOwner.Device)
+        {
+            throw new DmaApiException(call, mapping.ToString(), "CPU", "device access to a buffer the CPU owns; call SyncForDevice first");
+        }
+
+        if (mapping.Direction != needed && mapping.Direction != DmaDirection.Bidirectional)
+        {
+            throw new DmaApiException(call, mapping.ToString(), "device", $"mapped {mapping.Direction}, the copy needs {needed} or Bidirectional");
+        }
+
+        if (length < 1 || length > mapping.Length)
+        {
+            throw new DmaApiException(call, mapping.ToString(), "device", $"a copy of {length} bytes does not fit the {mapping.Length}-byte mapping");
+        }
     }
 
     private async Task<ulong> ReadAddressAsync(uint lowOffset, uint highOffset, CancellationToken cancellationToken)

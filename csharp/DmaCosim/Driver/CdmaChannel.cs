@@ -1,4 +1,5 @@
 using DmaCosim.Bridge;
+using DmaCosim.Dma;
 
 namespace DmaCosim.Driver;
 
@@ -19,12 +20,6 @@ public sealed record CdmaChannelOptions
 
     /// <summary>Cycles run between two reads of CDMACR while waiting for the reset to finish.</summary>
     public ulong ResetPollCycles { get; init; } = 64;
-
-    /// <summary>First address of the descriptor pool in DRAM (64-byte aligned); default: the last MiB of the default window.</summary>
-    public ulong DescriptorPoolBase { get; init; } = 0x3FF0_0000;
-
-    /// <summary>Descriptors in the pool.</summary>
-    public int DescriptorPoolSize { get; init; } = 4096;
 }
 
 /// <summary>The outcome of one transfer, in simulated cycles.</summary>
@@ -53,26 +48,44 @@ public sealed partial class CdmaChannel
         (1u << CdmaRegisters.Cr.IocIrqEnBit) | (1u << CdmaRegisters.Cr.DlyIrqEnBit) | (1u << CdmaRegisters.Cr.ErrIrqEnBit);
 
     private readonly SimClient _sim;
-    private readonly ISimMemory _memory;
     private readonly RtlInfo _rtl;
     private readonly CdmaChannelOptions _options;
 
-    /// <summary>Creates the channel.</summary>
+    /// <summary>
+    /// Creates the channel for a device whose DMA API it uses: its descriptors come from a
+    /// <see cref="DmaPool"/> of the device (coherent memory the CPU writes through the cache RTL's CPU
+    /// port), and the buffers it is given are mapped through it.
+    /// </summary>
     /// <param name="sim">The client of the harness.</param>
-    /// <param name="memory">The DRAM, where descriptors live.</param>
+    /// <param name="device">The DMA API of the CDMA device.</param>
     /// <param name="rtl">The RTL build parameters (from <c>hello</c>).</param>
     /// <param name="options">Settings; defaults when null.</param>
-    public CdmaChannel(SimClient sim, ISimMemory memory, RtlInfo rtl, CdmaChannelOptions? options = null)
+    public CdmaChannel(SimClient sim, DmaDevice device, RtlInfo rtl, CdmaChannelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sim);
-        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(rtl);
         _sim = sim;
-        _memory = memory;
+        Device = device;
         _rtl = rtl;
         _options = options ?? new CdmaChannelOptions();
-        _pool = new CdmaDescriptorPool(_options.DescriptorPoolBase, _options.DescriptorPoolSize);
+        _pool = device.CreatePool("xilinx_cdma_desc_pool", CdmaDescriptor.Size, CdmaDescriptor.Size);
     }
+
+    /// <summary>
+    /// Creates the channel with a non-coherent device of its own (the cache RTL's CPU port, a DMA mask of
+    /// the build's address width).
+    /// </summary>
+    /// <param name="sim">The client of the harness.</param>
+    /// <param name="rtl">The RTL build parameters (from <c>hello</c>).</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    public CdmaChannel(SimClient sim, RtlInfo rtl, CdmaChannelOptions? options = null)
+        : this(sim, CreateDevice(sim, rtl), rtl, options)
+    {
+    }
+
+    /// <summary>The DMA API the channel uses: its descriptor pool, and the mappings of the buffers it is given.</summary>
+    public DmaDevice Device { get; }
 
     /// <summary>Reads CDMASR.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -184,6 +197,14 @@ public sealed partial class CdmaChannel
             ? new CdmaTransferResult(length, start, irq.Cycle, status)
             : throw new CdmaTransferException(
                 $"interrupt at cycle {irq.Cycle} without a completed copy of {length} bytes 0x{source:X} -> 0x{destination:X}", status);
+    }
+
+    private static DmaDevice CreateDevice(SimClient sim, RtlInfo rtl)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(rtl);
+        var cpu = new SimCpu(sim);
+        return new DmaDevice(cpu, cpu, new DmaDeviceOptions { MaskBits = rtl.AddrWidth });
     }
 
     private void CheckRange(string name, ulong address, ulong length)

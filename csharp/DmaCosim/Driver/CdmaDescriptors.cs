@@ -6,6 +6,9 @@ public static class CdmaDescriptor
     /// <summary>Size and alignment of a descriptor.</summary>
     public const int Size = 64;
 
+    /// <summary>Bytes the engine reads or writes (NXTDESC .. STATUS); the rest of the 64 is the driver's.</summary>
+    public const int HardwareSize = 0x20;
+
     /// <summary>NXTDESC: address of the next descriptor.</summary>
     public const int NextOffset = 0x00;
 
@@ -79,81 +82,4 @@ public static class CdmaDescriptor
     /// <param name="address">The address.</param>
     public static void WriteAddress(Span<byte> bytes, int offset, ulong address) =>
         BitConverter.TryWriteBytes(bytes[offset..], address);
-}
-
-/// <summary>
-/// A fixed pool of 64-byte aligned descriptor slots in DRAM (the role of the driver's dma_pool).
-/// </summary>
-public sealed class CdmaDescriptorPool
-{
-    private readonly Stack<ulong> _free = new();
-    private readonly HashSet<ulong> _used = [];
-
-    /// <summary>Creates the pool over [<paramref name="baseAddress"/>, + count × 64).</summary>
-    /// <param name="baseAddress">First slot; 64-byte aligned.</param>
-    /// <param name="count">Number of slots, ≥ 1.</param>
-    /// <exception cref="ArgumentException">Misaligned base or a count below 1.</exception>
-    public CdmaDescriptorPool(ulong baseAddress, int count)
-    {
-        if (baseAddress % CdmaDescriptor.Size != 0)
-        {
-            throw new ArgumentException($"descriptor pool base 0x{baseAddress:X} is not 64-byte aligned", nameof(baseAddress));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        BaseAddress = baseAddress;
-        Count = count;
-        for (var i = count - 1; i >= 0; i--)
-        {
-            _free.Push(baseAddress + ((ulong)i * CdmaDescriptor.Size));
-        }
-    }
-
-    /// <summary>First slot address.</summary>
-    public ulong BaseAddress { get; }
-
-    /// <summary>Number of slots.</summary>
-    public int Count { get; }
-
-    /// <summary>Slots currently free.</summary>
-    public int Available => _free.Count;
-
-    /// <summary>Takes <paramref name="count"/> slots.</summary>
-    /// <param name="count">How many.</param>
-    /// <returns>Their addresses.</returns>
-    /// <exception cref="InvalidOperationException">Fewer slots are free.</exception>
-    public IReadOnlyList<ulong> Allocate(int count)
-    {
-        if (count > _free.Count)
-        {
-            throw new InvalidOperationException(
-                $"descriptor pool at 0x{BaseAddress:X} has {_free.Count} of {Count} slots free, {count} needed");
-        }
-
-        var slots = new ulong[count];
-        for (var i = 0; i < count; i++)
-        {
-            slots[i] = _free.Pop();
-            _used.Add(slots[i]);
-        }
-
-        return slots;
-    }
-
-    /// <summary>Returns slots to the pool.</summary>
-    /// <param name="slots">Addresses from <see cref="Allocate"/>.</param>
-    /// <exception cref="InvalidOperationException">A slot is not allocated (double free).</exception>
-    public void Free(IEnumerable<ulong> slots)
-    {
-        ArgumentNullException.ThrowIfNull(slots);
-        foreach (var slot in slots)
-        {
-            if (!_used.Remove(slot))
-            {
-                throw new InvalidOperationException($"descriptor 0x{slot:X} is not allocated from this pool (double free?)");
-            }
-
-            _free.Push(slot);
-        }
-    }
 }

@@ -1,3 +1,5 @@
+using DmaCosim.Dma;
+
 namespace DmaCosim.Driver;
 
 /// <summary>Where a transaction is, as dmaengine's <c>dma_status</c> says it.</summary>
@@ -21,18 +23,19 @@ public enum CdmaTransactionState
 
 /// <summary>
 /// One memcpy prepared on a <see cref="CdmaChannel"/> (dmaengine's <c>dma_async_tx_descriptor</c>): one
-/// or more hardware descriptors in DRAM, and an awaitable completion.
+/// or more hardware descriptors in coherent memory, and an awaitable completion.
 /// </summary>
 public sealed class CdmaTransaction
 {
     private readonly TaskCompletionSource<CdmaTransaction> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal CdmaTransaction(ulong destination, ulong source, ulong length, IReadOnlyList<ulong> descriptors)
+    internal CdmaTransaction(ulong destination, ulong source, ulong length, IReadOnlyList<CoherentBuffer> blocks)
     {
         Destination = destination;
         Source = source;
         Length = length;
-        Descriptors = descriptors;
+        Blocks = blocks;
+        Descriptors = [.. blocks.Select(b => b.DmaAddress)];
     }
 
     /// <summary>Destination bus address.</summary>
@@ -44,8 +47,11 @@ public sealed class CdmaTransaction
     /// <summary>Bytes.</summary>
     public ulong Length { get; }
 
-    /// <summary>Addresses of its hardware descriptors, in chain order.</summary>
+    /// <summary>Bus addresses of its hardware descriptors, in chain order.</summary>
     public IReadOnlyList<ulong> Descriptors { get; }
+
+    /// <summary>Its descriptors' blocks of the channel's descriptor pool, in chain order.</summary>
+    internal IReadOnlyList<CoherentBuffer> Blocks { get; }
 
     /// <summary>Cookie assigned by <see cref="CdmaChannel.SubmitAsync"/> (0 before).</summary>
     public int Cookie { get; internal set; }

@@ -215,8 +215,9 @@ public sealed class DmaDeviceTests
         var blocks = Enumerable.Range(0, 10).Select(_ => pool.Alloc()).ToList();
         pool.Free(blocks[3]);
 
-        Assert.All(blocks, b => Assert.Equal(0UL, b % 64));
-        Assert.Equal(10, blocks.Distinct().Count());
+        Assert.All(blocks, b => Assert.Equal(0UL, b.DmaAddress % 64));
+        Assert.Equal(10, blocks.Select(b => b.DmaAddress).Distinct().Count());
+        Assert.True(blocks[3].Freed);
         Assert.Equal(9, pool.InUse);
         Assert.Throws<DmaApiException>(() => pool.Free(blocks[3]));
     }
