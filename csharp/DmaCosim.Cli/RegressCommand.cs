@@ -76,6 +76,7 @@ internal static class RegressCommand
         var clock = Stopwatch.StartNew();
         var passed = 0;
         var failed = 0;
+        var withCpu = 0;
         IReadOnlyList<ScenarioResult> results = [];
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
@@ -84,8 +85,16 @@ internal static class RegressCommand
                 var bar = progress.AddTask($"{list.Count} scenarios", maxValue: list.Count);
                 results = await pool.RunAsync(
                     list,
-                    async (harness, s) => await ScenarioRunner.RunAsync(
-                        harness, ScenarioGenerator.Generate(s, harness.Hello.Rtl), waves, waveDirectory, ct).ConfigureAwait(false),
+                    async (harness, s) =>
+                    {
+                        var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);
+                        if (scenario.Cpu != null)
+                        {
+                            Interlocked.Increment(ref withCpu);
+                        }
+
+                        return await ScenarioRunner.RunAsync(harness, scenario, waves, waveDirectory, ct).ConfigureAwait(false);
+                    },
                     (s, crash) => new ScenarioResult(s, false, 0, "", $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
                     result =>
                     {
@@ -98,13 +107,19 @@ internal static class RegressCommand
             }).ConfigureAwait(false);
         clock.Stop();
 
-        var table = new Table().AddColumns("build", "scenarios", "passed", "failed", "simulated cycles", "wall", "scenarios/min", "harnesses started");
-        table.AddRow(build, Text(list.Count), Text(passed), Text(failed), Text(results.Sum(r => (decimal)r.Cycles)),
+        var table = new Table().AddColumns(
+            "build", "scenarios", "with CPU activity", "passed", "failed", "simulated cycles", "wall", "scenarios/min", "harnesses started");
+        table.AddRow(build, Text(list.Count), Text(withCpu), Text(passed), Text(failed), Text(results.Sum(r => (decimal)r.Cycles)),
             $"{clock.Elapsed.TotalSeconds:0.0} s", Text(Math.Round(list.Count / clock.Elapsed.TotalMinutes, 1)), Text(pool.Started));
         AnsiConsole.Write(table);
         foreach (var failure in results.Where(r => !r.Passed))
         {
             Console.WriteLine($"FAIL seed {failure.Seed}: {failure.Failure?.Split('\n')[0]}");
+            if (failure.Scenario != null)
+            {
+                Console.WriteLine($"  scenario: {failure.Scenario}");
+            }
+
             if (failure.WaveformPath != null)
             {
                 Console.WriteLine($"  waveform: {failure.WaveformPath}");

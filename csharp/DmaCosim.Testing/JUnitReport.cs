@@ -5,7 +5,8 @@ namespace DmaCosim.Testing;
 
 /// <summary>
 /// Writes scenario results as JUnit XML (one testsuite, one testcase per seed, with seed, simulated
-/// cycles, checksum and waveform as properties), the format CI systems and merge tools read.
+/// cycles, checksum, waveform and the scenario's description as properties), the format CI systems and
+/// merge tools read.
 /// </summary>
 public static class JUnitReport
 {
@@ -29,7 +30,8 @@ public static class JUnitReport
                     Property("seed", r.Seed.ToString(CultureInfo.InvariantCulture)),
                     Property("cycles", r.Cycles.ToString(CultureInfo.InvariantCulture)),
                     Property("checksum", r.Checksum),
-                    Property("waveform", r.WaveformPath ?? "")));
+                    Property("waveform", r.WaveformPath ?? ""),
+                    Property("scenario", r.Scenario ?? "")));
             if (!r.Passed)
             {
                 testcase.Add(new XElement("failure",

@@ -11,15 +11,16 @@ public sealed record ScenarioCopy(ulong Source, ulong Destination, uint Length);
 
 /// <summary>
 /// A constrained-random regression scenario, fully determined by (seed, build): a chain of copies,
-/// the DRAM model's latency and backpressure, and possibly a fault window — then the expected outcome
-/// is the error, not data.
+/// the DRAM model's latency and backpressure, possibly a fault window — then the expected outcome
+/// is the error, not data — and possibly CPU activity around and during the transfer.
 /// </summary>
 /// <param name="Seed">The seed.</param>
 /// <param name="Copies">The copies, submitted as one batch.</param>
 /// <param name="Memory">The DRAM model's configuration.</param>
 /// <param name="Fault">The fault window, or null.</param>
 /// <param name="FaultedCopy">Index of the copy the fault hits, or −1.</param>
-public sealed record Scenario(ulong Seed, IReadOnlyList<ScenarioCopy> Copies, MemConfig Memory, FaultWindow? Fault, int FaultedCopy)
+/// <param name="Cpu">The CPU's loads and stores, or null when the CPU stays idle.</param>
+public sealed record Scenario(ulong Seed, IReadOnlyList<ScenarioCopy> Copies, MemConfig Memory, FaultWindow? Fault, int FaultedCopy, CpuActivity? Cpu = null)
 {
     /// <summary>Total bytes copied.</summary>
     public long Bytes => Copies.Sum(c => (long)c.Length);
@@ -27,15 +28,87 @@ public sealed record Scenario(ulong Seed, IReadOnlyList<ScenarioCopy> Copies, Me
     /// <summary>One line describing it.</summary>
     public string Describe() =>
         $"seed {Seed}: {Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
-        $"backpressure {Memory.Backpressure?.Ar:0.##}" + (Fault is { } f ? $", {f.Response} on {f.On} at copy {FaultedCopy}" : "");
+        $"backpressure {Memory.Backpressure?.Ar:0.##}" + (Fault is { } f ? $", {f.Response} on {f.On} at copy {FaultedCopy}" : "") +
+        (Cpu is { } cpu ? $"; {cpu.Describe()}" : "");
+
+    /// <summary>What copy <paramref name="copy"/>'s source holds before the CPU acts (written through the backdoor).</summary>
+    /// <param name="copy">Index of the copy.</param>
+    /// <returns>The bytes.</returns>
+    public byte[] InitialSource(int copy) => SeededPattern.Create((int)Copies[copy].Length, (Seed * 1000) + (ulong)copy);
+
+    /// <summary>The bytes CPU action <paramref name="action"/> stores (for a load: what it would store).</summary>
+    /// <param name="action">Index into <see cref="CpuActivity.Actions"/>.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="InvalidOperationException">The scenario has no CPU activity.</exception>
+    public byte[] CpuStoreData(int action) =>
+        SeededPattern.Create(CpuOrThrow.Actions[action].Length, (Seed * 1000) + 500 + (ulong)action);
+
+    /// <summary>What the unrelated region holds before the CPU touches it (written through the backdoor).</summary>
+    /// <returns>The bytes (empty when no action touches it).</returns>
+    /// <exception cref="InvalidOperationException">The scenario has no CPU activity.</exception>
+    public byte[] InitialUnrelated() => SeededPattern.Create(CpuOrThrow.UnrelatedLength, (Seed * 1000) + 499);
+
+    /// <summary>
+    /// The reference model of a source: its initial bytes with the CPU's stores over them, in program order
+    /// (the driver cleaned them to memory when it mapped the source ToDevice, so the device copies these).
+    /// </summary>
+    /// <param name="copy">Index of the copy.</param>
+    /// <returns>The bytes.</returns>
+    public byte[] SourceData(int copy)
+    {
+        var data = InitialSource(copy);
+        var actions = Cpu?.Actions ?? [];
+        for (var i = 0; i < actions.Count; i++)
+        {
+            if (actions[i] is { Kind: CpuActionKind.StoreSource } store && store.Copy == copy)
+            {
+                CpuStoreData(i).CopyTo(data.AsSpan((int)(store.Address - Copies[copy].Source)));
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// The reference model of a destination after the scenario: the source's bytes when the copy completes,
+    /// the guard value when a fault stopped the chain before it, null for the faulted copy itself (partly written).
+    /// </summary>
+    /// <param name="copy">Index of the copy.</param>
+    /// <returns>The bytes, or null when they are not determined.</returns>
+    public byte[]? ExpectedDestination(int copy)
+    {
+        if (FaultedCopy < 0 || copy < FaultedCopy)
+        {
+            return SourceData(copy);
+        }
+
+        if (copy == FaultedCopy)
+        {
+            return null;
+        }
+
+        var untouched = new byte[Copies[copy].Length];
+        Array.Fill(untouched, Guards.Value);
+        return untouched;
+    }
+
+    private CpuActivity CpuOrThrow => Cpu ?? throw new InvalidOperationException($"seed {Seed}: the scenario has no CPU activity");
 }
 
 /// <summary>Generates <see cref="Scenario"/>s from seeds; the same seed and build always give the same scenario.</summary>
 public static class ScenarioGenerator
 {
+    /// <summary>First byte of the sources' arena: sources and destinations all lie in [ArenaBase, ArenaEnd).</summary>
+    internal const ulong ArenaBase = SourceArena;
+
+    /// <summary>End of the destinations' arena.</summary>
+    internal const ulong ArenaEnd = DestinationArena + ArenaSize;
+
     private const ulong SourceArena = 0x0400_0000;
     private const ulong DestinationArena = 0x1C00_0000;
     private const ulong ArenaSize = 0x1400_0000; // 320 MiB each
+    private const ulong UnrelatedArena = 0x3800_0000; // far from every DMA buffer and the descriptor pool (0x3FF0_0000)
+    private const int CpuWindowMax = 2048;
 
     /// <summary>Generates the scenario of <paramref name="seed"/> for a build.</summary>
     /// <param name="seed">The seed.</param>
@@ -92,7 +165,83 @@ public static class ScenarioGenerator
             memory = memory with { Faults = [] };
         }
 
-        return new Scenario(seed, copies, memory, fault, faulted);
+        return new Scenario(seed, copies, memory, fault, faulted, GenerateCpu(seed, rtl, copies, faulted));
+    }
+
+    /// <summary>
+    /// CPU activity for about half the seeds: a non-empty mix of (a) stores into up to three sources before
+    /// they are mapped ToDevice, (b) loads of up to three destinations before they are mapped FromDevice and
+    /// again after they are unmapped, (c) up to eight loads and stores to an unrelated region while the DMA
+    /// runs. The faulted copy is left alone (the fault window answers the CPU's line fills too). It draws from
+    /// a stream of its own, so the rest of each seed's scenario is what it was before CPU activity existed.
+    /// </summary>
+    private static CpuActivity? GenerateCpu(ulong seed, RtlInfo rtl, List<ScenarioCopy> copies, int faulted)
+    {
+        // Random(int)'s first draws follow the seed's low bits, so the seed goes through SplitMix64 first
+        var random = new Random(BitConverter.ToInt32(SeededPattern.Create(sizeof(int), seed ^ 0xC0DE)));
+        if (rtl.CacheLine == 0 || random.Next(2) == 0)
+        {
+            return null;
+        }
+
+        var touchable = Enumerable.Range(0, copies.Count).Where(i => i != faulted).ToList();
+        var mix = touchable.Count == 0 ? 4 : random.Next(1, 8); // bit 0: (a), bit 1: (b), bit 2: (c)
+        var actions = new List<CpuAction>();
+        if ((mix & 1) != 0)
+        {
+            foreach (var i in Pick(random, touchable))
+            {
+                var (offset, length) = Window(random, copies[i].Length);
+                actions.Add(new CpuAction(CpuActionKind.StoreSource, i, copies[i].Source + offset, length));
+            }
+        }
+
+        if ((mix & 2) != 0)
+        {
+            foreach (var i in Pick(random, touchable))
+            {
+                var (offset, length) = Window(random, copies[i].Length);
+                actions.Add(new CpuAction(CpuActionKind.LoadDestination, i, copies[i].Destination + offset, length));
+            }
+        }
+
+        actions = [.. actions.OrderBy(a => a.Copy)]; // program order: each copy's accesses just before it is mapped
+        ulong unrelated = 0;
+        var unrelatedLength = 0;
+        if ((mix & 4) != 0)
+        {
+            unrelated = UnrelatedArena + (ulong)random.Next(0, 4096);
+            unrelatedLength = random.Next(64, 16385);
+            for (var n = random.Next(1, 9); n > 0; n--)
+            {
+                var (offset, length) = Window(random, (uint)unrelatedLength);
+                var kind = random.Next(2) == 0 ? CpuActionKind.LoadUnrelated : CpuActionKind.StoreUnrelated;
+                actions.Add(new CpuAction(kind, -1, unrelated + offset, length));
+            }
+        }
+
+        return new CpuActivity(actions, unrelated, unrelatedLength);
+    }
+
+    /// <summary>One to three distinct entries of <paramref name="from"/>, in ascending order.</summary>
+    private static List<int> Pick(Random random, List<int> from)
+    {
+        var count = random.Next(1, Math.Min(3, from.Count) + 1);
+        var picked = new SortedSet<int>();
+        while (picked.Count < count)
+        {
+            picked.Add(from[random.Next(from.Count)]);
+        }
+
+        return [.. picked];
+    }
+
+    /// <summary>A window of at most 2 KiB inside [0, length): the whole range a quarter of the time it fits.</summary>
+    private static (ulong Offset, int Length) Window(Random random, uint length)
+    {
+        var max = (int)Math.Min(length, CpuWindowMax);
+        var size = random.Next(4) == 0 ? max : random.Next(1, max + 1);
+        return ((ulong)random.Next(0, (int)length - size + 1), size);
     }
 
     /// <summary>Lengths from 1 B to 1 MiB, biased to the edges: 1, bytes-per-beat ± 1, 4 KiB ± 1.</summary>

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using DmaCosim.Bridge;
+using DmaCosim.Dma;
 using DmaCosim.Driver;
 
 namespace DmaCosim.Testing;
@@ -13,30 +16,60 @@ namespace DmaCosim.Testing;
 /// <param name="Failure">The failure message, or null.</param>
 /// <param name="WaveformPath">The kept waveform, or null.</param>
 /// <param name="Wall">Wall time.</param>
-public sealed record ScenarioResult(ulong Seed, bool Passed, ulong Cycles, string Checksum, string? Failure, string? WaveformPath, TimeSpan Wall);
+/// <param name="Scenario">The scenario's one-line description (<see cref="Scenario.Describe"/>), or null when unknown.</param>
+public sealed record ScenarioResult(
+    ulong Seed, bool Passed, ulong Cycles, string Checksum, string? Failure, string? WaveformPath, TimeSpan Wall, string? Scenario = null);
 
-/// <summary>Runs a <see cref="Scenario"/> on a harness through the dmaengine driver and checks it against the reference model.</summary>
-public static class ScenarioRunner
+/// <summary>
+/// A deliberately wrong driver, for tests that prove the checks can fail: the DMA API's cache
+/// maintenance of one kind is skipped.
+/// </summary>
+internal enum DriverMistake
+{
+    /// <summary>A correct driver.</summary>
+    None,
+
+    /// <summary>Map ToDevice does not clean: the device reads memory without the CPU's stores.</summary>
+    SkipClean,
+
+    /// <summary>Map FromDevice and unmap do not invalidate: the CPU reads its stale lines.</summary>
+    SkipInvalidate,
+}
+
+/// <summary>
+/// Runs a <see cref="Scenario"/> on a harness through the dmaengine driver — and, when it has CPU activity,
+/// through the DMA API as a correct Linux driver does — and checks it against the reference model.
+/// </summary>
+public static partial class ScenarioRunner
 {
     private const int Guard = 64;
 
-    /// <summary>Runs the scenario and checks every byte it must leave and every status bit it must raise.</summary>
+    /// <summary>
+    /// Runs the scenario and checks every byte it must leave, every status bit it must raise, every byte the
+    /// CPU loads, and that the coherency monitor saw no violation.
+    /// </summary>
     /// <param name="harness">The harness (reset first, so any previous scenario is gone).</param>
     /// <param name="scenario">The scenario.</param>
     /// <param name="waves">Which waveforms to keep.</param>
     /// <param name="waveDirectory">Where waveforms go (required unless <paramref name="waves"/> is None).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The result; a mismatch is a failed result, not an exception.</returns>
+    /// <returns>The result; a mismatch, a hang or a DMA-API misuse is a failed result, not an exception.</returns>
     /// <exception cref="SimException">The harness failed (crash, transport timeout): the caller reports it.</exception>
-    public static async Task<ScenarioResult> RunAsync(
+    public static Task<ScenarioResult> RunAsync(
         HarnessProcess harness, Scenario scenario, WaveformMode waves = WaveformMode.None, string? waveDirectory = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(harness, scenario, DriverMistake.None, waves, waveDirectory, cancellationToken);
+
+    /// <summary>As the public overload, with a driver that makes <paramref name="mistake"/> (tests only).</summary>
+    internal static async Task<ScenarioResult> RunAsync(
+        HarnessProcess harness, Scenario scenario, DriverMistake mistake, WaveformMode waves = WaveformMode.None, string? waveDirectory = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(harness);
         ArgumentNullException.ThrowIfNull(scenario);
         var clock = Stopwatch.StartNew();
         var sim = harness.Client;
-        await sim.ResetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await sim.ResetAsync(cancellationToken: cancellationToken).ConfigureAwait(false); // also: empty cache, monitor cleared
         await sim.MemConfigAsync(scenario.Memory, cancellationToken).ConfigureAwait(false);
         ulong cycles = 0;
         string? failure = null;
@@ -46,14 +79,16 @@ public static class ScenarioRunner
         {
             wave = await Waveforms.RecordAsync(sim, waveDirectory ?? ".", $"seed-{scenario.Seed}", waves, async () =>
             {
-                cycles = await ExecuteAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
-                await Scoreboard.AssertMemoryAsync(harness.Memory, expected, new ScoreboardContext { Seed = scenario.Seed }, cancellationToken)
-                    .ConfigureAwait(false);
+                var cpuFindings = new List<string>();
+                cycles = await ExecuteAsync(harness, scenario, expected, mistake, cpuFindings, cancellationToken).ConfigureAwait(false);
+                await CheckAsync(harness, scenario, expected, cpuFindings, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WaveformAttachedException or MemoryMismatchException or ScenarioException)
+        catch (Exception e) when (e is WaveformAttachedException or MemoryMismatchException or ScenarioException
+                                       or SimRequestException { ErrorCode: SimErrorCode.Timeout } or DmaApiException)
         {
-            failure = e.Message;
+            // a hang (the engine's interrupt or a CPU access never came) or a DMA-API misuse fails the scenario too
+            failure = e is SimRequestException or DmaApiException ? $"seed {scenario.Seed}: {e.Message}\nscenario: {scenario.Describe()}" : e.Message;
             wave = (e as WaveformAttachedException)?.WaveformPath;
         }
         finally
@@ -63,38 +98,43 @@ public static class ScenarioRunner
         }
 
         var checksum = await ChecksumAsync(harness.Memory, expected, cancellationToken).ConfigureAwait(false);
-        return new ScenarioResult(scenario.Seed, failure == null, cycles, checksum, failure, wave, clock.Elapsed);
+        return new ScenarioResult(scenario.Seed, failure == null, cycles, checksum, failure, wave, clock.Elapsed, scenario.Describe());
     }
 
-    private static async Task<ulong> ExecuteAsync(HarnessProcess harness, Scenario scenario, ExpectedMemory expected, CancellationToken ct)
+    private static async Task<ulong> ExecuteAsync(
+        HarnessProcess harness, Scenario scenario, ExpectedMemory expected, DriverMistake mistake, List<string> cpuFindings, CancellationToken ct)
     {
         var sim = harness.Client;
         var memory = harness.Memory;
         var channel = new CdmaChannel(sim, harness.Hello.Rtl);
         await channel.ProbeAsync(ct).ConfigureAwait(false);
+        var cpu = scenario.Cpu == null ? null : await CpuDriver.StartAsync(harness, scenario, mistake, cpuFindings, ct).ConfigureAwait(false);
         var transactions = new List<CdmaTransaction>();
         for (var i = 0; i < scenario.Copies.Count; i++)
         {
             var copy = scenario.Copies[i];
-            var data = SeededPattern.Create((int)copy.Length, (scenario.Seed * 1000) + (ulong)i);
-            await memory.WriteAsync(copy.Source, data, ct).ConfigureAwait(false);
+            await memory.WriteAsync(copy.Source, scenario.InitialSource(i), ct).ConfigureAwait(false);
             await Guards.PlaceAsync(memory, expected, copy.Destination, (int)copy.Length, Guard, ct).ConfigureAwait(false);
-            if (scenario.FaultedCopy < 0 || i < scenario.FaultedCopy)
+            if (scenario.ExpectedDestination(i) is { } destination)
             {
-                expected.Expect(copy.Destination, data, $"destination {i}");
-            }
-            else if (i > scenario.FaultedCopy)
-            {
-                expected.ExpectFill(copy.Destination, (int)copy.Length, Guards.Value, $"destination {i} (after the fault: untouched)");
+                expected.Expect(copy.Destination, destination, DestinationLabel(scenario, i));
             }
 
-            var transaction = await channel.PrepMemcpyAsync(copy.Destination, copy.Source, copy.Length, ct).ConfigureAwait(false);
+            var (sourceAddress, destinationAddress) = cpu == null
+                ? (copy.Source, copy.Destination)
+                : await cpu.MapCopyAsync(i, ct).ConfigureAwait(false);
+            var transaction = await channel.PrepMemcpyAsync(destinationAddress, sourceAddress, copy.Length, ct).ConfigureAwait(false);
             await channel.SubmitAsync(transaction, ct).ConfigureAwait(false);
             transactions.Add(transaction);
         }
 
         var start = await sim.RunAsync(0, ct).ConfigureAwait(false);
         await channel.IssuePendingAsync(ct).ConfigureAwait(false);
+        if (cpu != null)
+        {
+            await cpu.DuringTransferAsync(ct).ConfigureAwait(false); // the DMA runs while these loads and stores do
+        }
+
         var budget = 100_000 + (ulong)scenario.Bytes * 16;
         foreach (var transaction in transactions)
         {
@@ -113,8 +153,74 @@ public static class ScenarioRunner
 
         var end = await sim.RunAsync(0, ct).ConfigureAwait(false);
         CheckOutcome(scenario, transactions);
+        if (cpu != null)
+        {
+            await cpu.FinishAsync(expected, ct).ConfigureAwait(false);
+        }
+
         return end - start;
     }
+
+    private static string DestinationLabel(Scenario scenario, int copy) =>
+        scenario.FaultedCopy >= 0 && copy > scenario.FaultedCopy ? $"destination {copy} (after the fault: untouched)" : $"destination {copy}";
+
+    /// <summary>
+    /// The end of a scenario: memory against the reference model, the CPU's loads, and the coherency monitor.
+    /// A memory mismatch alone fails with the scoreboard's report; a violation or a wrong CPU load fails with
+    /// a report that starts with it and carries the memory mismatch, if any, after it.
+    /// </summary>
+    private static async Task CheckAsync(
+        HarnessProcess harness, Scenario scenario, ExpectedMemory expected, List<string> cpuFindings, CancellationToken ct)
+    {
+        var coherency = await harness.Client.CoherencyAsync(cancellationToken: ct).ConfigureAwait(false);
+        MemoryMismatchException? mismatch = null;
+        try
+        {
+            await Scoreboard.AssertMemoryAsync(harness.Memory, expected, new ScoreboardContext { Seed = scenario.Seed }, ct).ConfigureAwait(false);
+        }
+        catch (MemoryMismatchException e)
+        {
+            mismatch = e;
+        }
+
+        if (coherency.Total == 0 && cpuFindings.Count == 0)
+        {
+            if (mismatch != null)
+            {
+                throw mismatch;
+            }
+
+            return;
+        }
+
+        var report = new StringBuilder();
+        if (coherency.Total > 0)
+        {
+            var first = coherency.Violations[0];
+            report.Append(CultureInfo.InvariantCulture,
+                $"seed {scenario.Seed}: coherency monitor reports {coherency.Total} violation(s), first {Describe(first)}\n");
+            foreach (var violation in coherency.Violations.Take(8))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  {Describe(violation)}\n");
+            }
+        }
+
+        foreach (var finding in cpuFindings)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"seed {scenario.Seed}: {finding}");
+        }
+
+        report.Append(CultureInfo.InvariantCulture, $"scenario: {scenario.Describe()}\n");
+        if (mismatch != null)
+        {
+            report.Append(mismatch.Message);
+        }
+
+        throw new ScenarioException(report.ToString());
+    }
+
+    private static string Describe(CoherencyViolation violation) =>
+        $"{violation.Kind} at 0x{violation.Address:X} by {violation.Master} (cycle {violation.Cycle})";
 
     private static void CheckOutcome(Scenario scenario, List<CdmaTransaction> transactions)
     {

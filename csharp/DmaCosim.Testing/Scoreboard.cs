@@ -64,21 +64,16 @@ public static class Scoreboard
         foreach (var region in expected.Regions)
         {
             var actual = await memory.ReadAsync(region.Address, region.Bytes.Length, cancellationToken).ConfigureAwait(false);
-            var first = FirstDifference(region.Bytes, actual);
-            if (first < 0)
+            if (Compare(region.Bytes, actual, region.Address, region.Label) is not { } difference)
             {
                 continue;
             }
 
-            var count = CountDifferences(region.Bytes, actual);
-            wrong += count;
+            wrong += difference.Count;
             if (firstReport == null)
             {
-                firstAddress = region.Address + (ulong)first;
-                firstReport =
-                    $"first wrong byte at 0x{firstAddress:X} ('{region.Label}' + {first}): " +
-                    $"expected 0x{region.Bytes[first]:x2}, found 0x{actual[first]:x2}; {count} wrong in this region\n" +
-                    HexDump.Diff(region.Bytes, actual, region.Address, first);
+                firstAddress = difference.Address;
+                firstReport = difference.Report;
             }
         }
 
@@ -106,6 +101,28 @@ public static class Scoreboard
         }
 
         throw new MemoryMismatchException(message.ToString(), firstAddress, wrong);
+    }
+
+    /// <summary>
+    /// Compares <paramref name="actual"/> with <paramref name="expected"/>, both at <paramref name="address"/>:
+    /// null when equal, else the first wrong address, the count of wrong bytes and a report naming the first
+    /// wrong byte with a hexdump of expected vs actual around it.
+    /// </summary>
+    internal static (ulong Address, long Count, string Report)? Compare(
+        ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual, ulong address, string label)
+    {
+        var first = FirstDifference(expected, actual);
+        if (first < 0)
+        {
+            return null;
+        }
+
+        var count = CountDifferences(expected, actual);
+        var at = address + (ulong)first;
+        return (at, count,
+            $"first wrong byte at 0x{at:X} ('{label}' + {first}): " +
+            $"expected 0x{expected[first]:x2}, found 0x{actual[first]:x2}; {count} wrong in this region\n" +
+            HexDump.Diff(expected, actual, address, first));
     }
 
     private static int FirstDifference(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)

@@ -47,4 +47,67 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
         Assert.False(result.Passed);
         Assert.Contains("copy 1", result.Failure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_CpuActivityOfEveryKind_PassesWithTheSameCyclesAndChecksumTwice()
+    {
+        // 32 KiB or more: the DMA is still running while the CPU loads and stores the unrelated region
+        var scenario = Smallest(s => s is { Fault: null, Cpu: not null, Bytes: >= 32768 } &&
+            Enum.GetValues<CpuActionKind>().All(k => s.Cpu.Actions.Any(a => a.Kind == k)));
+
+        var first = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+        var second = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+
+        Assert.True(first.Passed, first.Failure);
+        Assert.Equal(first.Cycles, second.Cycles);
+        Assert.Equal(first.Checksum, second.Checksum);
+        Assert.Contains("CPU: ", first.Scenario, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_CpuActivityAroundAFault_PassesBecauseTheCpuSeesWhatTheModelSays()
+    {
+        var scenario = Smallest(s => s is { Fault: not null, Cpu: not null } && s.Cpu.Actions.Any(a => a.Kind == CpuActionKind.LoadDestination));
+
+        var result = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+
+        Assert.True(result.Passed, result.Failure);
+    }
+
+    [Fact]
+    public async Task Run_DriverSkipsTheCleanBeforeToDevice_FailsWithStaleDmaReadAndTheDeviceCopiedOldBytes()
+    {
+        var (store, result) = await RunMistakenAsync(CpuActionKind.StoreSource, DriverMistake.SkipClean);
+
+        Assert.StartsWith($"seed {result.Seed}: coherency monitor reports", result.Failure, StringComparison.Ordinal);
+        Assert.Contains("STALE_DMA_READ", result.Failure, StringComparison.Ordinal);
+        Assert.Contains("memory mismatch", result.Failure, StringComparison.Ordinal);
+        Assert.Contains($"'destination {store.Copy}'", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_DriverSkipsTheInvalidateOfFromDevice_FailsWithStaleCpuReadAndTheCpuLoadedOldBytes()
+    {
+        var (load, result) = await RunMistakenAsync(CpuActionKind.LoadDestination, DriverMistake.SkipInvalidate);
+
+        Assert.Contains("STALE_CPU_READ", result.Failure, StringComparison.Ordinal);
+        Assert.Contains($"the CPU loaded wrong bytes: first wrong byte at 0x{load.Address:X}", result.Failure, StringComparison.Ordinal);
+        Assert.Contains($"destination {load.Copy} (CPU load after unmap)", result.Failure, StringComparison.Ordinal);
+    }
+
+    /// <summary>The smallest fault-free scenario with a <paramref name="kind"/> action, run by a driver making
+    /// <paramref name="mistake"/>: it must fail.</summary>
+    private async Task<(CpuAction First, ScenarioResult Result)> RunMistakenAsync(CpuActionKind kind, DriverMistake mistake)
+    {
+        var scenario = Smallest(s => s is { Fault: null, Cpu: not null } && s.Cpu.Actions.Any(a => a.Kind == kind));
+
+        var result = await ScenarioRunner.RunAsync(fixture.Harness, scenario, mistake, cancellationToken: Ct);
+
+        Assert.False(result.Passed);
+        return (scenario.Cpu!.Actions.First(a => a.Kind == kind), result);
+    }
+
+    /// <summary>The scenario of seeds 1..500 with the fewest bytes that satisfies <paramref name="wanted"/> (a quick test).</summary>
+    private Scenario Smallest(Func<Scenario, bool> wanted) =>
+        Enumerable.Range(1, 500).Select(s => ScenarioGenerator.Generate((ulong)s, fixture.Rtl)).Where(wanted).MinBy(s => s.Bytes)!;
 }
