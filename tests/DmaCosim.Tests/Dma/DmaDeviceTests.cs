@@ -121,27 +121,29 @@ public sealed class DmaDeviceTests
         Assert.Contains("double unmap", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Unmap_WrongSize_DmaApiExceptionAndStillMapped()
+    [Theory]
+    [InlineData("Unmap", 32, DmaDirection.ToDevice, "size 32")]
+    [InlineData("Unmap", 64, DmaDirection.Bidirectional, "direction Bidirectional")]
+    [InlineData("SyncForCpu", 64, DmaDirection.FromDevice, "direction FromDevice")]
+    [InlineData("SyncForDevice", 128, DmaDirection.ToDevice, "size 128")]
+    public async Task UnmapOrSync_SizeOrDirectionUnlikeTheMapping_DmaApiExceptionNoMaintenanceStillMapped(
+        string call, int length, DmaDirection direction, string mismatch)
     {
         var device = Device();
         var mapping = await device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct);
+        _cache.Log.Clear();
 
-        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.UnmapAsync(mapping, 32, DmaDirection.ToDevice, Ct));
+        var error = await Assert.ThrowsAsync<DmaApiException>(() => call switch
+        {
+            "Unmap" => device.UnmapAsync(mapping, length, direction, Ct),
+            "SyncForCpu" => device.SyncForCpuAsync(mapping, length, direction, Ct),
+            _ => device.SyncForDeviceAsync(mapping, length, direction, Ct),
+        });
 
-        Assert.Contains("size 32", error.Message, StringComparison.Ordinal);
-        Assert.Single(device.Mappings);
-    }
-
-    [Fact]
-    public async Task SyncForCpu_WrongDirection_DmaApiException()
-    {
-        var device = Device();
-        var mapping = await device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct);
-
-        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.SyncForCpuAsync(mapping, 64, DmaDirection.FromDevice, Ct));
-
-        Assert.Contains("direction FromDevice", error.Message, StringComparison.Ordinal);
+        Assert.Equal(call, error.Call);
+        Assert.Contains(mismatch, error.Message, StringComparison.Ordinal);
+        Assert.Empty(_cache.Log);
+        Assert.Equal(DmaOwner.Device, Assert.Single(device.Mappings).Owner);
     }
 
     [Fact]
