@@ -18,7 +18,7 @@ MAX_BURST  ?= 256
 VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw128:128:32:256 aw64:64:64:256
 
 # Debian packages the build and the tests need (`make deps` installs what is missing).
-DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3 libgtest-dev
+DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3 libgtest-dev gnuplot-nox
 # only `make fuzz` needs these (clang with libFuzzer and the sanitizers)
 FUZZ_PKGS  := clang libclang-rt-14-dev
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
