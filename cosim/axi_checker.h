@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // axi_checker.h — AXI4 protocol checker, fed once per clock with a plain snapshot of the five
 // channels (VALID, READY, payload) as seen before the rising edge. It tracks the bursts it saw
-// accepted and names each finding's rule, cycle and transaction (ProtocolViolation). It knows no
-// Verilator type and drives nothing: the DRAM model feeds it, and so can a unit test or a monitor
-// on any other AXI4 port. Not checked: RREADY / BREADY behaviour, R / B stability, exclusive
-// access, AxCACHE / AxPROT / AxQOS, anything during reset (the owner calls Reset()).
+// accepted and names each finding's port, rule, cycle and transaction (ProtocolViolation). It knows
+// no Verilator type and drives nothing: the DRAM model and the DMA-port checker feed it, and so can
+// a unit test. Not checked: RREADY / BREADY behaviour, R / B stability, exclusive access,
+// AxCACHE / AxPROT / AxQOS, anything during reset (the owner calls Reset()).
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "errors.h"
 
@@ -82,6 +84,9 @@ struct AxiSnapshot {
 };
 
 struct AxiCheckerConfig {
+  // The port's name in findings ("dram port": "AXI protocol violation on the dram port [...]");
+  // empty: not named.
+  std::string port;
   unsigned bus_bytes = 8;    // data bus width in bytes: 4, 8, 16, 32 or 64
   unsigned addr_width = 32;  // address bits, for messages (hex digits); 1..64
   // W_STABLE also compares WDATA / WSTRB / WLAST while WVALID waits for WREADY (else only the
@@ -110,6 +115,13 @@ inline constexpr char kRLast[] = "RLAST";                   // RLAST early or mi
 inline constexpr char kBIdUnexpected[] = "BID_UNEXPECTED";  // B for an ID with no write done
 }  // namespace axi_rule
 
+// What a checker has seen since it was built or ResetCounts() (its Reset() keeps them).
+struct AxiCheckerCounts {
+  uint64_t reads = 0;     // AR handshakes (bursts), legal or not
+  uint64_t writes = 0;    // AW handshakes (bursts), legal or not
+  uint64_t findings = 0;  // findings, at most one per channel and cycle
+};
+
 // The channels, in the order AxiCheckResult reports their findings.
 enum class AxiChannel : unsigned { kR, kB, kW, kAr, kAw };
 inline constexpr unsigned kAxiChannels = 5;
@@ -122,9 +134,7 @@ class AxiCheckResult {
  public:
   bool clean() const { return count_ == 0; }
   bool rejected(AxiChannel c) const { return (rejected_ >> static_cast<unsigned>(c)) & 1; }
-  const std::optional<ProtocolViolation>& finding(AxiChannel c) const {
-    return findings_[static_cast<unsigned>(c)];
-  }
+  const std::optional<ProtocolViolation>& finding(AxiChannel c) const;
   // The first finding in the order R, B, W, AR, AW; nullptr when clean.
   const ProtocolViolation* first() const;
   // Throws *first() when there is a finding.
@@ -135,7 +145,9 @@ class AxiCheckResult {
   // Keeps the first finding per channel, except that a rejecting one replaces a non-rejecting.
   void Add(AxiChannel c, ProtocolViolation finding, bool reject);
 
-  std::array<std::optional<ProtocolViolation>, kAxiChannels> findings_;
+  using Findings = std::array<std::optional<ProtocolViolation>, kAxiChannels>;
+  // Allocated by the first finding: a clean cycle (nearly every one) builds and drops no findings.
+  std::unique_ptr<Findings> findings_;
   unsigned rejected_ = 0;
   unsigned count_ = 0;
 };
@@ -152,6 +164,8 @@ class AxiChecker {
   void Check(const AxiSnapshot& bus, uint64_t cycle) { Step(bus, cycle).ThrowFirst(); }
   // The bus was reset: forget every tracked burst and every waiting VALID.
   void Reset();
+  const AxiCheckerCounts& counts() const { return counts_; }
+  void ResetCounts() { counts_ = AxiCheckerCounts{}; }
 
   // Bursts tracked: reads not fully answered (check_responses only), writes still expecting W
   // beats, writes waiting for their B (check_responses only), W beats seen before their AW.
@@ -178,14 +192,24 @@ class AxiChecker {
     bool last;
   };
 
+  // A finding on this checker's port.
+  ProtocolViolation Finding(const char* rule, uint64_t cycle, const std::string& what) const {
+    return ProtocolViolation(config_.port, rule, cycle, what);
+  }
   // The rule an AR / AW breaks by its shape alone, if any.
   std::optional<ProtocolViolation> CheckBurst(const char* channel, const AxiAddr& a,
                                               uint64_t cycle) const;
   // WLAST and WSTRB of beat w.beat of `w`; `when` is "" or " (taken at cycle N, before its AW)".
   std::optional<ProtocolViolation> CheckWBeat(const Burst& w, bool last, uint64_t strb,
-                                              uint64_t cycle, const std::string& when) const;
+                                              uint64_t cycle, std::string_view when) const;
+  // Whether the next beat of `w` may use every byte lane (a full-width INCR beat after the first):
+  // then no WSTRB is outside its lanes.
+  bool AllLanes(const Burst& w) const {
+    return w.a.burst == axi::kBurstIncr && w.a.size == bus_size_log2_ && w.beat != 0;
+  }
   // One more W beat of writes_.front(); moves it to b_pending_ after its last.
   void AdvanceW();
+  // R / B: called for a handshake only. W, AR, AW: called while VALID is up or was waiting.
   void StepR(const AxiSnapshot::Resp& r, uint64_t cycle, AxiCheckResult& result);
   void StepB(const AxiSnapshot::Resp& b, uint64_t cycle, AxiCheckResult& result);
   void StepW(const AxiSnapshot::W& w, uint64_t cycle, AxiCheckResult& result);
@@ -204,6 +228,7 @@ class AxiChecker {
   bool ar_waiting_ = false, aw_waiting_ = false, w_waiting_ = false;
   AxiAddr ar_last_, aw_last_;
   AxiSnapshot::W w_last_;
+  AxiCheckerCounts counts_;
 };
 
 }  // namespace dmacosim

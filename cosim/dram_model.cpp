@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "axi_snapshot.h"
 #include "errors.h"
+#include "port_checkers.h"
 #include "signal_bytes.h"
 
 namespace dmacosim {
@@ -18,8 +20,7 @@ constexpr uint64_t k4KiB = axi::k4KiB;
 constexpr uint8_t kRespOkay = 0;
 constexpr uint8_t kRespSlvErr = 2;
 constexpr uint8_t kRespDecErr = 3;
-constexpr uint64_t kIdMask = 0xF;  // ID_WIDTH = 4 on cosim_top
-constexpr uint64_t kLaneMaskAll = (uint64_t{1} << kBusBytes) - 1;
+constexpr uint64_t kLaneMaskAll = snapshot::kLaneMaskAll;
 
 // splitmix64 (Steele, Lea, Flood 2014): one 64-bit draw per call; any state is a valid seed.
 uint64_t SplitMix64(uint64_t& state) {
@@ -37,18 +38,10 @@ std::string Hex(uint64_t value) {
   return buf;
 }
 
-AxiCheckerConfig CheckerConfig() {
-  AxiCheckerConfig c;
-  c.bus_bytes = kBusBytes;
-  c.addr_width = kAddrWidth;
-  c.check_w_payload = false;  // docs/protocol.md §7: the W payload is not compared
-  c.check_responses = true;   // a self-check: this model's own R / B
-  return c;
-}
-
 }  // namespace
 
-DramModel::DramModel(const DramConfig& config) : config_(config), checker_(CheckerConfig()) {
+DramModel::DramModel(const DramConfig& config)
+    : config_(config), checker_(PortCheckerConfig(proto::port::kDram, kBusBytes, kAddrWidth)) {
   SetMemConfig(config.mem);
   RestartRng();
   if (config_.windows.empty()) throw std::runtime_error("DRAM: no window configured");
@@ -201,44 +194,10 @@ void DramModel::Drive(Top& top, uint64_t cycle) {
   }
 }
 
-void DramModel::Snapshot(const Top& top) {
-  AxiSnapshot& bus = bus_;
-  bus.ar.valid = top.m_axi_arvalid;
-  bus.ar.ready = ar_ready_;
-  bus.ar.beat = bus.ar.valid ? AxiAddr{sig::ToU64(top.m_axi_araddr),
-                                       static_cast<uint32_t>(top.m_axi_arid & kIdMask),
-                                       top.m_axi_arlen, top.m_axi_arsize, top.m_axi_arburst}
-                             : AxiAddr{};
-  bus.aw.valid = top.m_axi_awvalid;
-  bus.aw.ready = aw_ready_;
-  bus.aw.beat = bus.aw.valid ? AxiAddr{sig::ToU64(top.m_axi_awaddr),
-                                       static_cast<uint32_t>(top.m_axi_awid & kIdMask),
-                                       top.m_axi_awlen, top.m_axi_awsize, top.m_axi_awburst}
-                             : AxiAddr{};
-  // WDATA is not compared (check_w_payload off), so it is not copied.
-  bus.w.valid = top.m_axi_wvalid;
-  bus.w.ready = w_ready_;
-  bus.w.last = top.m_axi_wlast;
-  bus.w.strb = sig::ToU64(top.m_axi_wstrb) & kLaneMaskAll;
-  // R and B as this model presents them (registered state; the port holds the same).
-  bus.r.valid = r_valid_;
-  bus.r.ready = top.m_axi_rready;
-  if (r_valid_) {
-    const Burst& r = reads_.front();
-    bus.r.id = r.a.id;
-    bus.r.last = r.beat + 1 == r.a.beats();
-    bus.r.resp = r.resp;
-  }
-  bus.b.valid = b_valid_;
-  bus.b.ready = top.m_axi_bready;
-  if (b_valid_) {
-    bus.b.id = b_queue_.front().a.id;
-    bus.b.resp = b_queue_.front().resp;
-  }
-}
-
 void DramModel::Sample(const Top& top, uint64_t cycle) {
-  Snapshot(top);
+  // The RTL's outputs and this model's inputs as driven (the registered state of Drive); WDATA is
+  // not compared (check_w_payload off), so it is not copied.
+  DMACOSIM_AXI_SNAPSHOT(bus_, top, m_axi_, false);
   // Levels for ChannelPicture, as the handshakes below see them.
   const unsigned valid = (bus_.ar.valid ? Bit(kChanAr) : 0u) | (bus_.r.valid ? Bit(kChanR) : 0u) |
                          (bus_.aw.valid ? Bit(kChanAw) : 0u) | (bus_.w.valid ? Bit(kChanW) : 0u) |

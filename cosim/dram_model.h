@@ -98,7 +98,13 @@ class DramModel final : public ClockedModel {
   // Restarts the backpressure RNG from mem_config().seed (also done by OnReset).
   void RestartRng();
   const DramStats& stats() const { return stats_; }
-  void ResetStats() { stats_ = DramStats{}; }
+  // The protocol checker's counts on this port (AR / AW handshakes, findings).
+  const AxiCheckerCounts& checker_counts() const { return checker_.counts(); }
+  // Zeroes stats() and checker_counts().
+  void ResetStats() {
+    stats_ = DramStats{};
+    checker_.ResetCounts();
+  }
 
   // ClockedModel
   void Drive(Top& top, uint64_t cycle) override;
@@ -124,9 +130,6 @@ class DramModel final : public ClockedModel {
   // This cycle's backpressure: bit c set = withhold channel c. Advances the RNG.
   unsigned DrawStalls();
   std::string Describe(const char* channel, const Burst& b) const;
-  // The five channels of this cycle as the checker sees them: the RTL's outputs and this model's
-  // registered outputs.
-  void Snapshot(const Top& top);
   void SampleAr(uint64_t cycle, bool rejected);
   void SampleR(const Top& top);
   void SampleAw(uint64_t cycle, bool rejected);

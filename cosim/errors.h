@@ -36,18 +36,24 @@ using BusError = CodedError<proto::ErrorCode::kBusError>;
 using SimError = CodedError<proto::ErrorCode::kSimError>;
 using Timeout = CodedError<proto::ErrorCode::kTimeout>;
 
-// A protocol checker finding: which rule, when, and on which transaction.
+// A protocol checker finding: on which port, which rule, when, and on which transaction:
+// "AXI protocol violation on the dma port [WLAST] at cycle N: …" (no "on the … port" when `port`
+// is empty).
 class ProtocolViolation : public SimError {
  public:
-  ProtocolViolation(const std::string& rule, uint64_t cycle, const std::string& transaction)
-      : SimError("AXI protocol violation [" + rule + "] at cycle " + std::to_string(cycle) + ": " +
-                 transaction),
+  ProtocolViolation(const std::string& port, const std::string& rule, uint64_t cycle,
+                    const std::string& transaction)
+      : SimError("AXI protocol violation" + (port.empty() ? std::string() : " on the " + port) +
+                 " [" + rule + "] at cycle " + std::to_string(cycle) + ": " + transaction),
+        port_(port),
         rule_(rule),
         cycle_(cycle) {}
+  const std::string& port() const { return port_; }
   const std::string& rule() const { return rule_; }
   uint64_t cycle() const { return cycle_; }
 
  private:
+  std::string port_;
   std::string rule_;
   uint64_t cycle_;
 };

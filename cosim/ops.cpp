@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <new>
 #include <optional>
 #include <string>
@@ -536,52 +537,53 @@ void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
 
 // ---- stats -----------------------------------------------------------------------------------
 
+// One group of counters: a map of uint values, in the order given.
+void PackCounters(ReplyWriter::Packer& p,
+                  std::initializer_list<std::pair<std::string_view, uint64_t>> counters) {
+  p.pack_map(static_cast<uint32_t>(counters.size()));
+  for (const auto& [name, value] : counters) {
+    PackStr(p, name);
+    p.pack_uint64(value);
+  }
+}
+
 void Stats(Harness& h, const Request& req, ReplyWriter& w) {
   const bool reset = req.OptBool(f::kReset).value_or(false);
   w.Uint(f::kCycle, h.platform.cycle());
   const DramStats& d = h.dram.stats();
-  const std::pair<std::string_view, uint64_t> dram[] = {
-      {f::kReads, d.reads},
-      {f::kWrites, d.writes},
-      {f::kReadBeats, d.read_beats},
-      {f::kWriteBeats, d.write_beats},
-      {f::kReadBytes, d.read_bytes},
-      {f::kWriteBytes, d.write_bytes},
-      {f::kArStallCycles, d.ar_stall_cycles},
-      {f::kAwStallCycles, d.aw_stall_cycles},
-      {f::kWStallCycles, d.w_stall_cycles},
-      {f::kErrors, d.errors},
-  };
-  auto& p = w.Key(f::kDram);
-  p.pack_map(static_cast<uint32_t>(std::size(dram)));
-  for (const auto& [name, value] : dram) {
-    PackStr(p, name);
-    p.pack_uint64(value);
-  }
-  w.Key(f::kAxil).pack_map(2);
-  PackStr(p, f::kReads);
-  p.pack_uint64(h.axil.reads());
-  PackStr(p, f::kWrites);
-  p.pack_uint64(h.axil.writes());
+  PackCounters(w.Key(f::kDram), {{f::kReads, d.reads},
+                                 {f::kWrites, d.writes},
+                                 {f::kReadBeats, d.read_beats},
+                                 {f::kWriteBeats, d.write_beats},
+                                 {f::kReadBytes, d.read_bytes},
+                                 {f::kWriteBytes, d.write_bytes},
+                                 {f::kArStallCycles, d.ar_stall_cycles},
+                                 {f::kAwStallCycles, d.aw_stall_cycles},
+                                 {f::kWStallCycles, d.w_stall_cycles},
+                                 {f::kErrors, d.errors}});
+  PackCounters(w.Key(f::kAxil), {{f::kReads, h.axil.reads()}, {f::kWrites, h.axil.writes()}});
   const CpuPortStats c = h.cpu.stats();
-  w.Key(f::kCache).pack_map(3);
-  PackStr(p, f::kHits);
-  p.pack_uint64(c.hits);
-  PackStr(p, f::kMisses);
-  p.pack_uint64(c.misses);
-  PackStr(p, f::kWritebacks);
-  p.pack_uint64(c.writebacks);
-  w.Key(f::kBus).pack_map(1);
-  PackStr(p, f::kCpuWaitCycles);
-  p.pack_uint64(c.cpu_wait_cycles);
+  PackCounters(w.Key(f::kCache),
+               {{f::kHits, c.hits}, {f::kMisses, c.misses}, {f::kWritebacks, c.writebacks}});
+  PackCounters(w.Key(f::kBus), {{f::kCpuWaitCycles, c.cpu_wait_cycles}});
   const MonitorStats m = h.violations.stats();
-  w.Key(f::kMonitor).pack_map(2);
-  PackStr(p, f::kSnoopStallCycles);
-  p.pack_uint64(m.snoop_stall_cycles);
-  PackStr(p, f::kViolations);
-  p.pack_uint64(m.violations);
+  PackCounters(w.Key(f::kMonitor),
+               {{f::kSnoopStallCycles, m.snoop_stall_cycles}, {f::kViolations, m.violations}});
+  const std::pair<std::string_view, AxiCheckerCounts> checkers[] = {
+      {proto::port::kDram, h.dram.checker_counts()},
+      {proto::port::kDma, h.dma_port.counts()},
+  };
+  auto& p = w.Key(f::kChecker);
+  p.pack_map(static_cast<uint32_t>(std::size(checkers)));
+  for (const auto& [port, counts] : checkers) {
+    PackStr(p, port);
+    PackCounters(
+        p,
+        {{f::kReads, counts.reads}, {f::kWrites, counts.writes}, {f::kFindings, counts.findings}});
+  }
   if (reset) {
     h.dram.ResetStats();
+    h.dma_port.ResetCounts();
     h.axil.ResetStats();
     h.cpu.ResetStats();
     h.violations.ResetStats();

@@ -11,6 +11,7 @@
 
 #include "axil_master.h"
 #include "cpu_port.h"
+#include "dma_port_checker.h"
 #include "dram_model.h"
 #include "msgpack_io.h"
 #include "platform.h"
@@ -22,6 +23,7 @@ namespace dmacosim {
 struct Harness {
   Platform& platform;
   DramModel& dram;
+  DmaPortChecker& dma_port;
   AxiLiteMaster& axil;
   CpuPort& cpu;
   ViolationLog& violations;

@@ -159,7 +159,18 @@ inline constexpr std::string_view kCpuWaitCycles = "cpu_wait_cycles";
 inline constexpr std::string_view kMonitor = "monitor";
 inline constexpr std::string_view kSnoopStallCycles = "snoop_stall_cycles";
 // kViolations in kMonitor: the RTL's violation count
+// stats results of the AXI protocol checkers: kChecker holds one map per port (namespace port)
+// with kReads, kWrites and kFindings
+inline constexpr std::string_view kChecker = "checker";
+inline constexpr std::string_view kFindings = "findings";
 }  // namespace field
+
+// The AXI4 ports the harness's protocol checkers watch: keys of stats kChecker, and "<name> port"
+// in their findings' messages.
+namespace port {
+inline constexpr std::string_view kDram = "dram";  // cosim_top m_axi_* (behind the arbiter)
+inline constexpr std::string_view kDma = "dma";    // cosim_top dbg_dma_* (the arbiter's DMA side)
+}  // namespace port
 
 // mem_config backpressure channels, in the order of DramChannel (dram_model.h)
 namespace channel {

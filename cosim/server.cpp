@@ -22,6 +22,7 @@
 
 #include "axil_master.h"
 #include "cpu_port.h"
+#include "dma_port_checker.h"
 #include "dram_model.h"
 #include "ops.h"
 #include "platform.h"
@@ -205,6 +206,10 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
   dram_config.mem.seed = options.seed;
   DramModel dram{dram_config};
   Platform platform(context, top);
+  // The DMA-side checker samples before the DRAM model: a burst the DMA gets wrong breaks the rule
+  // on both ports in the same cycle, and the first finding is the one reported.
+  DmaPortChecker dma_port;
+  platform.AddModel(dma_port);
   platform.AddModel(dram);
   AxiLiteMaster axil(platform);
   platform.AddModel(axil);
@@ -213,7 +218,7 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
   ViolationLog violations(platform, proto::kMaxViolationRecords);
   platform.AddModel(violations);
   platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
-  Harness harness{platform, dram, axil, cpu, violations};
+  Harness harness{platform, dram, dma_port, axil, cpu, violations};
   if (!options.trace_dir.empty()) {
     char resolved[PATH_MAX];
     struct stat st {};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // cosim_top: Verilator top (DESIGN 1): AXI-Lite -> cdma -> coherency_monitor -> axi_arbiter <- cpu_cache.
-// The harness drives AXI-Lite and the CPU port and models the DRAM behind m_axi; no clock of its own.
+// The harness drives AXI-Lite and the CPU port, models the DRAM on m_axi, checks dbg_dma_*; no clock.
 
 // AXI-Lite: axil_decoder serves the monitor's registers at MON_BASE_OFFSET..MON_SPACE_END and passes
 // every other offset to the CDMA registers (which answer DECERR outside their own space). AXI IDs:
@@ -114,7 +114,43 @@ module cosim_top
   output logic [31:0]                cpu_wait_cycles,
   output logic [31:0]                snoop_stall_cycles,
   output logic [31:0]                viol_count,
-  output logic                       snoop_en
+  output logic                       snoop_en,
+
+  // debug, read-only: the DMA's AXI4 master bus as it enters the arbiter (arbiter port s1, driven
+  // by the coherency monitor's m_axi), all five channels, for the harness's DMA-side protocol
+  // checker. This bus, not cdma's own m_axi: it is what the arbiter receives from and routes back to
+  // the DMA side, so the checker covers the engine's bursts as the monitor forwards them (in snoop
+  // mode replayed from its write buffer) and, on R / B, the arbiter's routing by ID. A finding here
+  // and none on m_axi points at the DMA path; one on m_axi only, at the arbiter or the cache.
+  output logic [ID_WIDTH-1:0]        dbg_dma_awid,
+  output logic [ADDR_WIDTH-1:0]      dbg_dma_awaddr,
+  output logic [7:0]                 dbg_dma_awlen,
+  output logic [2:0]                 dbg_dma_awsize,
+  output logic [1:0]                 dbg_dma_awburst,
+  output logic                       dbg_dma_awvalid,
+  output logic                       dbg_dma_awready,
+  output logic [DATA_WIDTH-1:0]      dbg_dma_wdata,
+  output logic [DATA_WIDTH/8-1:0]    dbg_dma_wstrb,
+  output logic                       dbg_dma_wlast,
+  output logic                       dbg_dma_wvalid,
+  output logic                       dbg_dma_wready,
+  output logic [ID_WIDTH-1:0]        dbg_dma_bid,
+  output logic [1:0]                 dbg_dma_bresp,
+  output logic                       dbg_dma_bvalid,
+  output logic                       dbg_dma_bready,
+  output logic [ID_WIDTH-1:0]        dbg_dma_arid,
+  output logic [ADDR_WIDTH-1:0]      dbg_dma_araddr,
+  output logic [7:0]                 dbg_dma_arlen,
+  output logic [2:0]                 dbg_dma_arsize,
+  output logic [1:0]                 dbg_dma_arburst,
+  output logic                       dbg_dma_arvalid,
+  output logic                       dbg_dma_arready,
+  output logic [ID_WIDTH-1:0]        dbg_dma_rid,
+  output logic [DATA_WIDTH-1:0]      dbg_dma_rdata,
+  output logic [1:0]                 dbg_dma_rresp,
+  output logic                       dbg_dma_rlast,
+  output logic                       dbg_dma_rvalid,
+  output logic                       dbg_dma_rready
 );
 
   // the DMA's and the cache's AXI IDs (the top ID bit stays 0: the arbiter owns it)
@@ -201,6 +237,37 @@ module cosim_top
 
   assign viol_kind   = mon_viol_kind;
   assign viol_master = mon_viol_master;
+
+  // the DMA side of the arbiter, as debug outputs (see the port list)
+  assign dbg_dma_awid    = mon_axi_awid;
+  assign dbg_dma_awaddr  = mon_axi_awaddr;
+  assign dbg_dma_awlen   = mon_axi_awlen;
+  assign dbg_dma_awsize  = mon_axi_awsize;
+  assign dbg_dma_awburst = mon_axi_awburst;
+  assign dbg_dma_awvalid = mon_axi_awvalid;
+  assign dbg_dma_awready = mon_axi_awready;
+  assign dbg_dma_wdata   = mon_axi_wdata;
+  assign dbg_dma_wstrb   = mon_axi_wstrb;
+  assign dbg_dma_wlast   = mon_axi_wlast;
+  assign dbg_dma_wvalid  = mon_axi_wvalid;
+  assign dbg_dma_wready  = mon_axi_wready;
+  assign dbg_dma_bid     = mon_axi_bid;
+  assign dbg_dma_bresp   = mon_axi_bresp;
+  assign dbg_dma_bvalid  = mon_axi_bvalid;
+  assign dbg_dma_bready  = mon_axi_bready;
+  assign dbg_dma_arid    = mon_axi_arid;
+  assign dbg_dma_araddr  = mon_axi_araddr;
+  assign dbg_dma_arlen   = mon_axi_arlen;
+  assign dbg_dma_arsize  = mon_axi_arsize;
+  assign dbg_dma_arburst = mon_axi_arburst;
+  assign dbg_dma_arvalid = mon_axi_arvalid;
+  assign dbg_dma_arready = mon_axi_arready;
+  assign dbg_dma_rid     = mon_axi_rid;
+  assign dbg_dma_rdata   = mon_axi_rdata;
+  assign dbg_dma_rresp   = mon_axi_rresp;
+  assign dbg_dma_rlast   = mon_axi_rlast;
+  assign dbg_dma_rvalid  = mon_axi_rvalid;
+  assign dbg_dma_rready  = mon_axi_rready;
 
   axil_decoder #(
     .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH)
