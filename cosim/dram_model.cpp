@@ -10,6 +10,7 @@
 
 #include "errors.h"
 #include "signal_bytes.h"
+#include "splitmix64.h"
 
 namespace dmacosim {
 namespace {
@@ -20,14 +21,6 @@ constexpr uint8_t kRespSlvErr = 2;
 constexpr uint8_t kRespDecErr = 3;
 constexpr uint64_t kIdMask = 0xF;  // ID_WIDTH = 4 on cosim_top
 constexpr uint64_t kLaneMaskAll = (uint64_t{1} << kBusBytes) - 1;
-
-// splitmix64 (Steele, Lea, Flood 2014): one 64-bit draw per call; any state is a valid seed.
-uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 constexpr unsigned Bit(DramChannel channel) { return 1u << channel; }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <utility>
 
+#include "cpu_load.h"
 #include "errors.h"
 #include "protocol.h"
 #include "waveform.h"
@@ -534,6 +535,19 @@ void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
   if (clear) h.violations.Clear();
 }
 
+// ---- cpu_load --------------------------------------------------------------------------------
+
+// Every field is checked (and the region against the DRAM windows) before the load changes; no
+// cycle runs: the load acts in the cycles later ops run.
+void CpuLoadOp(Harness& h, const Request& req, ReplyWriter& w) {
+  const ParsedCpuLoad load = ParseCpuLoad(req);
+  if (load.has_region) {
+    CheckCpuRange(h, proto::op::kCpuLoad, load.config.addr, load.config.len, UINT64_MAX);
+  }
+  h.cpu.ConfigureLoad(load.config);
+  w.Uint(f::kCycle, h.platform.cycle());
+}
+
 // ---- stats -----------------------------------------------------------------------------------
 
 void Stats(Harness& h, const Request& req, ReplyWriter& w) {
@@ -580,6 +594,24 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
   p.pack_uint64(m.snoop_stall_cycles);
   PackStr(p, f::kViolations);
   p.pack_uint64(m.violations);
+  const CpuLoadStats& l = h.cpu.load_stats();
+  w.Key(f::kCpu).pack_map(8);
+  PackStr(p, f::kAccesses);
+  p.pack_uint64(l.accesses());
+  PackStr(p, f::kLoads);
+  p.pack_uint64(l.loads());
+  PackStr(p, f::kStores);
+  p.pack_uint64(l.stores());
+  PackStr(p, f::kLatencyMean);
+  w.Float64(l.LatencyMean());
+  PackStr(p, f::kLatencyP50);
+  p.pack_uint64(l.Percentile(50));
+  PackStr(p, f::kLatencyP99);
+  p.pack_uint64(l.Percentile(99));
+  PackStr(p, f::kLatencyMax);
+  p.pack_uint64(l.latency_max());
+  PackStr(p, f::kStallCycles);
+  p.pack_uint64(l.stall_cycles());
   if (reset) {
     h.dram.ResetStats();
     h.axil.ResetStats();
@@ -666,6 +698,10 @@ const std::map<std::string_view, OpSpec>& OpTable() {
              OpSpec{op::kCpuWrite, {f::kAddr, f::kData, f::kCached}, CpuWrite},
              OpSpec{op::kCache, {f::kAction, f::kAddr, f::kLen}, CacheOp},
              OpSpec{op::kCoherency, {f::kSnoop, f::kClear}, Coherency},
+             OpSpec{
+                 op::kCpuLoad,
+                 {f::kPattern, f::kRate, f::kAddr, f::kLen, f::kSeed, f::kStorePercent, f::kCached},
+                 CpuLoadOp},
          }) {
       t.emplace(spec.name, spec);
     }
