@@ -145,7 +145,8 @@ GTEST_LIBS     ?= -lgtest -lgtest_main -pthread
 CPP_TEST_DIR   := $(BUILD)/cpp-unit
 CPP_TEST_BIN   := $(CPP_TEST_DIR)/cpp-unit-tests
 # the tests, and the cosim sources they test (none of them may include a Verilator header)
-CPP_TEST_SRCS  := $(sort $(wildcard tests/cpp/*.cpp)) cosim/axi_checker.cpp
+CPP_TEST_SRCS  := $(sort $(wildcard tests/cpp/*.cpp)) cosim/axi_checker.cpp cosim/cpu_load.cpp \
+                  cosim/msgpack_io.cpp
 # the harness's own warning set; -O1 -g: quick to build, readable in a debugger
 CPP_TEST_FLAGS := -std=c++17 -O1 -g -Wall -Wextra -I$(CURDIR)/cosim
 

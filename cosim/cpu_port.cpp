@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpu_port.cpp — CPU-port master: request / response handshakes with a cycle watchdog.
+// cpu_port.cpp — CPU-port master: request / response handshakes with a cycle watchdog; the
+// cpu_load generator's accesses in the free cycles.
 #include "cpu_port.h"
 
 #include <cinttypes>
@@ -28,31 +29,57 @@ std::string Hex(uint64_t value) {
 CpuPort::CpuPort(Platform& platform) : platform_(platform) {}
 
 uint32_t CpuPort::Access(const CpuAccess& access, uint64_t timeout_cycles, std::string_view what) {
-  access_ = access;
-  rdata_ = 0;
-  req_pending_ = rsp_pending_ = true;
+  explicit_ = access;
+  explicit_waiting_ = true;  // the next Drive with the port free presents it
+  explicit_done_ = false;
   const uint64_t start = platform_.cycle();
   bool done = false;
   try {
-    done = platform_.RunUntil([this] { return !req_pending_ && !rsp_pending_; }, timeout_cycles);
+    done = platform_.RunUntil([this] { return explicit_done_; }, timeout_cycles);
   } catch (...) {
-    OnReset();  // abandon the access: the next one starts clean
+    AbandonExplicit();  // the next access starts clean
     throw;
   }
   if (!done) {
-    const char* signal = req_pending_ ? "cpu_req_ready" : "cpu_rsp_valid";
-    const std::string message = std::string(what) + ": " + OpName(access_.op) +
-                                (access_.cacheable ? " " : " (uncached) ") + Hex(access_.addr) +
+    const char* signal = explicit_waiting_ ? "free CPU port (a cpu_load access holds it)"
+                         : req_pending_    ? "cpu_req_ready"
+                                           : "cpu_rsp_valid";
+    const std::string message = std::string(what) + ": " + OpName(access.op) +
+                                (access.cacheable ? " " : " (uncached) ") + Hex(access.addr) +
                                 ": no " + signal + " after " + std::to_string(timeout_cycles) +
                                 " cycles (cycles " + std::to_string(start) + ".." +
                                 std::to_string(platform_.cycle()) + "); " + platform_.ModelStatus();
-    req_pending_ = rsp_pending_ = false;
+    AbandonExplicit();
     throw Timeout(message);
   }
   return rdata_;
 }
 
-void CpuPort::Drive(Top& top, uint64_t /*cycle*/) {
+void CpuPort::AbandonExplicit() {
+  explicit_waiting_ = false;
+  if (owner_ == Owner::kExplicit) {
+    owner_ = Owner::kNone;
+    req_pending_ = rsp_pending_ = false;
+  }
+}
+
+void CpuPort::Drive(Top& top, uint64_t cycle) {
+  // A free port goes to the explicit access first, else (out of reset) maybe to the load.
+  if (owner_ == Owner::kNone) {
+    if (explicit_waiting_) {
+      access_ = explicit_;
+      owner_ = Owner::kExplicit;
+      explicit_waiting_ = false;
+      req_pending_ = rsp_pending_ = true;
+    } else if (load_.active() && !top.rst && load_.Roll()) {
+      const CpuLoadAccess next = load_.Next();
+      access_ = CpuAccess{next.store ? CpuOp::kStore : CpuOp::kLoad, next.addr, next.wdata, 0xF,
+                          load_.config().cached};
+      owner_ = Owner::kLoad;
+      load_start_ = cycle;
+      req_pending_ = rsp_pending_ = true;
+    }
+  }
   top.cpu_req_valid = req_pending_;
   top.cpu_req_op = static_cast<uint8_t>(access_.op);
   top.cpu_req_addr = static_cast<std::remove_reference_t<decltype(top.cpu_req_addr)>>(access_.addr);
@@ -63,19 +90,29 @@ void CpuPort::Drive(Top& top, uint64_t /*cycle*/) {
   top.cpu_rsp_ready = 1;
 }
 
-void CpuPort::Sample(const Top& top, uint64_t /*cycle*/) {
-  // The response of this request comes at the earliest one cycle after the request was taken.
+void CpuPort::Sample(const Top& top, uint64_t cycle) {
+  // The response of this request comes at the earliest one cycle after the request was taken
+  // (a response while our request still waits for ready belongs to an abandoned one).
   if (rsp_pending_ && !req_pending_ && top.cpu_rsp_valid) {
-    rdata_ = top.cpu_rsp_rdata;
     rsp_pending_ = false;
-    ++accesses_;
+    if (owner_ == Owner::kLoad) {
+      load_stats_.Add(cycle - load_start_, access_.op == CpuOp::kStore);
+    } else {
+      rdata_ = top.cpu_rsp_rdata;
+      explicit_done_ = true;
+      ++accesses_;
+    }
+    owner_ = Owner::kNone;
   }
   if (req_pending_ && top.cpu_req_ready) req_pending_ = false;
 }
 
 void CpuPort::OnReset() {
+  owner_ = Owner::kNone;
   req_pending_ = rsp_pending_ = false;
+  explicit_waiting_ = false;
   base_ = CpuPortStats{};
+  load_.Restart();
 }
 
 CpuPortStats CpuPort::stats() const {
@@ -89,6 +126,7 @@ CpuPortStats CpuPort::stats() const {
 }
 
 void CpuPort::ResetStats() {
+  load_stats_.Reset();
   const Top& top = platform_.top();
   base_.hits = top.cache_hits;
   base_.misses = top.cache_misses;
@@ -97,10 +135,11 @@ void CpuPort::ResetStats() {
 }
 
 std::string CpuPort::Status() const {
-  if (!req_pending_ && !rsp_pending_) return {};
-  return std::string(OpName(access_.op)) + (access_.cacheable ? "" : " (uncached)") + " " +
-         Hex(access_.addr) +
-         (req_pending_ ? " waiting for cpu_req_ready" : " waiting for cpu_rsp_valid");
+  if (owner_ == Owner::kNone) return explicit_waiting_ ? "request waiting for the port" : "";
+  return std::string(owner_ == Owner::kLoad ? "cpu_load " : "") + OpName(access_.op) +
+         (access_.cacheable ? "" : " (uncached)") + " " + Hex(access_.addr) +
+         (req_pending_ ? " waiting for cpu_req_ready" : " waiting for cpu_rsp_valid") +
+         (owner_ == Owner::kLoad ? " since cycle " + std::to_string(load_start_) : "");
 }
 
 }  // namespace dmacosim

@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "port_checkers.h"
 #include "signal_bytes.h"
+#include "splitmix64.h"
 
 namespace dmacosim {
 namespace {
@@ -21,14 +22,6 @@ constexpr uint8_t kRespOkay = 0;
 constexpr uint8_t kRespSlvErr = 2;
 constexpr uint8_t kRespDecErr = 3;
 constexpr uint64_t kLaneMaskAll = snapshot::kLaneMaskAll;
-
-// splitmix64 (Steele, Lea, Flood 2014): one 64-bit draw per call; any state is a valid seed.
-uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 constexpr unsigned Bit(DramChannel channel) { return 1u << channel; }
 

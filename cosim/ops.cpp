@@ -19,6 +19,7 @@
 #include <string>
 #include <utility>
 
+#include "cpu_load.h"
 #include "errors.h"
 #include "protocol.h"
 #include "waveform.h"
@@ -535,6 +536,19 @@ void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
   if (clear) h.violations.Clear();
 }
 
+// ---- cpu_load --------------------------------------------------------------------------------
+
+// Every field is checked (and the region against the DRAM windows) before the load changes; no
+// cycle runs: the load acts in the cycles later ops run.
+void CpuLoadOp(Harness& h, const Request& req, ReplyWriter& w) {
+  const ParsedCpuLoad load = ParseCpuLoad(req);
+  if (load.has_region) {
+    CheckCpuRange(h, proto::op::kCpuLoad, load.config.addr, load.config.len, UINT64_MAX);
+  }
+  h.cpu.ConfigureLoad(load.config);
+  w.Uint(f::kCycle, h.platform.cycle());
+}
+
 // ---- stats -----------------------------------------------------------------------------------
 
 // One group of counters: a map of uint values, in the order given.
@@ -581,6 +595,25 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
         p,
         {{f::kReads, counts.reads}, {f::kWrites, counts.writes}, {f::kFindings, counts.findings}});
   }
+  const CpuLoadStats& l = h.cpu.load_stats();
+  auto& cpu = w.Key(f::kCpu);
+  cpu.pack_map(8);
+  PackStr(cpu, f::kAccesses);
+  cpu.pack_uint64(l.accesses());
+  PackStr(cpu, f::kLoads);
+  cpu.pack_uint64(l.loads());
+  PackStr(cpu, f::kStores);
+  cpu.pack_uint64(l.stores());
+  PackStr(cpu, f::kLatencyMean);
+  w.Float64(l.LatencyMean());
+  PackStr(cpu, f::kLatencyP50);
+  cpu.pack_uint64(l.Percentile(50));
+  PackStr(cpu, f::kLatencyP99);
+  cpu.pack_uint64(l.Percentile(99));
+  PackStr(cpu, f::kLatencyMax);
+  cpu.pack_uint64(l.latency_max());
+  PackStr(cpu, f::kStallCycles);
+  cpu.pack_uint64(l.stall_cycles());
   if (reset) {
     h.dram.ResetStats();
     h.dma_port.ResetCounts();
@@ -668,6 +701,10 @@ const std::map<std::string_view, OpSpec>& OpTable() {
              OpSpec{op::kCpuWrite, {f::kAddr, f::kData, f::kCached}, CpuWrite},
              OpSpec{op::kCache, {f::kAction, f::kAddr, f::kLen}, CacheOp},
              OpSpec{op::kCoherency, {f::kSnoop, f::kClear}, Coherency},
+             OpSpec{
+                 op::kCpuLoad,
+                 {f::kPattern, f::kRate, f::kAddr, f::kLen, f::kSeed, f::kStorePercent, f::kCached},
+                 CpuLoadOp},
          }) {
       t.emplace(spec.name, spec);
     }

@@ -22,6 +22,11 @@ inline constexpr uint64_t kMaxViolationRecords = 10000;
 // 2 * max_outstanding * MAX_BURST, times 1 / (1 - the highest backpressure), that factor capped
 inline constexpr uint64_t kCpuAccessCycles = 1000;
 inline constexpr double kCpuBackpressureFactorMax = 100.0;
+// cpu_load: rate (accesses per 100 free cycles) and store_percent ranges, the smallest region
+inline constexpr uint64_t kCpuLoadRateMin = 1;
+inline constexpr uint64_t kCpuLoadRateMax = 100;
+inline constexpr uint64_t kCpuLoadStorePercentMax = 100;
+inline constexpr uint64_t kCpuLoadMinBytes = 4;
 inline constexpr uint64_t kRegSpaceBytes = 0x10000;  // AXI-Lite offsets 0 .. 0xFFFF
 inline constexpr uint64_t kResetCyclesDefault = 16;
 inline constexpr uint64_t kResetCyclesMax = 1000000;
@@ -114,6 +119,10 @@ inline constexpr std::string_view kViolations = "violations";
 inline constexpr std::string_view kDropped = "dropped";
 inline constexpr std::string_view kKind = "kind";
 inline constexpr std::string_view kMaster = "master";
+// cpu_load (besides kAddr, kLen, kSeed, kCached)
+inline constexpr std::string_view kPattern = "pattern";
+inline constexpr std::string_view kRate = "rate";
+inline constexpr std::string_view kStorePercent = "store_percent";
 // batch (its param is kOps)
 inline constexpr std::string_view kResults = "results";
 // trace (its results are kPath and kActive)
@@ -163,6 +172,16 @@ inline constexpr std::string_view kSnoopStallCycles = "snoop_stall_cycles";
 // with kReads, kWrites and kFindings
 inline constexpr std::string_view kChecker = "checker";
 inline constexpr std::string_view kFindings = "findings";
+// stats results: kCpu, the cpu_load generator's accesses and their latency
+inline constexpr std::string_view kCpu = "cpu";
+inline constexpr std::string_view kAccesses = "accesses";
+inline constexpr std::string_view kLoads = "loads";
+inline constexpr std::string_view kStores = "stores";
+inline constexpr std::string_view kLatencyMean = "latency_mean";
+inline constexpr std::string_view kLatencyP50 = "latency_p50";
+inline constexpr std::string_view kLatencyP99 = "latency_p99";
+inline constexpr std::string_view kLatencyMax = "latency_max";
+inline constexpr std::string_view kStallCycles = "stall_cycles";
 }  // namespace field
 
 // The AXI4 ports the harness's protocol checkers watch: keys of stats kChecker, and "<name> port"
@@ -209,7 +228,15 @@ inline constexpr std::string_view kCpuRead = "cpu_read";
 inline constexpr std::string_view kCpuWrite = "cpu_write";
 inline constexpr std::string_view kCache = "cache";
 inline constexpr std::string_view kCoherency = "coherency";
+inline constexpr std::string_view kCpuLoad = "cpu_load";
 }  // namespace op
+
+// cpu_load patterns (the value of kPattern), indexed like CpuLoadPattern (cpu_load.h)
+namespace cpu_load_pattern {
+inline constexpr std::string_view kNone = "none";
+inline constexpr std::string_view kStream = "stream";
+inline constexpr std::string_view kRandom = "random";
+}  // namespace cpu_load_pattern
 
 // cache actions (the value of kAction)
 namespace cache_action {

@@ -296,6 +296,16 @@ public sealed class FuzzTests : IAsyncLifetime
         new("run", Req("run", ("cycles", 10UL)), false),
         new("run_until", Req("run_until", ("event", "idle"), ("max_cycles", 10UL)), false),
         new("reset", Req("reset", ("cycles", 4UL)), false),
+        // loads only (store_percent 0): the cache fills lines and never dirties one
+        new("cpu_load", Req(
+            "cpu_load",
+            ("pattern", "random"),
+            ("rate", 20UL),
+            ("addr", Pattern),
+            ("len", (ulong)PatternLength),
+            ("seed", 3UL),
+            ("store_percent", 0UL),
+            ("cached", true)), false),
         new("trace", Req("trace"), true),
         new("mem_config", Req(
             "mem_config",
@@ -371,7 +381,24 @@ public sealed class FuzzTests : IAsyncLifetime
             yield return Mp.Encode(Req("mem_config", ("read_latency", addr)));
             yield return Mp.Encode(Req("mem_config", ("max_outstanding", addr)));
             yield return Mp.Encode(Req("mem_config", ("faults", new Mp.Arr { new Mp.Map { ("addr", addr), ("len", ulong.MaxValue), ("resp", "DECERR") } })));
+            yield return Mp.Encode(Req("cpu_load", ("pattern", "stream"), ("rate", 10UL), ("addr", addr & ~3UL), ("len", 64UL), ("seed", 0UL)));
+            yield return Mp.Encode(Req("cpu_load", ("pattern", "random"), ("rate", 10UL), ("addr", 0UL), ("len", addr & ~3UL), ("seed", 0UL)));
+            yield return Mp.Encode(Req("cpu_load", ("pattern", "random"), ("rate", addr), ("addr", 0UL), ("len", 64UL), ("seed", 0UL)));
+            yield return Mp.Encode(Req("cpu_load", ("pattern", "random"), ("rate", 10UL), ("addr", 0UL), ("len", 64UL), ("seed", 0UL), ("store_percent", addr)));
         }
+
+        // cpu_load: every range rule (these would store if accepted: each must fail)
+        foreach (var (rate, addr, len, stores) in new (ulong, ulong, ulong, ulong)[]
+                 {
+                     (0, 0, 64, 50), (101, 0, 64, 50), (10, 2, 64, 50), (10, 0, 0, 50), (10, 0, 3, 50), (10, 0, 6, 50),
+                     (10, DramEnd - 4, 8, 50), (10, 0, 64, 101), (10, ulong.MaxValue - 3, 8, 50),
+                 })
+        {
+            yield return Mp.Encode(Req("cpu_load", ("pattern", "random"), ("rate", rate), ("addr", addr), ("len", len), ("seed", 0UL), ("store_percent", stores)));
+        }
+
+        yield return Mp.Encode(Req("cpu_load", ("pattern", "burst"), ("rate", 10UL), ("addr", 0UL), ("len", 64UL), ("seed", 0UL)));
+        yield return Mp.Encode(Req("cpu_load", ("pattern", "none"), ("store_percent", 101UL)));
 
         // the end of the window, lengths past it, zero and over-limit sizes
         yield return Mp.Encode(Req("mem_read", ("addr", DramEnd - 8), ("len", 9UL)));

@@ -349,6 +349,44 @@ public sealed class SimClient : IDisposable
     }
 
     /// <summary>
+    /// Starts (or replaces) the background CPU load: from the next cycle the harness runs on, in every cycle
+    /// in which the CPU port is free, an access starts with probability <see cref="CpuLoad.Rate"/> / 100
+    /// (explicit CPU reads, writes and cache maintenance take priority). No simulated time passes in this call.
+    /// </summary>
+    /// <param name="load">The load; <see cref="CpuLoadPattern.None"/> stops it.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The current cycle.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="load"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A property of <paramref name="load"/> is out of range (nothing is sent).</exception>
+    /// <exception cref="SimRequestException">BAD_ADDRESS when the region is not inside one DRAM window; nothing changed.</exception>
+    /// <exception cref="SimException">The request failed otherwise.</exception>
+    public async Task<ulong> CpuLoadAsync(CpuLoad load, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        load.ThrowIfInvalid(nameof(load));
+        var reply = await RequestAsync("cpu_load", load.ToArgs(), null, cancellationToken).ConfigureAwait(false);
+        return reply.GetUInt64("cycle");
+    }
+
+    /// <summary>Stops the background CPU load (an access in flight still finishes and counts).</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The current cycle.</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public Task<ulong> StopCpuLoadAsync(CancellationToken cancellationToken = default) =>
+        CpuLoadAsync(CpuLoad.Stop, cancellationToken);
+
+    /// <summary>Reads the background CPU load's access and latency statistics (the <c>cpu</c> group of <c>stats</c>).</summary>
+    /// <param name="reset">Zero every <c>stats</c> counter after reading (all groups, as <see cref="StatsAsync"/> does).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The statistics.</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<CpuStats> CpuStatsAsync(bool reset = false, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("stats", Args(("reset", reset)), null, cancellationToken).ConfigureAwait(false);
+        return CpuStats.FromReply(reply);
+    }
+
+    /// <summary>
     /// Runs several ops in one round trip, in order, stopping at the first error.
     /// </summary>
     /// <param name="requests">The ops (at most 100,000; no nested batch).</param>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using DmaCosim.Bridge;
 using DmaCosim.Bridge.MessagePack;
 using DmaCosim.Bridge.Zmq;
@@ -151,6 +152,71 @@ public sealed class SimClientTests : IDisposable
 
         Assert.True(requests.TrueForAll(r => r.IsFaulted && r.Exception!.InnerException is SimTransportTimeoutException),
             $"{requests.Count(r => !r.IsCompleted)} requests still pending");
+    }
+
+    [Fact]
+    public async Task CpuLoadAsync_PropertyOutOfRange_ThrowsAndSendsNothing()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var valid = new CpuLoad(CpuLoadPattern.Random, 10, 0x1000, 64, 1);
+        CpuLoad[] invalid =
+        [
+            valid with { Rate = 0 }, valid with { Rate = 101 }, valid with { Length = 0 }, valid with { Length = 6 },
+            valid with { Address = 0x1002 }, valid with { Address = ulong.MaxValue - 3, Length = 8 },
+            valid with { StorePercent = -1 }, valid with { StorePercent = 101 }, valid with { Pattern = (CpuLoadPattern)7 },
+        ];
+
+        foreach (var load in invalid)
+        {
+            var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.CpuLoadAsync(load, Ct));
+            Assert.Equal("load", error.ParamName);
+        }
+
+        var stop = client.StopCpuLoadAsync(Ct); // the first request that reaches the harness
+        var (envelope, request) = Receive();
+        Reply(envelope, ("id", request["id"]), ("ok", true), ("cycle", 9L));
+        Assert.Equal(9UL, await stop);
+        Assert.Equal("cpu_load", request["op"]);
+        Assert.Equal("none", request["pattern"]);
+        Assert.Equal(3, request.Count); // id, op, pattern
+    }
+
+    [Fact]
+    public async Task CpuLoadAsync_Random_SendsEveryField()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var sent = client.CpuLoadAsync(new CpuLoad(CpuLoadPattern.Random, 25, 0x2000_0000, 4096, 77, StorePercent: 30, Cached: false), Ct);
+
+        var (envelope, request) = Receive();
+        Reply(envelope, ("id", request["id"]), ("ok", true), ("cycle", 16L));
+
+        Assert.Equal(16UL, await sent);
+        Assert.Equal("random", request["pattern"]);
+        Assert.Equal(25UL, Convert.ToUInt64(request["rate"], CultureInfo.InvariantCulture));
+        Assert.Equal(0x2000_0000UL, Convert.ToUInt64(request["addr"], CultureInfo.InvariantCulture));
+        Assert.Equal(4096UL, Convert.ToUInt64(request["len"], CultureInfo.InvariantCulture));
+        Assert.Equal(77UL, Convert.ToUInt64(request["seed"], CultureInfo.InvariantCulture));
+        Assert.Equal(30UL, Convert.ToUInt64(request["store_percent"], CultureInfo.InvariantCulture));
+        Assert.Equal(false, request["cached"]);
+    }
+
+    [Fact]
+    public async Task CpuStatsAsync_StatsReply_TheCpuGroup()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var stats = client.CpuStatsAsync(reset: true, Ct);
+
+        var (envelope, request) = Receive();
+        var cpu = new Dictionary<string, object?>
+        {
+            ["accesses"] = 10L, ["loads"] = 7L, ["stores"] = 3L, ["latency_mean"] = 4.5, ["latency_p50"] = 2L,
+            ["latency_p99"] = 12L, ["latency_max"] = 14L, ["stall_cycles"] = 35L,
+        };
+        Reply(envelope, ("id", request["id"]), ("ok", true), ("cycle", 5L), ("cpu", cpu), ("dram", new Dictionary<string, object?>()));
+
+        Assert.Equal("stats", request["op"]);
+        Assert.Equal(true, request["reset"]);
+        Assert.Equal(new CpuStats(10, 7, 3, 4.5, 2, 12, 14, 35), await stats);
     }
 
     public void Dispose()
