@@ -12,6 +12,19 @@ public sealed record SimClientOptions
     /// This is the only wall-clock timeout of the bridge; simulated waits are bounded in cycles.
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The slowest simulation rate (cycles per wall-clock second) still taken for progress: a
+    /// <c>run</c> or <c>run_until</c> of N cycles may take <see cref="RequestTimeout"/> + N / this
+    /// before it times out, so a long run on a slow or loaded machine is not mistaken for a hung harness.
+    /// </summary>
+    public double MinCyclesPerSecond { get; init; } = 100_000;
+
+    /// <summary>The wall-clock timeout of a request that simulates <paramref name="cycles"/> cycles.</summary>
+    /// <param name="cycles">Cycles the request may run.</param>
+    /// <returns><see cref="RequestTimeout"/> plus the time those cycles take at <see cref="MinCyclesPerSecond"/>.</returns>
+    public TimeSpan TimeoutFor(ulong cycles) =>
+        RequestTimeout + TimeSpan.FromSeconds(Math.Min(cycles / Math.Max(MinCyclesPerSecond, 1), TimeSpan.FromDays(1).TotalSeconds));
 }
 
 /// <summary>
@@ -131,7 +144,7 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<ulong> RunAsync(ulong cycles, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync("run", Args(("cycles", cycles)), null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync("run", Args(("cycles", cycles)), _options.TimeoutFor(cycles), cancellationToken).ConfigureAwait(false);
         return reply.GetUInt64("cycle");
     }
 
@@ -155,7 +168,7 @@ public sealed class SimClient : IDisposable
             SimEvent.Violation => "violation",
             _ => throw new ArgumentOutOfRangeException(nameof(simEvent), simEvent, "irq or idle"),
         };
-        var reply = await RequestAsync("run_until", Args(("event", name), ("max_cycles", maxCycles)), null,
+        var reply = await RequestAsync("run_until", Args(("event", name), ("max_cycles", maxCycles)), _options.TimeoutFor(maxCycles),
             cancellationToken).ConfigureAwait(false);
         return new RunUntilResult(reply.GetString("event"), reply.GetUInt64("cycle"));
     }

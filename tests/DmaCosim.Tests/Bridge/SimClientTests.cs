@@ -85,6 +85,28 @@ public sealed class SimClientTests : IDisposable
     }
 
     [Fact]
+    public async Task RunUntilAsync_NoReply_TimeoutGrowsWithTheCycleBudget()
+    {
+        var options = new SimClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100), MinCyclesPerSecond = 1_000 };
+        using var client = SimClient.Connect(_endpoint, options);
+
+        var error = await Assert.ThrowsAsync<SimTransportTimeoutException>(() => client.RunUntilAsync(SimEvent.Irq, 150, Ct));
+
+        Assert.Contains("'run_until'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("within 0.25 s", error.Message, StringComparison.Ordinal); // 0.1 s + 150 cycles at 1000 cycles/s
+    }
+
+    [Fact]
+    public void TimeoutFor_CyclesAtTheSlowestRate_AddedToTheRequestTimeoutAndCapped()
+    {
+        var options = new SimClientOptions();
+
+        Assert.Equal(TimeSpan.FromSeconds(60), options.TimeoutFor(0));
+        Assert.Equal(TimeSpan.FromSeconds(60 + 160), options.TimeoutFor(16_000_000));
+        Assert.Equal(TimeSpan.FromSeconds(60) + TimeSpan.FromDays(1), options.TimeoutFor(ulong.MaxValue));
+    }
+
+    [Fact]
     public async Task RequestAsync_ReplyWithoutOkOrError_ThrowsProtocolException()
     {
         using var client = SimClient.Connect(_endpoint);
