@@ -125,13 +125,15 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
   w.Uint(f::kProtocol, proto::kProtocolVersion);
   w.Str(f::kHarness, proto::kHarnessVersion);
   auto& p = w.Key(f::kRtl);
-  p.pack_map(6);
+  p.pack_map(7);
   PackStr(p, f::kDataWidth);
   p.pack_uint64(kDataWidth);
   PackStr(p, f::kAddrWidth);
   p.pack_uint64(kAddrWidth);
   PackStr(p, f::kMaxBurst);
   p.pack_uint64(kMaxBurst);
+  PackStr(p, f::kMaxOutstanding);
+  p.pack_uint64(kMaxOutstanding);
   PackStr(p, f::kCacheLine);
   p.pack_uint64(kCacheLineBytes);
   PackStr(p, f::kCacheSets);
@@ -555,6 +557,23 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
   auto& p = w.Key(f::kDram);
   p.pack_map(static_cast<uint32_t>(std::size(dram)));
   for (const auto& [name, value] : dram) {
+    PackStr(p, name);
+    p.pack_uint64(value);
+  }
+  // a min gap not measured yet (fewer than two bursts) reads 0
+  const auto gap = [](uint64_t g) { return g == UINT64_MAX ? uint64_t{0} : g; };
+  const std::pair<std::string_view, uint64_t> dma[] = {
+      {f::kReads, d.dma_read.bursts},
+      {f::kWrites, d.dma_write.bursts},
+      {f::kReadBeats, d.dma_read.beats},
+      {f::kWriteBeats, d.dma_write.beats},
+      {f::kMaxReadBurst, d.dma_read.max_burst},
+      {f::kMaxWriteBurst, d.dma_write.max_burst},
+      {f::kMinReadGap, gap(d.dma_read.min_gap)},
+      {f::kMinWriteGap, gap(d.dma_write.min_gap)},
+  };
+  w.Key(f::kDma).pack_map(static_cast<uint32_t>(std::size(dma)));
+  for (const auto& [name, value] : dma) {
     PackStr(p, name);
     p.pack_uint64(value);
   }
