@@ -3,6 +3,7 @@
 // byte-exact W, traffic counters; the protocol checks are the AxiChecker's.
 #include "dram_model.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +22,8 @@ constexpr uint64_t k4KiB = axi::k4KiB;
 constexpr uint8_t kRespOkay = 0;
 constexpr uint8_t kRespSlvErr = 2;
 constexpr uint8_t kRespDecErr = 3;
+constexpr uint64_t kIdMask = 0xF;  // ID_WIDTH = 4 on cosim_top
+constexpr uint64_t kDmaIdBit = 0x8;  // the arbiter's master bit (the ID's top bit): 1 = DMA
 constexpr uint64_t kLaneMaskAll = snapshot::kLaneMaskAll;
 
 constexpr unsigned Bit(DramChannel channel) { return 1u << channel; }
@@ -78,6 +81,28 @@ void DramModel::SetMemConfig(const MemConfig& mem) {
 }
 
 void DramModel::RestartRng() { rng_ = config_.mem.seed; }
+
+void DramModel::DmaBurstStart(DmaBurstStats& s, DmaFlow& flow, uint32_t beats, uint64_t cycle) {
+  // the idle cycles since the previous burst's last beat; none while a burst is still open
+  if (flow.ended || flow.open != 0) {
+    s.min_gap = std::min(s.min_gap, flow.open != 0 ? uint64_t{0} : cycle - flow.last_end - 1);
+  }
+  s.max_burst = std::max<uint64_t>(s.max_burst, beats);
+  ++s.bursts;
+  ++flow.open;
+}
+
+void DramModel::DmaBurstEnd(DmaFlow& flow, uint64_t cycle) {
+  --flow.open;
+  flow.last_end = cycle;
+  flow.ended = true;
+}
+
+void DramModel::ResetStats() {
+  stats_ = DramStats{};
+  checker_.ResetCounts();
+  dma_rd_.ended = dma_wr_.ended = false;
+}
 
 uint8_t* DramModel::Backdoor(uint64_t addr, uint64_t len) {
   for (Window& w : windows_) {
@@ -214,7 +239,7 @@ void DramModel::Sample(const Top& top, uint64_t cycle) {
   // (the RTL saw them all at the edge), except one the checker rejected; then the first finding,
   // in the order R, B, W, AR, AW, is thrown.
   const AxiCheckResult found = checker_.Step(bus_, cycle);
-  SampleR(top);
+  SampleR(top, cycle);
   SampleB(top);
   SampleW(top, cycle, found.rejected(AxiChannel::kW));
   SampleAr(cycle, found.rejected(AxiChannel::kAr));
@@ -222,7 +247,7 @@ void DramModel::Sample(const Top& top, uint64_t cycle) {
   if (VL_UNLIKELY(!found.clean())) found.ThrowFirst();
 }
 
-void DramModel::SampleR(const Top& top) {
+void DramModel::SampleR(const Top& top, uint64_t cycle) {
   if (!r_valid_) return;
   r_hold_ = !top.m_axi_rready;
   if (r_hold_) return;
@@ -232,8 +257,11 @@ void DramModel::SampleR(const Top& top) {
       (r.beat == 0 || r.a.burst == axi::kBurstFixed) ? (r.a.addr & (size - 1)) : 0;
   ++stats_.read_beats;
   stats_.read_bytes += size - skipped;
+  const bool dma = (r.a.id & kDmaIdBit) != 0;
+  if (dma) ++stats_.dma_read.beats;
   if (++r.beat == r.a.beats()) {
     if (r.resp != kRespOkay) ++stats_.errors;
+    if (dma) DmaBurstEnd(dma_rd_, cycle);
     reads_.pop_front();
   }
 }
@@ -252,6 +280,7 @@ void DramModel::SampleAr(uint64_t cycle, bool rejected) {
   if (!(ar.valid && ar.ready) || rejected) return;
   Burst b = DecodeBurst(ar.beat, cycle, /*is_read=*/true);
   b.ready_cycle = cycle + 1 + config_.mem.read_latency;
+  if ((b.a.id & kDmaIdBit) != 0) DmaBurstStart(stats_.dma_read, dma_rd_, b.a.beats(), cycle);
   reads_.push_back(b);
   ++stats_.reads;
 }
@@ -262,6 +291,9 @@ void DramModel::SampleAw(uint64_t cycle, bool rejected) {
   if (!(aw.valid && aw.ready) || rejected) return;
   aw_queue_.push_back(DecodeBurst(aw.beat, cycle, /*is_read=*/false));
   ++stats_.writes;
+  if ((aw.beat.id & kDmaIdBit) != 0) {
+    DmaBurstStart(stats_.dma_write, dma_wr_, aw.beat.beats(), cycle);
+  }
 }
 
 void DramModel::SampleW(const Top& top, uint64_t cycle, bool rejected) {
@@ -274,6 +306,8 @@ void DramModel::SampleW(const Top& top, uint64_t cycle, bool rejected) {
   const uint64_t strobe = bw.strb;
   ++stats_.write_beats;
   stats_.write_bytes += static_cast<uint64_t>(__builtin_popcountll(strobe));
+  const bool dma = (w.a.id & kDmaIdBit) != 0;
+  if (dma) ++stats_.dma_write.beats;
   if (w.host != nullptr && strobe != 0) {
     uint8_t* dst = w.host + ((addr & ~uint64_t{kBusBytes - 1}) - w.window_base);
     if (strobe == kLaneMaskAll) {
@@ -287,6 +321,7 @@ void DramModel::SampleW(const Top& top, uint64_t cycle, bool rejected) {
     }
   }
   if (++w.beat == w.a.beats()) {
+    if (dma) DmaBurstEnd(dma_wr_, cycle);
     w.ready_cycle = cycle + 1 + config_.mem.write_latency;
     b_queue_.push_back(w);
     aw_queue_.pop_front();
@@ -297,6 +332,7 @@ void DramModel::OnReset() {
   reads_.clear();
   aw_queue_.clear();
   b_queue_.clear();
+  dma_rd_.open = dma_wr_.open = 0;  // dropped in flight
   ar_ready_ = aw_ready_ = w_ready_ = r_valid_ = b_valid_ = false;
   r_hold_ = b_hold_ = false;
   checker_.Reset();

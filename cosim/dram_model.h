@@ -59,6 +59,17 @@ struct DramConfig {
   MemConfig mem;
 };
 
+// The DMA's bursts in one direction (ID top bit set: cosim_top's arbiter names the DMA there),
+// for the transfer modes: how long its bursts are and how long the bus stays free between them.
+struct DmaBurstStats {
+  uint64_t bursts = 0, beats = 0;  // AR / AW handshakes, R / W handshakes
+  uint64_t max_burst = 0;          // the longest burst (beats)
+  // The fewest idle cycles between the last data beat of a burst (RLAST / WLAST handshake) and the
+  // address handshake of the next; 0 when the address came before that beat. UINT64_MAX until a
+  // second burst was seen.
+  uint64_t min_gap = UINT64_MAX;
+};
+
 // Traffic counters since start or the last ResetStats().
 struct DramStats {
   uint64_t reads = 0, writes = 0;            // accepted AR / AW (bursts)
@@ -66,6 +77,7 @@ struct DramStats {
   uint64_t read_bytes = 0, write_bytes = 0;  // R: bytes of the beats' lanes; W: WSTRB bits set
   uint64_t ar_stall_cycles = 0, aw_stall_cycles = 0, w_stall_cycles = 0;  // VALID && !READY
   uint64_t errors = 0;  // bursts answered SLVERR / DECERR (a read at its last beat, a write at B)
+  DmaBurstStats dma_read, dma_write;  // the DMA's share, with burst shape
 };
 
 class DramModel final : public ClockedModel {
@@ -100,11 +112,8 @@ class DramModel final : public ClockedModel {
   const DramStats& stats() const { return stats_; }
   // The protocol checker's counts on this port (AR / AW handshakes, findings).
   const AxiCheckerCounts& checker_counts() const { return checker_.counts(); }
-  // Zeroes stats() and checker_counts().
-  void ResetStats() {
-    stats_ = DramStats{};
-    checker_.ResetCounts();
-  }
+  // Zeroes stats() and checker_counts(); the DMA's burst gaps are measured again from the next burst on.
+  void ResetStats();
 
   // ClockedModel
   void Drive(Top& top, uint64_t cycle) override;
@@ -131,7 +140,7 @@ class DramModel final : public ClockedModel {
   unsigned DrawStalls();
   std::string Describe(const char* channel, const Burst& b) const;
   void SampleAr(uint64_t cycle, bool rejected);
-  void SampleR(const Top& top);
+  void SampleR(const Top& top, uint64_t cycle);
   void SampleAw(uint64_t cycle, bool rejected);
   void SampleW(const Top& top, uint64_t cycle, bool rejected);
   void SampleB(const Top& top);
@@ -144,6 +153,17 @@ class DramModel final : public ClockedModel {
   bool backpressure_on_ = false;
   uint64_t rng_ = 0;
   DramStats stats_;
+  // Per direction of the DMA: bursts accepted whose last beat has not gone, the cycle of the last
+  // burst's last beat and whether there was one since ResetStats (for DmaBurstStats::min_gap).
+  struct DmaFlow {
+    uint64_t open = 0;
+    uint64_t last_end = 0;
+    bool ended = false;
+  };
+  DmaFlow dma_rd_, dma_wr_;
+  // A DMA burst's address handshake / last data beat in `cycle`.
+  static void DmaBurstStart(DmaBurstStats& s, DmaFlow& flow, uint32_t beats, uint64_t cycle);
+  static void DmaBurstEnd(DmaFlow& flow, uint64_t cycle);
   std::deque<Burst> reads_;     // accepted ARs, in order; the head is being returned on R
   std::deque<Burst> aw_queue_;  // accepted AWs whose W beats are not all in
   std::deque<Burst> b_queue_;   // writes waiting for their B

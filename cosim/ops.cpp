@@ -127,13 +127,15 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
   w.Uint(f::kProtocol, proto::kProtocolVersion);
   w.Str(f::kHarness, proto::kHarnessVersion);
   auto& p = w.Key(f::kRtl);
-  p.pack_map(6);
+  p.pack_map(7);
   PackStr(p, f::kDataWidth);
   p.pack_uint64(kDataWidth);
   PackStr(p, f::kAddrWidth);
   p.pack_uint64(kAddrWidth);
   PackStr(p, f::kMaxBurst);
   p.pack_uint64(kMaxBurst);
+  PackStr(p, f::kMaxOutstanding);
+  p.pack_uint64(kMaxOutstanding);
   PackStr(p, f::kCacheLine);
   p.pack_uint64(kCacheLineBytes);
   PackStr(p, f::kCacheSets);
@@ -576,6 +578,16 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
                                  {f::kWStallCycles, d.w_stall_cycles},
                                  {f::kErrors, d.errors}});
   PackCounters(w.Key(f::kAxil), {{f::kReads, h.axil.reads()}, {f::kWrites, h.axil.writes()}});
+  // a min gap not measured yet (fewer than two bursts) reads 0
+  const auto gap = [](uint64_t g) { return g == UINT64_MAX ? uint64_t{0} : g; };
+  PackCounters(w.Key(f::kDma), {{f::kReads, d.dma_read.bursts},
+                                {f::kWrites, d.dma_write.bursts},
+                                {f::kReadBeats, d.dma_read.beats},
+                                {f::kWriteBeats, d.dma_write.beats},
+                                {f::kMaxReadBurst, d.dma_read.max_burst},
+                                {f::kMaxWriteBurst, d.dma_write.max_burst},
+                                {f::kMinReadGap, gap(d.dma_read.min_gap)},
+                                {f::kMinWriteGap, gap(d.dma_write.min_gap)}});
   const CpuPortStats c = h.cpu.stats();
   PackCounters(w.Key(f::kCache),
                {{f::kHits, c.hits}, {f::kMisses, c.misses}, {f::kWritebacks, c.writebacks}});

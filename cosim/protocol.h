@@ -158,6 +158,12 @@ inline constexpr std::string_view kArStallCycles = "ar_stall_cycles";
 inline constexpr std::string_view kAwStallCycles = "aw_stall_cycles";
 inline constexpr std::string_view kWStallCycles = "w_stall_cycles";
 inline constexpr std::string_view kErrors = "errors";
+// stats results: kDma, the DMA's bursts at the DRAM port (kReads, kWrites, kReadBeats, kWriteBeats)
+inline constexpr std::string_view kDma = "dma";
+inline constexpr std::string_view kMaxReadBurst = "max_read_burst";
+inline constexpr std::string_view kMaxWriteBurst = "max_write_burst";
+inline constexpr std::string_view kMinReadGap = "min_read_gap";
+inline constexpr std::string_view kMinWriteGap = "min_write_gap";
 // stats results from the RTL's counters: kCache, kBus, kMonitor groups
 inline constexpr std::string_view kCache = "cache";
 inline constexpr std::string_view kHits = "hits";

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // rtl_top.h — the verilated top (cosim_top) and the build parameters it was verilated with.
 // The widths come from the DMACOSIM_* macros the Makefile passes alongside -G; checked here
-// against the storage Verilator chose for the ports. The cache geometry is cosim_top's default
-// unless the build passes DMACOSIM_CACHE_* (with the matching -G).
+// against the storage Verilator chose for the ports. The cache geometry and MAX_OUTSTANDING are
+// cosim_top's defaults unless the build passes DMACOSIM_CACHE_* / DMACOSIM_MAX_OUTSTANDING (with the
+// matching -G).
 #pragma once
 
 #include <cstddef>
@@ -19,6 +20,11 @@
 #endif
 #ifndef DMACOSIM_MAX_BURST
 #error "DMACOSIM_MAX_BURST must be defined (the -GMAX_BURST the RTL was verilated with)"
+#endif
+
+// the CDMA's bursts in flight per direction (cosim_top MAX_OUTSTANDING)
+#ifndef DMACOSIM_MAX_OUTSTANDING
+#define DMACOSIM_MAX_OUTSTANDING 4
 #endif
 
 // cpu_cache geometry (cosim_top CACHE_BYTES, LINE_BYTES, WAYS)
@@ -39,6 +45,7 @@ using Top = Vcosim_top;
 inline constexpr unsigned kDataWidth = DMACOSIM_DATA_WIDTH;
 inline constexpr unsigned kAddrWidth = DMACOSIM_ADDR_WIDTH;
 inline constexpr unsigned kMaxBurst = DMACOSIM_MAX_BURST;
+inline constexpr unsigned kMaxOutstanding = DMACOSIM_MAX_OUTSTANDING;
 inline constexpr std::size_t kBusBytes = kDataWidth / 8;
 inline constexpr uint64_t kAddrMask =
     kAddrWidth >= 64 ? ~uint64_t{0} : (uint64_t{1} << kAddrWidth) - 1;
@@ -54,6 +61,7 @@ static_assert(kDataWidth == 32 || kDataWidth == 64 || kDataWidth == 128,
               "DATA_WIDTH must be 32, 64 or 128");
 static_assert(kAddrWidth == 32 || kAddrWidth == 64, "ADDR_WIDTH must be 32 or 64");
 static_assert(kMaxBurst >= 2 && kMaxBurst <= 256, "MAX_BURST must be 2..256");
+static_assert(kMaxOutstanding >= 1 && kMaxOutstanding <= 16, "MAX_OUTSTANDING must be 1..16");
 static_assert(kCacheLineBytes >= 16 && kCacheLineBytes <= 256 &&
                   (kCacheLineBytes & (kCacheLineBytes - 1)) == 0,
               "DMACOSIM_CACHE_LINE_BYTES must be a power of two, 16..256");

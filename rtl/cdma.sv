@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // cdma: AXI CDMA (PG034 register model): regs -> sg -> ctrl -> rd -> FIFO -> realign -> wr; the SG
-// engine and the data engines share m_axi through cdma_axi_mux. Only wiring (and the resets).
+// engine and the data engines share m_axi through cdma_axi_mux, then cdma_mode_gate (transfer
+// mode); cdma_perf counts. Only wiring (and the resets).
 module cdma
   import dma_pkg::*;
 #(
@@ -78,7 +79,12 @@ module cdma
 
   // interrupt (level) and CDMASR.Idle
   output logic                       irq,
-  output logic                       idle
+  output logic                       idle,
+
+  // from the bus: the CPU uses the bus or is about to (transparent mode), and the arbiter's
+  // free-running count of CPU wait cycles (EXT_PERF_CPU_WAIT)
+  input  logic                       cpu_bus_busy,
+  input  logic [31:0]                cpu_wait_total
 );
 
   localparam int unsigned OFF_W = $clog2(DATA_WIDTH / 8);
@@ -130,6 +136,25 @@ module cdma
   logic                  dp_axi_arvalid, dp_axi_arready, sg_axi_arvalid, sg_axi_arready;
   logic                  dp_axi_rvalid, dp_axi_rready, sg_axi_rvalid, sg_axi_rready;
 
+  // bus mux -> mode gate (request channels; R and B go from m_axi to the mux directly)
+  logic [ID_WIDTH-1:0]     mx_axi_awid, mx_axi_arid;
+  logic [ADDR_WIDTH-1:0]   mx_axi_awaddr, mx_axi_araddr;
+  logic [7:0]              mx_axi_awlen, mx_axi_arlen;
+  logic [2:0]              mx_axi_awsize, mx_axi_arsize;
+  logic [1:0]              mx_axi_awburst, mx_axi_arburst;
+  logic                    mx_axi_awvalid, mx_axi_awready, mx_axi_arvalid, mx_axi_arready;
+  logic [DATA_WIDTH-1:0]   mx_axi_wdata;
+  logic [DATA_WIDTH/8-1:0] mx_axi_wstrb;
+  logic                    mx_axi_wlast, mx_axi_wvalid, mx_axi_wready;
+
+  // transfer mode (regs -> gate, engines) and performance counters (perf -> regs)
+  logic [1:0]            xfer_mode;
+  logic [8:0]            max_burst, burst_cap;
+  logic [7:0]            max_outstanding, steal_beats;
+  logic [15:0]           steal_idle;
+  logic                  perf_clear, bus_wait;
+  logic [31:0]           perf_busy, perf_rd_beats, perf_wr_beats, perf_bus_wait, perf_cpu_wait;
+
   // the engines and the data path restart clean after an error or a soft reset; the SG engine
   // after a soft reset
   assign dp_rst = rst || dp_flush;
@@ -139,6 +164,7 @@ module cdma
     .DATA_WIDTH      (DATA_WIDTH),
     .ADDR_WIDTH      (ADDR_WIDTH),
     .MAX_BURST       (MAX_BURST),
+    .MAX_OUTSTANDING (MAX_OUTSTANDING),
     .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH)
   ) u_regs (
     .clk             (clk),
@@ -173,6 +199,17 @@ module cdma
     .cyclic          (cyclic),
     .key_hole_rd     (key_hole_rd),
     .key_hole_wr     (key_hole_wr),
+    .xfer_mode       (xfer_mode),
+    .max_burst       (max_burst),
+    .max_outstanding (max_outstanding),
+    .steal_beats     (steal_beats),
+    .steal_idle      (steal_idle),
+    .perf_clear      (perf_clear),
+    .perf_busy       (perf_busy),
+    .perf_rd_beats   (perf_rd_beats),
+    .perf_wr_beats   (perf_wr_beats),
+    .perf_bus_wait   (perf_bus_wait),
+    .perf_cpu_wait   (perf_cpu_wait),
     .done            (done),
     .done_err        (done_err),
     .done_err2       (done_err2),
@@ -203,6 +240,7 @@ module cdma
     .cur_sw_wr       (cur_sw_wr),
     .cyclic          (cyclic),
     .soft_reset_req  (soft_reset_req),
+    .max_beats       (burst_cap),
     .done            (done),
     .done_err        (done_err),
     .done_err2       (done_err2),
@@ -296,6 +334,8 @@ module cdma
     .done            (rd_done),
     .resp            (rd_resp),
     .halt_req        (halt_req),
+    .max_beats       (burst_cap),
+    .max_out         (max_outstanding),
     .fifo_data       (rd_data),
     .fifo_push       (rd_push),
     .fifo_pop        (fifo_valid && fifo_ready),
@@ -364,6 +404,8 @@ module cdma
     .done            (wr_done),
     .resp            (wr_resp),
     .halt_req        (halt_req),
+    .max_beats       (burst_cap),
+    .max_out         (max_outstanding),
     .in_data         (ra_data),
     .in_valid        (ra_valid),
     .in_ready        (ra_ready),
@@ -439,6 +481,66 @@ module cdma
     .sg_axi_arready  (sg_axi_arready),
     .sg_axi_rvalid   (sg_axi_rvalid),
     .sg_axi_rready   (sg_axi_rready),
+    .m_axi_awid      (mx_axi_awid),
+    .m_axi_awaddr    (mx_axi_awaddr),
+    .m_axi_awlen     (mx_axi_awlen),
+    .m_axi_awsize    (mx_axi_awsize),
+    .m_axi_awburst   (mx_axi_awburst),
+    .m_axi_awvalid   (mx_axi_awvalid),
+    .m_axi_awready   (mx_axi_awready),
+    .m_axi_wdata     (mx_axi_wdata),
+    .m_axi_wstrb     (mx_axi_wstrb),
+    .m_axi_wlast     (mx_axi_wlast),
+    .m_axi_wvalid    (mx_axi_wvalid),
+    .m_axi_wready    (mx_axi_wready),
+    .m_axi_bvalid    (m_axi_bvalid),
+    .m_axi_bready    (m_axi_bready),
+    .m_axi_arid      (mx_axi_arid),
+    .m_axi_araddr    (mx_axi_araddr),
+    .m_axi_arlen     (mx_axi_arlen),
+    .m_axi_arsize    (mx_axi_arsize),
+    .m_axi_arburst   (mx_axi_arburst),
+    .m_axi_arvalid   (mx_axi_arvalid),
+    .m_axi_arready   (mx_axi_arready),
+    .m_axi_rvalid    (m_axi_rvalid),
+    .m_axi_rlast     (m_axi_rlast),
+    .m_axi_rready    (m_axi_rready)
+  );
+
+  cdma_mode_gate #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .ID_WIDTH        (ID_WIDTH),
+    .MAX_BURST       (MAX_BURST)
+  ) u_gate (
+    .clk             (clk),
+    .rst             (rst),
+    .mode            (xfer_mode),
+    .max_burst       (max_burst),
+    .steal_beats     (steal_beats),
+    .steal_idle      (steal_idle),
+    .cpu_bus_busy    (cpu_bus_busy),
+    .burst_cap       (burst_cap),
+    .bus_wait        (bus_wait),
+    .s_axi_awid      (mx_axi_awid),
+    .s_axi_awaddr    (mx_axi_awaddr),
+    .s_axi_awlen     (mx_axi_awlen),
+    .s_axi_awsize    (mx_axi_awsize),
+    .s_axi_awburst   (mx_axi_awburst),
+    .s_axi_awvalid   (mx_axi_awvalid),
+    .s_axi_awready   (mx_axi_awready),
+    .s_axi_wdata     (mx_axi_wdata),
+    .s_axi_wstrb     (mx_axi_wstrb),
+    .s_axi_wlast     (mx_axi_wlast),
+    .s_axi_wvalid    (mx_axi_wvalid),
+    .s_axi_wready    (mx_axi_wready),
+    .s_axi_arid      (mx_axi_arid),
+    .s_axi_araddr    (mx_axi_araddr),
+    .s_axi_arlen     (mx_axi_arlen),
+    .s_axi_arsize    (mx_axi_arsize),
+    .s_axi_arburst   (mx_axi_arburst),
+    .s_axi_arvalid   (mx_axi_arvalid),
+    .s_axi_arready   (mx_axi_arready),
     .m_axi_awid      (m_axi_awid),
     .m_axi_awaddr    (m_axi_awaddr),
     .m_axi_awlen     (m_axi_awlen),
@@ -451,8 +553,6 @@ module cdma
     .m_axi_wlast     (m_axi_wlast),
     .m_axi_wvalid    (m_axi_wvalid),
     .m_axi_wready    (m_axi_wready),
-    .m_axi_bvalid    (m_axi_bvalid),
-    .m_axi_bready    (m_axi_bready),
     .m_axi_arid      (m_axi_arid),
     .m_axi_araddr    (m_axi_araddr),
     .m_axi_arlen     (m_axi_arlen),
@@ -461,8 +561,24 @@ module cdma
     .m_axi_arvalid   (m_axi_arvalid),
     .m_axi_arready   (m_axi_arready),
     .m_axi_rvalid    (m_axi_rvalid),
-    .m_axi_rlast     (m_axi_rlast),
-    .m_axi_rready    (m_axi_rready)
+    .m_axi_rready    (m_axi_rready),
+    .m_axi_rlast     (m_axi_rlast)
+  );
+
+  cdma_perf u_perf (
+    .clk             (clk),
+    .rst             (rst),
+    .clear           (perf_clear),
+    .busy            (!idle),
+    .rd_beat         (m_axi_rvalid && m_axi_rready),
+    .wr_beat         (m_axi_wvalid && m_axi_wready),
+    .bus_wait        (bus_wait),
+    .cpu_wait_total  (cpu_wait_total),
+    .busy_cycles     (perf_busy),
+    .rd_beats        (perf_rd_beats),
+    .wr_beats        (perf_wr_beats),
+    .bus_wait_cycles (perf_bus_wait),
+    .cpu_wait_cycles (perf_cpu_wait)
   );
 
 `ifndef SYNTHESIS

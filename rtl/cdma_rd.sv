@@ -34,6 +34,10 @@ module cdma_rd
   output logic                    done,
   output logic [1:0]              resp,         // worst RRESP of the command so far (level)
   input  logic                    halt_req,     // issue no more bursts; drain those in flight
+  // run-time limits (transfer mode): beats per burst 1..MAX_BURST, bursts in flight
+  // 1..MAX_OUTSTANDING; they apply to the next burst issued
+  input  logic [8:0]              max_beats,
+  input  logic [7:0]              max_out,
 
   // data out to the FIFO (no ready: room was reserved); fifo_pop returns one credit
   output logic [DATA_WIDTH-1:0]   fifo_data,
@@ -134,15 +138,17 @@ module cdma_rd
   // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats
   always_comb begin
     if (fixed_q) begin
-      next_beats = LEN_W'(burst_beats(0, 32'(left_q), FIXED_MAX, OFF_W));
+      next_beats = LEN_W'(burst_beats(0, 32'(left_q),
+                                      (32'(max_beats) < FIXED_MAX) ? 32'(max_beats) : FIXED_MAX,
+                                      OFF_W));
     end else begin
-      next_beats = LEN_W'(burst_beats(32'(addr_q[11:0]), 32'(left_q), MAX_BURST, OFF_W));
+      next_beats = LEN_W'(burst_beats(32'(addr_q[11:0]), 32'(left_q), 32'(max_beats), OFF_W));
     end
   end
 
   // ---------------------------------------------------------------------------------------------
   // Burst issue: a new burst goes out when AR is free (or being taken this cycle), beats are left,
-  // fewer than MAX_OUTSTANDING bursts are in flight and the FIFO has room for all of its beats.
+  // fewer than max_out bursts are in flight and the FIFO has room for all of its beats.
   // ---------------------------------------------------------------------------------------------
   always_comb begin
     active_d  = active_q;
@@ -167,7 +173,7 @@ module cdma_rd
       resp_d   = RESP_OKAY;
     end else if (active_q) begin
       issue = !arvalid_d && !halt_req && left_q != '0
-              && out_q - OUT_W'(r_last) < OUT_W'(MAX_OUTSTANDING)
+              && 8'(out_q - OUT_W'(r_last)) < max_out
               && credit_d >= CREDIT_W'(next_beats);  // a beat popped this cycle frees its slot
       if (issue) begin
         arvalid_d = 1'b1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// cdma_regs: AXI-Lite slave and register file (PG034 CDMA registers + extension block at 0x100),
-// with interrupt coalescing and the delay timer. It does not move data or walk descriptors.
+// cdma_regs: AXI-Lite slave and register file (PG034 CDMA registers + extension block at 0x100:
+// transfer mode, performance counters), with interrupt coalescing and the delay timer. It does not
+// move data, walk descriptors or count events (cdma_perf does).
 module cdma_regs
   import dma_pkg::*;
 #(
@@ -8,8 +9,10 @@ module cdma_regs
   parameter int unsigned DATA_WIDTH      = 64,
   // AXI4 address width in bits of the data path (32..64); *_MSB registers hold the bits above 31
   parameter int unsigned ADDR_WIDTH      = 32,
-  // most beats per burst (reported in EXT_CAPS)
+  // most beats per burst (reported in EXT_CAPS; EXT_XFER_CTRL's max burst length clamps to it)
   parameter int unsigned MAX_BURST       = 256,
+  // most bursts in flight per direction (EXT_XFER_CTRL's reset value and clamp)
+  parameter int unsigned MAX_OUTSTANDING = 4,
   // AXI-Lite address width in bits
   parameter int unsigned AXIL_ADDR_WIDTH = 16
 ) (
@@ -56,6 +59,21 @@ module cdma_regs
   output logic                       key_hole_rd,
   output logic                       key_hole_wr,
 
+  // transfer mode in effect (EXT_XFER_CTRL, EXT_STEAL_CFG), to cdma_mode_gate and the engines
+  output logic [1:0]                 xfer_mode,
+  output logic [8:0]                 max_burst,       // 1..MAX_BURST beats
+  output logic [7:0]                 max_outstanding, // 1..MAX_OUTSTANDING bursts per direction
+  output logic [7:0]                 steal_beats,     // 1..MAX_BURST beats per grant
+  output logic [15:0]                steal_idle,      // idle cycles between grants
+
+  // performance counters (cdma_perf): zero them (one-cycle pulse); their values (EXT_PERF_*)
+  output logic                       perf_clear,
+  input  logic [31:0]                perf_busy,
+  input  logic [31:0]                perf_rd_beats,
+  input  logic [31:0]                perf_wr_beats,
+  input  logic [31:0]                perf_bus_wait,
+  input  logic [31:0]                perf_cpu_wait,
+
   // from cdma_sg: the transfer or walk ended (err says why, err2 is a second error reported
   // with it), a descriptor completed, CURDESC moves; from cdma_ctrl: the soft reset finished
   input  logic                       done,
@@ -79,6 +97,9 @@ module cdma_regs
   end
   if (MAX_BURST < 2 || MAX_BURST > AXI_MAX_BURST) begin : g_check_max_burst
     $fatal(1, "cdma_regs: MAX_BURST must be 2..256");
+  end
+  if (MAX_OUTSTANDING < 1 || MAX_OUTSTANDING > 255) begin : g_check_max_outstanding
+    $fatal(1, "cdma_regs: MAX_OUTSTANDING must be 1..255 (EXT_XFER_CTRL[23:16])");
   end
   if (AXIL_ADDR_WIDTH < 9 || AXIL_ADDR_WIDTH > 32) begin : g_check_axil_addr_width
     $fatal(1, "cdma_regs: AXIL_ADDR_WIDTH must be 9..32 (the extension block sits at 0x100)");
@@ -113,6 +134,16 @@ module cdma_regs
   logic                       rvalid_q,  rvalid_d;
   logic [31:0]                rdata_q,   rdata_d;
   logic [1:0]                 rresp_q,   rresp_d;
+
+  // ---------------------------------------------------------------------------------------------
+  // Extension block: transfer mode (hardware reset only, like the handshake state)
+  // ---------------------------------------------------------------------------------------------
+  logic [1:0]  xfer_mode_q,     xfer_mode_d;
+  logic [7:0]  max_burst_m1_q,  max_burst_m1_d;
+  logic [7:0]  max_out_q,       max_out_d;
+  logic [7:0]  steal_beats_q,   steal_beats_d;
+  logic [15:0] steal_idle_q,    steal_idle_d;
+  logic        perf_clear_q,    perf_clear_d;
 
   // ---------------------------------------------------------------------------------------------
   // Register file (hardware reset and CDMACR.Reset)
@@ -157,7 +188,7 @@ module cdma_regs
   logic                       do_write;     // a held address and data are written this cycle
   logic [31:0]                wmask;        // WSTRB expanded to bits
   logic [WORD_W-1:0]          wword, rword;
-  logic [31:0]                cr_value, sr_value;
+  logic [31:0]                cr_value, sr_value, xfer_value, steal_value;
   logic [31:0]                merged;       // old value with the strobed bytes replaced
   logic [31:0]                rvalue;
   logic                       sg_off;       // software turns SG mode off this cycle
@@ -187,6 +218,12 @@ module cdma_regs
   assign cyclic         = cyclic_q;
   assign key_hole_rd    = key_hole_rd_q;
   assign key_hole_wr    = key_hole_wr_q;
+  assign xfer_mode       = xfer_mode_q;
+  assign max_burst       = 9'(max_burst_m1_q) + 9'd1;
+  assign max_outstanding = max_out_q;
+  assign steal_beats     = steal_beats_q;
+  assign steal_idle      = steal_idle_q;
+  assign perf_clear      = perf_clear_q;
   assign idle           = idle_q;
   assign irq            = (ioc_irq_q && ioc_irq_en_q) || (dly_irq_q && dly_irq_en_q)
                           || (err_irq_q && err_irq_en_q);
@@ -226,27 +263,43 @@ module cdma_regs
     sr_value[CDMASR_ERR_IRQ_BIT]   = err_irq_q;
     sr_value[CDMASR_IRQTHRESHOLDSTS_LSB +: CDMASR_IRQTHRESHOLDSTS_WIDTH] = thresh_sts_q;
     sr_value[CDMASR_IRQDELAYSTS_LSB +: CDMASR_IRQDELAYSTS_WIDTH]         = dly_sts_q;
+
+    xfer_value = '0;
+    xfer_value[EXT_XFER_CTRL_MODE_LSB +: EXT_XFER_CTRL_MODE_WIDTH]               = xfer_mode_q;
+    xfer_value[EXT_XFER_CTRL_MAX_BURST_M1_LSB +: EXT_XFER_CTRL_MAX_BURST_M1_WIDTH] = max_burst_m1_q;
+    xfer_value[EXT_XFER_CTRL_MAX_OUT_LSB +: EXT_XFER_CTRL_MAX_OUT_WIDTH]         = max_out_q;
+
+    steal_value = '0;
+    steal_value[EXT_STEAL_CFG_BEATS_LSB +: EXT_STEAL_CFG_BEATS_WIDTH] = steal_beats_q;
+    steal_value[EXT_STEAL_CFG_IDLE_LSB +: EXT_STEAL_CFG_IDLE_WIDTH]   = steal_idle_q;
   end
 
   assign rword = s_axil_araddr[AXIL_ADDR_WIDTH-1:2];
   always_comb begin
     rvalue = '0;  // reserved offsets read 0
     unique case (rword)
-      word(CDMACR_OFFSET):       rvalue = cr_value;
-      word(CDMASR_OFFSET):       rvalue = sr_value;
-      word(CURDESC_OFFSET):      rvalue = curdesc_q[31:0];
-      word(CURDESC_MSB_OFFSET):  rvalue = curdesc_q[63:32];
-      word(TAILDESC_OFFSET):     rvalue = taildesc_q[31:0];
-      word(TAILDESC_MSB_OFFSET): rvalue = taildesc_q[63:32];
-      word(SA_OFFSET):           rvalue = sa_q[31:0];
-      word(SA_MSB_OFFSET):       rvalue = sa_q[63:32];
-      word(DA_OFFSET):           rvalue = da_q[31:0];
-      word(DA_MSB_OFFSET):       rvalue = da_q[63:32];
-      word(BTT_OFFSET):          rvalue = 32'(btt_q);
-      word(EXT_ID_OFFSET):       rvalue = EXT_ID_VALUE;
-      word(EXT_VERSION_OFFSET):  rvalue = EXT_VERSION_VALUE;
-      word(EXT_CAPS_OFFSET):     rvalue = EXT_CAPS_VALUE;
-      default:                   rvalue = '0;
+      word(CDMACR_OFFSET):            rvalue = cr_value;
+      word(CDMASR_OFFSET):            rvalue = sr_value;
+      word(CURDESC_OFFSET):           rvalue = curdesc_q[31:0];
+      word(CURDESC_MSB_OFFSET):       rvalue = curdesc_q[63:32];
+      word(TAILDESC_OFFSET):          rvalue = taildesc_q[31:0];
+      word(TAILDESC_MSB_OFFSET):      rvalue = taildesc_q[63:32];
+      word(SA_OFFSET):                rvalue = sa_q[31:0];
+      word(SA_MSB_OFFSET):            rvalue = sa_q[63:32];
+      word(DA_OFFSET):                rvalue = da_q[31:0];
+      word(DA_MSB_OFFSET):            rvalue = da_q[63:32];
+      word(BTT_OFFSET):               rvalue = 32'(btt_q);
+      word(EXT_ID_OFFSET):            rvalue = EXT_ID_VALUE;
+      word(EXT_VERSION_OFFSET):       rvalue = EXT_VERSION_VALUE;
+      word(EXT_CAPS_OFFSET):          rvalue = EXT_CAPS_VALUE;
+      word(EXT_XFER_CTRL_OFFSET):     rvalue = xfer_value;
+      word(EXT_STEAL_CFG_OFFSET):     rvalue = steal_value;
+      word(EXT_PERF_BUSY_OFFSET):     rvalue = perf_busy;
+      word(EXT_PERF_RD_BEATS_OFFSET): rvalue = perf_rd_beats;
+      word(EXT_PERF_WR_BEATS_OFFSET): rvalue = perf_wr_beats;
+      word(EXT_PERF_BUS_WAIT_OFFSET): rvalue = perf_bus_wait;
+      word(EXT_PERF_CPU_WAIT_OFFSET): rvalue = perf_cpu_wait;
+      default:                        rvalue = '0;  // EXT_PERF_CTRL reads 0
     endcase
   end
 
@@ -334,6 +387,12 @@ module cdma_regs
     btt_d         = btt_q;
     start_d       = 1'b0;
     sg_start_d    = 1'b0;
+    xfer_mode_d    = xfer_mode_q;
+    max_burst_m1_d = max_burst_m1_q;
+    max_out_d      = max_out_q;
+    steal_beats_d  = steal_beats_q;
+    steal_idle_d   = steal_idle_q;
+    perf_clear_d   = 1'b0;
     dly_run_d     = dly_run_q;
     dly_cnt_d     = dly_cnt_q;
     dly_sts_d     = dly_sts_q;
@@ -422,7 +481,32 @@ module cdma_regs
             idle_d  = 1'b0;
           end
         end
-        // the extension block is read-only; reserved offsets ignore writes
+        // EXT_XFER_CTRL: mode (XFER_MODE_KEEP keeps it), max burst length - 1 (clamped), max
+        // outstanding (0 stores 1, clamped)
+        word(EXT_XFER_CTRL_OFFSET): begin
+          merged = (xfer_value & ~wmask) | (w_data_q & wmask);
+          if (merged[EXT_XFER_CTRL_MODE_LSB +: EXT_XFER_CTRL_MODE_WIDTH] != XFER_MODE_KEEP) begin
+            xfer_mode_d = merged[EXT_XFER_CTRL_MODE_LSB +: EXT_XFER_CTRL_MODE_WIDTH];
+          end
+          max_burst_m1_d = merged[EXT_XFER_CTRL_MAX_BURST_M1_LSB +: EXT_XFER_CTRL_MAX_BURST_M1_WIDTH];
+          if (32'(max_burst_m1_d) > MAX_BURST - 1) max_burst_m1_d = 8'(MAX_BURST - 1);
+          max_out_d = merged[EXT_XFER_CTRL_MAX_OUT_LSB +: EXT_XFER_CTRL_MAX_OUT_WIDTH];
+          if (max_out_d == '0) max_out_d = 8'd1;
+          if (32'(max_out_d) > MAX_OUTSTANDING) max_out_d = 8'(MAX_OUTSTANDING);
+        end
+        // EXT_STEAL_CFG: beats per grant (0 stores 1, clamped to MAX_BURST), idle cycles
+        word(EXT_STEAL_CFG_OFFSET): begin
+          merged = (steal_value & ~wmask) | (w_data_q & wmask);
+          steal_beats_d = merged[EXT_STEAL_CFG_BEATS_LSB +: EXT_STEAL_CFG_BEATS_WIDTH];
+          if (steal_beats_d == '0) steal_beats_d = 8'd1;
+          if (32'(steal_beats_d) > MAX_BURST) steal_beats_d = 8'(MAX_BURST);
+          steal_idle_d  = merged[EXT_STEAL_CFG_IDLE_LSB +: EXT_STEAL_CFG_IDLE_WIDTH];
+        end
+        // EXT_PERF_CTRL: writing 1 to the clear bit zeroes the counters (a pulse; reads 0)
+        word(EXT_PERF_CTRL_OFFSET): begin
+          perf_clear_d = w_strb_q[EXT_PERF_CTRL_CLEAR_BIT / 8] && w_data_q[EXT_PERF_CTRL_CLEAR_BIT];
+        end
+        // the rest of the extension block is read-only; reserved offsets ignore writes
         default: ;
       endcase
       // the TAILDESC write that starts SG: when idle, not halted and in SG mode; IRQThresholdSts
@@ -507,6 +591,12 @@ module cdma_regs
       rvalid_q  <= 1'b0;
       rdata_q   <= '0;
       rresp_q   <= RESP_OKAY;
+      xfer_mode_q    <= XFER_MODE_BURST;
+      max_burst_m1_q <= 8'(MAX_BURST - 1);
+      max_out_q      <= 8'(MAX_OUTSTANDING);
+      steal_beats_q  <= 8'(EXT_STEAL_BEATS_RESET);
+      steal_idle_q   <= 16'(EXT_STEAL_IDLE_RESET);
+      perf_clear_q   <= 1'b0;
     end else begin
       aw_full_q <= aw_full_d;
       aw_addr_q <= aw_addr_d;
@@ -518,6 +608,12 @@ module cdma_regs
       rvalid_q  <= rvalid_d;
       rdata_q   <= rdata_d;
       rresp_q   <= rresp_d;
+      xfer_mode_q    <= xfer_mode_d;
+      max_burst_m1_q <= max_burst_m1_d;
+      max_out_q      <= max_out_d;
+      steal_beats_q  <= steal_beats_d;
+      steal_idle_q   <= steal_idle_d;
+      perf_clear_q   <= perf_clear_d;
     end
   end
 

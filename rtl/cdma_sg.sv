@@ -2,7 +2,8 @@
 // cdma_sg: scatter-gather engine; fetches descriptors, hands each to cdma_ctrl, writes back STATUS.
 // It owns the bus only between transfers (fetch, write-back); in simple mode it passes starts on.
 
-// Walk: fetch CURDESC (bytes 0x00..0x1F, one INCR burst) -> check it (Cmplt = 1 -> SGIntErr,
+// Walk: fetch CURDESC (bytes 0x00..0x1F: one INCR burst, or several of at most max_beats beats
+// one after the other when the transfer mode caps bursts) -> check it (Cmplt = 1 -> SGIntErr,
 // BTT = 0 -> DMAIntErr) -> run (SA, DA, BTT) through cdma_ctrl -> write STATUS (one 4-byte write at
 // +0x1C) -> stop if it was TAILDESC, else follow NXTDESC. CURDESC follows the descriptor being
 // worked on, so after an error it names the failing one. A TAILDESC write after the tail stopped
@@ -36,6 +37,8 @@ module cdma_sg
   input  logic                    cur_sw_wr,      // software changes CURDESC this cycle
   input  logic                    cyclic,
   input  logic                    soft_reset_req,
+  // the longest burst the transfer mode allows (beats, >= 1)
+  input  logic [8:0]              max_beats,
 
   // to the register file: the transfer or the walk ended (err says why; err2 is a second error
   // that came with it: a failed STATUS write-back after a data error), a descriptor completed,
@@ -123,6 +126,7 @@ module cdma_sg
   logic [ADDR_WIDTH-1:0] desc_addr_q, desc_addr_d;  // the descriptor being worked on
   logic [DESC_BITS-1:0]  desc_q,      desc_d;       // its words 0x00..0x1F
   logic [BEAT_W-1:0]     beat_q,      beat_d;       // R beats of the fetch received so far
+  logic [BEAT_W-1:0]     fetch_last_q, fetch_last_d; // the beat that ends the fetch burst on AR
   logic [1:0]            rresp_q,     rresp_d;      // worst RRESP of the fetch
   logic                  arvalid_q,   arvalid_d;
   logic                  awvalid_q,   awvalid_d;
@@ -142,6 +146,14 @@ module cdma_sg
   logic                  check_go;                  // the fetched descriptor starts a transfer
   dma_err_e              fetch_err;                 // SG error of the fetch (worst RRESP)
   dma_err_e              b_err;                     // SG error of the write-back (BRESP)
+
+  // the last beat of a fetch burst that starts at beat `first`: at most `cap` beats
+  function automatic logic [BEAT_W-1:0] burst_last(input logic [BEAT_W-1:0] first,
+                                                   input logic [8:0] cap);
+    int unsigned last;
+    last = 32'(first) + 32'(cap) - 1;
+    return BEAT_W'((last < FETCH_BEATS - 1) ? last : FETCH_BEATS - 1);
+  endfunction
 
   function automatic logic [31:0] desc_word(input logic [DESC_BITS-1:0] d, input int unsigned off);
     return d[8 * off +: 32];
@@ -184,10 +196,11 @@ module cdma_sg
 
   assign cur_addr      = desc_addr_d;
 
-  // fetch: words 0x00..0x1F of a 64-byte aligned descriptor, full-width INCR, never across 4 KiB
+  // fetch: words 0x00..0x1F of a 64-byte aligned descriptor, full-width INCR, never across 4 KiB;
+  // a burst from the next beat not yet received to fetch_last_q (beat_q holds still while AR waits)
   assign m_axi_arid    = ID_WIDTH'(AXI_ID);
-  assign m_axi_araddr  = desc_addr_q;
-  assign m_axi_arlen   = 8'(FETCH_BEATS - 1);
+  assign m_axi_araddr  = desc_addr_q | ADDR_WIDTH'(32'(beat_q) << OFF_W);
+  assign m_axi_arlen   = 8'(fetch_last_q - beat_q);
   assign m_axi_arsize  = 3'(OFF_W);
   assign m_axi_arburst = BURST_INCR;
   assign m_axi_arvalid = arvalid_q;
@@ -229,6 +242,7 @@ module cdma_sg
     desc_addr_d = desc_addr_q;
     desc_d      = desc_q;
     beat_d      = beat_q;
+    fetch_last_d = fetch_last_q;
     rresp_d     = rresp_q;
     arvalid_d   = arvalid_q && !m_axi_arready;
     awvalid_d   = awvalid_q && !m_axi_awready;
@@ -252,11 +266,13 @@ module cdma_sg
           desc_addr_d = resume_q ? next_q : sg_cur;
           arvalid_d   = 1'b1;
           beat_d      = '0;
+          fetch_last_d = burst_last('0, max_beats);
           rresp_d     = RESP_OKAY;
           cur_wr      = 1'b1;
         end
       end
-      // read the descriptor; a bad response halts with SGSlvErr/SGDecErr (CURDESC names it)
+      // read the descriptor, burst after burst; a bad response halts with SGSlvErr/SGDecErr
+      // (CURDESC names it)
       ST_FETCH: begin
         if (r_beat) begin
           desc_d[DATA_WIDTH * beat_q +: DATA_WIDTH] = m_axi_rdata;
@@ -271,6 +287,9 @@ module cdma_sg
             done     = 1'b1;
             done_err = fetch_err;
             resume_d = 1'b0;
+          end else if (beat_q != BEAT_W'(FETCH_BEATS - 1)) begin
+            arvalid_d    = 1'b1;                // the next burst of the fetch
+            fetch_last_d = burst_last(beat_d, max_beats);
           end else begin
             state_d = ST_CHECK;
           end
@@ -339,6 +358,7 @@ module cdma_sg
             desc_addr_d = next_q;
             arvalid_d   = 1'b1;
             beat_d      = '0;
+            fetch_last_d = burst_last('0, max_beats);
             rresp_d     = RESP_OKAY;
             cur_wr      = 1'b1;
           end
@@ -354,6 +374,7 @@ module cdma_sg
       desc_addr_q <= '0;
       desc_q      <= '0;
       beat_q      <= '0;
+      fetch_last_q <= '0;
       rresp_q     <= RESP_OKAY;
       arvalid_q   <= 1'b0;
       awvalid_q   <= 1'b0;
@@ -367,6 +388,7 @@ module cdma_sg
       desc_addr_q <= desc_addr_d;
       desc_q      <= desc_d;
       beat_q      <= beat_d;
+      fetch_last_q <= fetch_last_d;
       rresp_q     <= rresp_d;
       arvalid_q   <= arvalid_d;
       awvalid_q   <= awvalid_d;
@@ -405,8 +427,8 @@ module cdma_sg
         else $error("cdma_sg: descriptor address %h not 64-byte aligned", desc_addr_q);
       a_r_expected: assert (!m_axi_rvalid || !m_axi_rready || !arvalid_q || m_axi_arready)
         else $error("cdma_sg: R beat before its AR was accepted");
-      a_rlast: assert (!r_beat || m_axi_rlast == (beat_q == BEAT_W'(FETCH_BEATS - 1)))
-        else $error("cdma_sg: RLAST not on beat %0d of the descriptor fetch", FETCH_BEATS - 1);
+      a_rlast: assert (!r_beat || m_axi_rlast == (beat_q == fetch_last_q))
+        else $error("cdma_sg: RLAST not on beat %0d of the descriptor fetch", fetch_last_q);
       a_b_expected: assert (!b_take || (aw_done_q && w_done_q))
         else $error("cdma_sg: B response before AW and W of the write-back were taken");
       a_xfer_done: assert (!xfer_done || state_q == ST_IDLE || state_q == ST_XFER)

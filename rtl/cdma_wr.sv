@@ -32,6 +32,10 @@ module cdma_wr
   output logic                    done,
   output logic [1:0]              resp,         // worst BRESP of the command so far (level)
   input  logic                    halt_req,     // no more bursts; finish issued ones (WSTRB 0)
+  // run-time limits (transfer mode): beats per burst 1..MAX_BURST, taken with each command (AW
+  // and W split a command alike); bursts in flight 1..MAX_OUTSTANDING, for the next AW issued
+  input  logic [8:0]              max_beats,
+  input  logic [7:0]              max_out,
 
   // destination-grid beats (from cdma_realign)
   input  logic [DATA_WIDTH-1:0]   in_data,
@@ -92,6 +96,7 @@ module cdma_wr
   // ---------------------------------------------------------------------------------------------
   logic                  active_q,    active_d;     // a command is in progress
   logic                  fixed_q,     fixed_d;      // the command writes FIXED bursts (keyhole)
+  logic [LEN_W-1:0]      cap_q,       cap_d;        // the command's burst limit (beats)
   // AW side
   logic [ADDR_WIDTH-1:0] aw_addr_q,   aw_addr_d;    // beat-aligned address of the next burst
   logic [BEATS_W-1:0]    aw_left_q,   aw_left_d;    // beats not yet covered by an AW
@@ -147,11 +152,11 @@ module cdma_wr
   // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats
   always_comb begin
     if (fixed_q) begin
-      aw_beats = LEN_W'(burst_beats(0, 32'(aw_left_q), FIXED_MAX, OFF_W));
-      w_beats  = LEN_W'(burst_beats(0, 32'(w_left_q), FIXED_MAX, OFF_W));
+      aw_beats = LEN_W'(burst_beats(0, 32'(aw_left_q), 32'(cap_q), OFF_W));
+      w_beats  = LEN_W'(burst_beats(0, 32'(w_left_q), 32'(cap_q), OFF_W));
     end else begin
-      aw_beats = LEN_W'(burst_beats(32'(aw_addr_q[11:0]), 32'(aw_left_q), MAX_BURST, OFF_W));
-      w_beats  = LEN_W'(burst_beats(32'(w_addr_q[11:0]), 32'(w_left_q), MAX_BURST, OFF_W));
+      aw_beats = LEN_W'(burst_beats(32'(aw_addr_q[11:0]), 32'(aw_left_q), 32'(cap_q), OFF_W));
+      w_beats  = LEN_W'(burst_beats(32'(w_addr_q[11:0]), 32'(w_left_q), 32'(cap_q), OFF_W));
     end
   end
 
@@ -166,6 +171,7 @@ module cdma_wr
   always_comb begin
     active_d     = active_q;
     fixed_d      = fixed_q;
+    cap_d        = cap_q;
     aw_addr_d    = aw_addr_q;
     aw_left_d    = aw_left_q;
     awvalid_d    = awvalid_q && !m_axi_awready;
@@ -191,6 +197,7 @@ module cdma_wr
       // new command: beat-aligned start, beats that cover the bytes, strobes of the end beats
       active_d     = 1'b1;
       fixed_d      = cmd_fixed;
+      cap_d        = (cmd_fixed && 32'(max_beats) > FIXED_MAX) ? LEN_W'(FIXED_MAX) : max_beats;
       aw_addr_d    = {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
       aw_left_d    = BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
       w_addr_d     = aw_addr_d;
@@ -201,9 +208,9 @@ module cdma_wr
       strb_last_d  = (cmd_end == '0) ? {BPB{1'b1}} : ~({BPB{1'b1}} << cmd_end);
       resp_d       = RESP_OKAY;
     end else if (active_q) begin
-      // AW: the next burst goes out when AW is free and fewer than MAX_OUTSTANDING are in flight
+      // AW: the next burst goes out when AW is free and fewer than max_out are in flight
       aw_issue = !awvalid_d && !halt_req && aw_left_q != '0
-                 && b_out_q - OUT_W'(b_take) < OUT_W'(MAX_OUTSTANDING);
+                 && 8'(b_out_q - OUT_W'(b_take)) < max_out;
       if (aw_issue) begin
         awvalid_d = 1'b1;
         awaddr_d  = aw_addr_q;
@@ -246,6 +253,7 @@ module cdma_wr
     if (rst) begin
       active_q     <= 1'b0;
       fixed_q      <= 1'b0;
+      cap_q        <= LEN_W'(MAX_BURST);
       aw_addr_q    <= '0;
       aw_left_q    <= '0;
       awvalid_q    <= 1'b0;
@@ -268,6 +276,7 @@ module cdma_wr
     end else begin
       active_q     <= active_d;
       fixed_q      <= fixed_d;
+      cap_q        <= cap_d;
       aw_addr_q    <= aw_addr_d;
       aw_left_q    <= aw_left_d;
       awvalid_q    <= awvalid_d;

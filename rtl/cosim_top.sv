@@ -234,6 +234,7 @@ module cosim_top
   mon_viol_e               mon_viol_kind;
   bus_master_e             mon_viol_master;
   logic                    cpu_bus_request;
+  logic                    cpu_bus_busy, cache_lookup_q;
 
   assign viol_kind   = mon_viol_kind;
   assign viol_master = mon_viol_master;
@@ -372,7 +373,9 @@ module cosim_top
     .m_axi_rvalid    (dma_axi_rvalid),
     .m_axi_rready    (dma_axi_rready),
     .irq             (irq),
-    .idle            (dma_idle)
+    .idle            (dma_idle),
+    .cpu_bus_busy    (cpu_bus_busy),
+    .cpu_wait_total  (cpu_wait_cycles)
   );
 
   coherency_monitor #(
@@ -635,10 +638,18 @@ module cosim_top
     .cpu_wait_cycles (cpu_wait_cycles)
   );
 
-  // transparent mode (DESIGN 3.2) is not in cdma yet: the CPU's bus request has no user
-  // verilator lint_off UNUSED
-  logic unused;
-  assign unused = ^{cpu_bus_request};
-  // verilator lint_on UNUSED
+  // Transparent mode (cdma_mode_gate): the DMA starts a request only while the CPU neither uses
+  // the bus nor is about to. Its write owns the channel for two cycles (AW, then W once the AW is
+  // taken), so the cache's look-up cycle (the cycle after it took a CPU or snoop request: the one
+  // cycle from which it raises AR / AW in the next) counts as busy, as do its AR / AW requests
+  // (the arbiter's cpu_bus_request) and the W beats of its write bursts.
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      cache_lookup_q <= 1'b0;
+    end else begin
+      cache_lookup_q <= (cpu_req_valid && cpu_req_ready) || (snoop_req_valid && snoop_req_ready);
+    end
+  end
+  assign cpu_bus_busy = cpu_bus_request || cpu_axi_wvalid || cache_lookup_q;
 
 endmodule

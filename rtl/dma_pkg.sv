@@ -24,6 +24,14 @@ package dma_pkg;
   localparam int unsigned EXT_ID_OFFSET       = 32'h0000_0100;
   localparam int unsigned EXT_VERSION_OFFSET  = 32'h0000_0104;
   localparam int unsigned EXT_CAPS_OFFSET     = 32'h0000_0108;
+  localparam int unsigned EXT_XFER_CTRL_OFFSET     = 32'h0000_010C;
+  localparam int unsigned EXT_STEAL_CFG_OFFSET     = 32'h0000_0110;
+  localparam int unsigned EXT_PERF_CTRL_OFFSET     = 32'h0000_0114;
+  localparam int unsigned EXT_PERF_BUSY_OFFSET     = 32'h0000_0118;
+  localparam int unsigned EXT_PERF_RD_BEATS_OFFSET = 32'h0000_011C;
+  localparam int unsigned EXT_PERF_WR_BEATS_OFFSET = 32'h0000_0120;
+  localparam int unsigned EXT_PERF_BUS_WAIT_OFFSET = 32'h0000_0124;
+  localparam int unsigned EXT_PERF_CPU_WAIT_OFFSET = 32'h0000_0128;
   // Offsets below this are the CDMA and its extension block; anything above answers DECERR
   localparam int unsigned REG_SPACE_END       = 32'h0000_0200;
 
@@ -83,7 +91,7 @@ package dma_pkg;
 
   // ---------------------------------------------------------------------------------------------
   // SG descriptor: 64-byte aligned, eight 32-bit words. The engine reads 0x00..0x1F in one INCR
-  // burst and writes back only STATUS (one 4-byte write, WSTRB on bytes 0x1C..0x1F; the reserved
+  // burst (several when the transfer mode caps bursts) and writes back only STATUS (one 4-byte write, WSTRB on bytes 0x1C..0x1F; the reserved
   // STATUS bits [27:0] are written back as read). 0x20..0x3F are never touched.
   // ---------------------------------------------------------------------------------------------
   localparam int unsigned DESC_NXTDESC_OFFSET     = 32'h0000_0000;
@@ -113,13 +121,48 @@ package dma_pkg;
   //               [31]    reserved, 0
   // ---------------------------------------------------------------------------------------------
   localparam logic [31:0] EXT_ID_VALUE               = 32'h434D_4458;
-  localparam logic [31:0] EXT_VERSION_VALUE          = 32'h0001_0000;
+  localparam logic [31:0] EXT_VERSION_VALUE          = 32'h0001_0001;  // 1.1: transfer modes, counters
   localparam int unsigned EXT_CAPS_DATA_BYTES_LSB    = 0;
   localparam int unsigned EXT_CAPS_ADDR_WIDTH_LSB    = 8;
   localparam int unsigned EXT_CAPS_MAX_BURST_M1_LSB  = 16;
   localparam int unsigned EXT_CAPS_BTT_WIDTH_LSB     = 24;
   localparam int unsigned EXT_CAPS_DRE_BIT           = 29;
   localparam int unsigned EXT_CAPS_SG_BIT            = 30;
+
+  // ---------------------------------------------------------------------------------------------
+  // Transfer modes and performance counters (DESIGN 3.2), extension block, hardware reset only.
+  // EXT_XFER_CTRL = [1:0]   mode (XFER_MODE_*; writing XFER_MODE_KEEP leaves it unchanged)
+  //                 [15:8]  max burst length - 1 (reset MAX_BURST - 1; larger values clamp to it)
+  //                 [23:16] max bursts in flight per direction (reset MAX_OUTSTANDING; 0 stores 1;
+  //                         larger values clamp to MAX_OUTSTANDING)
+  //                 reads back what is in effect. The write engine keeps a command's burst length
+  //                 to the end of the command; everything else applies to the next burst issued.
+  // EXT_STEAL_CFG = [7:0]   beats per grant in cycle-stealing mode (reset 1; 0 stores 1; larger
+  //                         than MAX_BURST clamps to it); [31:16] idle cycles between grants (reset 1)
+  // EXT_PERF_CTRL = [0]     write 1: zero every EXT_PERF_* counter (self-clearing, reads 0)
+  // EXT_PERF_*    = 32-bit counters that wrap at 2^32, zeroed by the hardware reset and
+  //                 EXT_PERF_CTRL, not by CDMACR.Reset: BUSY cycles with CDMASR.Idle = 0; RD_BEATS R
+  //                 beats the DMA took (data and descriptors); WR_BEATS W beats it sent; BUS_WAIT
+  //                 cycles an AR / AW / W of the DMA waited (VALID and not READY, or held back by the
+  //                 transfer mode); CPU_WAIT the arbiter's CPU wait cycles since the last zeroing.
+  // ---------------------------------------------------------------------------------------------
+  localparam logic [1:0]  XFER_MODE_BURST                  = 2'd0;
+  localparam logic [1:0]  XFER_MODE_CYCLE_STEALING         = 2'd1;
+  localparam logic [1:0]  XFER_MODE_TRANSPARENT            = 2'd2;
+  localparam logic [1:0]  XFER_MODE_KEEP                   = 2'd3;
+  localparam int unsigned EXT_XFER_CTRL_MODE_LSB           = 0;
+  localparam int unsigned EXT_XFER_CTRL_MODE_WIDTH         = 2;
+  localparam int unsigned EXT_XFER_CTRL_MAX_BURST_M1_LSB   = 8;
+  localparam int unsigned EXT_XFER_CTRL_MAX_BURST_M1_WIDTH = 8;
+  localparam int unsigned EXT_XFER_CTRL_MAX_OUT_LSB        = 16;
+  localparam int unsigned EXT_XFER_CTRL_MAX_OUT_WIDTH      = 8;
+  localparam int unsigned EXT_STEAL_CFG_BEATS_LSB          = 0;
+  localparam int unsigned EXT_STEAL_CFG_BEATS_WIDTH        = 8;
+  localparam int unsigned EXT_STEAL_CFG_IDLE_LSB           = 16;
+  localparam int unsigned EXT_STEAL_CFG_IDLE_WIDTH         = 16;
+  localparam int unsigned EXT_STEAL_BEATS_RESET            = 1;
+  localparam int unsigned EXT_STEAL_IDLE_RESET             = 1;
+  localparam int unsigned EXT_PERF_CTRL_CLEAR_BIT          = 0;
 
   // ---------------------------------------------------------------------------------------------
   // AXI constants.

@@ -51,7 +51,8 @@ public sealed record RunUntilResult(string Event, ulong Cycle);
 /// <param name="CacheLine">Cache line in bytes (0: no CPU cache in this build).</param>
 /// <param name="CacheSets">Cache sets (0: no CPU cache).</param>
 /// <param name="CacheWays">Cache ways (0: no CPU cache).</param>
-public sealed record RtlInfo(int DataWidth, int AddrWidth, int MaxBurst, int CacheLine, int CacheSets, int CacheWays)
+/// <param name="MaxOutstanding">Most DMA bursts in flight per direction (cosim_top MAX_OUTSTANDING; 4 unless the build says otherwise).</param>
+public sealed record RtlInfo(int DataWidth, int AddrWidth, int MaxBurst, int CacheLine, int CacheSets, int CacheWays, int MaxOutstanding = 4)
 {
     /// <summary>Bytes per data beat.</summary>
     public int BytesPerBeat => DataWidth / 8;
@@ -96,7 +97,8 @@ public sealed record HelloInfo(
                 (int)rtl.GetUInt64("max_burst"),
                 (int)rtl.GetUInt64("cache_line"),
                 (int)rtl.GetUInt64("cache_sets"),
-                (int)rtl.GetUInt64("cache_ways")),
+                (int)rtl.GetUInt64("cache_ways"),
+                (int)rtl.GetUInt64("max_outstanding")),
             reply.GetMaps("dram")
                 .Select(d => new DramWindowInfo(d.GetUInt64("base"), d.GetUInt64("size"), d.GetString("shm")))
                 .ToList(),

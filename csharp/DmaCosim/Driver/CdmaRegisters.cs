@@ -48,6 +48,30 @@ public static class CdmaRegisters
     /// <summary>EXT_CAPS: build parameters.</summary>
     public const uint ExtCapsOffset = 0x108;
 
+    /// <summary>EXT_XFER_CTRL: transfer mode, max burst length − 1, max bursts in flight (see <see cref="Xfer"/>).</summary>
+    public const uint ExtXferCtrlOffset = 0x10C;
+
+    /// <summary>EXT_STEAL_CFG: cycle stealing's beats per grant and idle cycles between grants.</summary>
+    public const uint ExtStealCfgOffset = 0x110;
+
+    /// <summary>EXT_PERF_CTRL: writing 1 to bit <see cref="Xfer.PerfClearBit"/> zeroes every EXT_PERF_* counter.</summary>
+    public const uint ExtPerfCtrlOffset = 0x114;
+
+    /// <summary>EXT_PERF_BUSY: cycles with CDMASR.Idle = 0.</summary>
+    public const uint ExtPerfBusyOffset = 0x118;
+
+    /// <summary>EXT_PERF_RD_BEATS: R beats the DMA took (data and descriptors).</summary>
+    public const uint ExtPerfRdBeatsOffset = 0x11C;
+
+    /// <summary>EXT_PERF_WR_BEATS: W beats the DMA sent.</summary>
+    public const uint ExtPerfWrBeatsOffset = 0x120;
+
+    /// <summary>EXT_PERF_BUS_WAIT: cycles an AR, AW or W of the DMA waited (not READY, or held back by the mode).</summary>
+    public const uint ExtPerfBusWaitOffset = 0x124;
+
+    /// <summary>EXT_PERF_CPU_WAIT: the bus arbiter's CPU wait cycles since the counters were last zeroed.</summary>
+    public const uint ExtPerfCpuWaitOffset = 0x128;
+
     /// <summary>CDMACR reset value.</summary>
     public const uint CdmacrResetValue = 0x0001_0002;
 
@@ -56,6 +80,9 @@ public static class CdmaRegisters
 
     /// <summary>EXT_ID value: ASCII "CDMX".</summary>
     public const uint ExtIdValue = 0x434D_4458;
+
+    /// <summary>EXT_VERSION value: major [31:16], minor [15:0] (1.1: transfer modes and performance counters).</summary>
+    public const uint ExtVersionValue = 0x0001_0001;
 
     /// <summary>Width of the BTT field in bits.</summary>
     public const int BttWidth = 26;
@@ -101,6 +128,61 @@ public static class CdmaRegisters
 
         /// <summary>Lowest bit of IRQDelay[31:24].</summary>
         public const int IrqDelayLsb = 24;
+    }
+
+    /// <summary>EXT_XFER_CTRL, EXT_STEAL_CFG and EXT_PERF_CTRL fields, and the transfer mode codes.</summary>
+    public static class Xfer
+    {
+        /// <summary>Mode code of burst (block) mode.</summary>
+        public const uint ModeBurst = 0;
+
+        /// <summary>Mode code of cycle-stealing mode.</summary>
+        public const uint ModeCycleStealing = 1;
+
+        /// <summary>Mode code of transparent mode.</summary>
+        public const uint ModeTransparent = 2;
+
+        /// <summary>Writing this mode code leaves the mode unchanged.</summary>
+        public const uint ModeKeep = 3;
+
+        /// <summary>Lowest bit of EXT_XFER_CTRL.mode[1:0].</summary>
+        public const int ModeLsb = 0;
+
+        /// <summary>Width of EXT_XFER_CTRL.mode.</summary>
+        public const int ModeWidth = 2;
+
+        /// <summary>Lowest bit of EXT_XFER_CTRL's max burst length − 1 [15:8] (clamped to MAX_BURST − 1).</summary>
+        public const int MaxBurstM1Lsb = 8;
+
+        /// <summary>Width of the max burst length − 1 field.</summary>
+        public const int MaxBurstM1Width = 8;
+
+        /// <summary>Lowest bit of EXT_XFER_CTRL's max bursts in flight per direction [23:16] (0 stores 1, clamped to MAX_OUTSTANDING).</summary>
+        public const int MaxOutLsb = 16;
+
+        /// <summary>Width of the max bursts in flight field.</summary>
+        public const int MaxOutWidth = 8;
+
+        /// <summary>Lowest bit of EXT_STEAL_CFG's beats per grant [7:0] (0 stores 1).</summary>
+        public const int StealBeatsLsb = 0;
+
+        /// <summary>Width of the beats per grant field.</summary>
+        public const int StealBeatsWidth = 8;
+
+        /// <summary>Lowest bit of EXT_STEAL_CFG's idle cycles between grants [31:16].</summary>
+        public const int StealIdleLsb = 16;
+
+        /// <summary>Width of the idle cycles field.</summary>
+        public const int StealIdleWidth = 16;
+
+        /// <summary>EXT_STEAL_CFG beats per grant after a hardware reset.</summary>
+        public const int StealBeatsReset = 1;
+
+        /// <summary>EXT_STEAL_CFG idle cycles after a hardware reset.</summary>
+        public const int StealIdleReset = 1;
+
+        /// <summary>EXT_PERF_CTRL: write 1 to zero the counters (self-clearing, reads 0).</summary>
+        public const int PerfClearBit = 0;
     }
 
     /// <summary>CDMASR bits.</summary>

@@ -27,6 +27,32 @@ public sealed partial class RegisterMapTests
         { nameof(CdmaRegisters.ExtIdOffset), "EXT_ID_OFFSET" },
         { nameof(CdmaRegisters.ExtVersionOffset), "EXT_VERSION_OFFSET" },
         { nameof(CdmaRegisters.ExtCapsOffset), "EXT_CAPS_OFFSET" },
+        { nameof(CdmaRegisters.ExtXferCtrlOffset), "EXT_XFER_CTRL_OFFSET" },
+        { nameof(CdmaRegisters.ExtStealCfgOffset), "EXT_STEAL_CFG_OFFSET" },
+        { nameof(CdmaRegisters.ExtPerfCtrlOffset), "EXT_PERF_CTRL_OFFSET" },
+        { nameof(CdmaRegisters.ExtPerfBusyOffset), "EXT_PERF_BUSY_OFFSET" },
+        { nameof(CdmaRegisters.ExtPerfRdBeatsOffset), "EXT_PERF_RD_BEATS_OFFSET" },
+        { nameof(CdmaRegisters.ExtPerfWrBeatsOffset), "EXT_PERF_WR_BEATS_OFFSET" },
+        { nameof(CdmaRegisters.ExtPerfBusWaitOffset), "EXT_PERF_BUS_WAIT_OFFSET" },
+        { nameof(CdmaRegisters.ExtPerfCpuWaitOffset), "EXT_PERF_CPU_WAIT_OFFSET" },
+        { nameof(CdmaRegisters.ExtVersionValue), "EXT_VERSION_VALUE" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.ModeBurst), "XFER_MODE_BURST" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.ModeCycleStealing), "XFER_MODE_CYCLE_STEALING" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.ModeTransparent), "XFER_MODE_TRANSPARENT" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.ModeKeep), "XFER_MODE_KEEP" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.ModeLsb), "EXT_XFER_CTRL_MODE_LSB" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.ModeWidth), "EXT_XFER_CTRL_MODE_WIDTH" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.MaxBurstM1Lsb), "EXT_XFER_CTRL_MAX_BURST_M1_LSB" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.MaxBurstM1Width), "EXT_XFER_CTRL_MAX_BURST_M1_WIDTH" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.MaxOutLsb), "EXT_XFER_CTRL_MAX_OUT_LSB" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.MaxOutWidth), "EXT_XFER_CTRL_MAX_OUT_WIDTH" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.StealBeatsLsb), "EXT_STEAL_CFG_BEATS_LSB" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.StealBeatsWidth), "EXT_STEAL_CFG_BEATS_WIDTH" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.StealIdleLsb), "EXT_STEAL_CFG_IDLE_LSB" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.StealIdleWidth), "EXT_STEAL_CFG_IDLE_WIDTH" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.StealBeatsReset), "EXT_STEAL_BEATS_RESET" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.StealIdleReset), "EXT_STEAL_IDLE_RESET" },
+        { "Xfer." + nameof(CdmaRegisters.Xfer.PerfClearBit), "EXT_PERF_CTRL_CLEAR_BIT" },
         { nameof(CdmaRegisters.CdmacrResetValue), "CDMACR_RESET_VALUE" },
         { nameof(CdmaRegisters.CdmasrResetValue), "CDMASR_RESET_VALUE" },
         { nameof(CdmaRegisters.ExtIdValue), "EXT_ID_VALUE" },
@@ -100,6 +126,11 @@ public sealed partial class RegisterMapTests
         {
             type = type.GetNestedType(name[..2])!;
             name = name[3..];
+        }
+        else if (name.StartsWith("Xfer.", StringComparison.Ordinal))
+        {
+            type = type.GetNestedType("Xfer")!;
+            name = name[5..];
         }
 
         var value = type.GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
