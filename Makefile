@@ -32,6 +32,9 @@ RTL_SRCS   := $(RTL_PKG) $(sort $(filter-out $(RTL_PKG),$(wildcard rtl/*.sv)))
 RTL_TOP    := cosim_top
 COSIM_SRCS := $(sort $(wildcard cosim/*.cpp))
 COSIM_HDRS := $(wildcard cosim/*.h)
+# the C++ bench driver: linked from a harness's objects (cosim/bench/bench_driver.mk)
+BENCH_SRC  := cosim/bench/bench_driver.cpp
+BENCH_MK   := cosim/bench/bench_driver.mk
 
 HARNESS    := $(BUILD)/dmacosim-harness
 VOBJ       := $(BUILD)/obj_default
@@ -40,6 +43,10 @@ vfield     = $(word $(2),$(subst :, ,$(1)))
 vname      = $(call vfield,$(1),1)
 harness_of = $(if $(filter default,$(1)),$(HARNESS),$(HARNESS)-$(1))
 HARNESSES  := $(foreach v,$(VARIANTS),$(call harness_of,$(call vname,$(v))))
+# the bench driver of a variant, next to its harness: build/dmacosim-bench-driver[-<name>]
+BENCH_DRV  := $(BUILD)/dmacosim-bench-driver
+driver_of  = $(if $(filter default,$(1)),$(BENCH_DRV),$(BENCH_DRV)-$(1))
+BENCH_DRVS := $(foreach v,$(VARIANTS),$(call driver_of,$(call vname,$(v))))
 CLI_DLL    := $(BUILD)/dotnet/bin/DmaCosim.Cli/$(shell echo $(CONFIG) | tr A-Z a-z)/DmaCosim.Cli.dll
 CLI        := $(BUILD)/dmacosim
 STAMP_CS   := $(BUILD)/.csharp.stamp
@@ -74,12 +81,12 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses csharp run test test-cpp summary lint clean FORCE
+.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | \
-	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
 
 # install whichever of $(1) is missing, in one apt-get run
 define APT_INSTALL
@@ -104,9 +111,11 @@ $(VOBJ)/V$(RTL_TOP).h: $(RTL_SRCS) | $(BUILD)
 	$(VERILATOR) $(filter-out --build --exe,$(VFLAGS)) --Mdir $(VOBJ) \
 	  $(call vparams,default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST)) $(RTL_SRCS)
 
-harness: $(HARNESS) ## build the default harness (Verilated model + C++ harness)
+harness: $(HARNESS) $(BENCH_DRV) ## build the default harness (Verilated model + C++ harness) and its bench driver
 
-harnesses: $(HARNESSES) ## build the harness of every variant in VARIANTS
+harnesses: $(HARNESSES) $(BENCH_DRVS) ## build the harness and bench driver of every variant in VARIANTS
+
+bench-driver: $(BENCH_DRV) ## the C++ bench driver of the default harness (bench's bridge_overhead)
 
 # One rule per variant: $(1) = name:DATA_WIDTH:ADDR_WIDTH:MAX_BURST. The .params stamp holds the
 # parameters and is rewritten only when they change, so `make harness DATA_WIDTH=32` rebuilds.
@@ -120,6 +129,13 @@ $(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) M
 	  -CFLAGS "$(VCFLAGS) $(call vdefines,$(1))" -LDFLAGS "$(VLDFLAGS)" -MAKEFLAGS "$(VMAKE)" \
 	  $(RTL_SRCS) $(abspath $(COSIM_SRCS))
 	cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-harness $$@
+
+# the bench driver: compiled and linked by Verilator's generated makefile, from the harness's objects
+$(call driver_of,$(call vname,$(1))): $(call harness_of,$(call vname,$(1))) $(BENCH_SRC) $(BENCH_MK)
+	@echo "== bench driver $(call vname,$(1))"
+	$(MAKE) -C $(BUILD)/obj_$(call vname,$(1)) -f Vcosim_top.mk -f $(CURDIR)/$(BENCH_MK) $(VMAKE) \
+	  BENCH_DRIVER_SRC=$(CURDIR)/$(BENCH_SRC) dmacosim-bench-driver
+	cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-bench-driver $$@
 endef
 $(foreach v,$(VARIANTS),$(eval $(call HARNESS_RULE,$(v))))
 FORCE:

@@ -29,7 +29,7 @@ uint32_t AxiLiteMaster::Read(uint32_t addr) {
   addr_ = static_cast<uint16_t>(addr);
   resp_ = 0;
   ar_pending_ = r_pending_ = true;
-  Complete("reg_read " + Hex(addr, 4));
+  Complete("reg_read");
   return rdata_;
 }
 
@@ -39,11 +39,12 @@ void AxiLiteMaster::Write(uint32_t addr, uint32_t value, uint8_t strobe) {
   wstrb_ = strobe & 0xF;
   resp_ = 0;
   aw_pending_ = w_pending_ = b_pending_ = true;
-  Complete("reg_write " + Hex(addr, 4));
+  Complete("reg_write");
 }
 
-void AxiLiteMaster::Complete(const std::string& what) {
+void AxiLiteMaster::Complete(const char* op) {
   const uint64_t start = platform_.cycle();
+  const auto what = [this, op] { return op + (" " + Hex(addr_, 4)); };
   bool done = false;
   try {
     done = platform_.RunUntil(
@@ -60,12 +61,12 @@ void AxiLiteMaster::Complete(const std::string& what) {
                           : r_pending_  ? "s_axil_rvalid"
                                         : "s_axil_bvalid";
     OnReset();
-    throw Timeout(what + ": no " + channel + " after " + std::to_string(timeout_cycles_) +
+    throw Timeout(what() + ": no " + channel + " after " + std::to_string(timeout_cycles_) +
                   " cycles (cycles " + std::to_string(start) + ".." +
                   std::to_string(platform_.cycle()) + "); " + platform_.ModelStatus());
   }
   if (resp_ != 0) {
-    throw BusError(what + ": " + RespName(resp_) + " response (cycle " +
+    throw BusError(what() + ": " + RespName(resp_) + " response (cycle " +
                    std::to_string(platform_.cycle()) + ")");
   }
 }

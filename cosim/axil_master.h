@@ -36,8 +36,9 @@ class AxiLiteMaster final : public ClockedModel {
   std::string Status() const override;
 
  private:
-  // Runs the access set up in the pending flags; `what` names it in errors ("reg_read 0x0004").
-  void Complete(const std::string& what);
+  // Runs the access set up in the pending flags; errors name it as `op` and the address
+  // ("reg_read 0x0004"), a text built only when there is an error.
+  void Complete(const char* op);
 
   Platform& platform_;
   uint64_t timeout_cycles_;

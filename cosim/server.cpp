@@ -20,15 +20,10 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include "axil_master.h"
-#include "cpu_port.h"
-#include "dma_port_checker.h"
-#include "dram_model.h"
 #include "ops.h"
-#include "platform.h"
 #include "protocol.h"
+#include "rig.h"
 #include "rtl_log.h"
-#include "violation_log.h"
 
 namespace dmacosim {
 namespace {
@@ -202,23 +197,9 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
     return 0;
   }
 
-  DramConfig dram_config;
-  dram_config.mem.seed = options.seed;
-  DramModel dram{dram_config};
-  Platform platform(context, top);
-  // The DMA-side checker samples before the DRAM model: a burst the DMA gets wrong breaks the rule
-  // on both ports in the same cycle, and the first finding is the one reported.
-  DmaPortChecker dma_port;
-  platform.AddModel(dma_port);
-  platform.AddModel(dram);
-  AxiLiteMaster axil(platform);
-  platform.AddModel(axil);
-  CpuPort cpu(platform);
-  platform.AddModel(cpu);
-  ViolationLog violations(platform, proto::kMaxViolationRecords);
-  platform.AddModel(violations);
-  platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
-  Harness harness{platform, dram, dma_port, axil, cpu, violations};
+  Rig rig(context, top, options.seed);
+  rig.platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
+  Harness harness{rig.platform, rig.dram, rig.dma_port, rig.axil, rig.cpu, rig.violations};
   if (!options.trace_dir.empty()) {
     char resolved[PATH_MAX];
     struct stat st {};
@@ -228,7 +209,7 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
     }
     harness.trace_dir = resolved;
   }
-  platform.Reset(proto::kResetCyclesDefault);
+  rig.platform.Reset(proto::kResetCyclesDefault);
 
   Server server(harness, options);
   std::fprintf(stderr,
@@ -236,7 +217,7 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
                "DRAM %s\n",
                static_cast<int>(proto::kHarnessVersion.size()), proto::kHarnessVersion.data(),
                kDataWidth, kAddrWidth, kMaxBurst, static_cast<unsigned long long>(options.seed),
-               dram.windows().front().shm->path().c_str());
+               rig.dram.windows().front().shm->path().c_str());
   std::printf("READY %s\n", server.endpoint().c_str());
   std::fflush(stdout);
   // From here on stdout is stderr: RTL $display / assertion text must not look like protocol.

@@ -11,32 +11,46 @@ namespace DmaCosim.Cli;
 
 /// <summary>
 /// <c>dmacosim bench</c>: engine figures from deterministic cycle counts, bridge figures from the
-/// wall clock (medians of repeated runs), and the machine they ran on.
+/// wall clock (each the median of <see cref="BenchClock.Rounds"/> rounds bounded in time), the
+/// bridge overhead against the C++ bench driver, and the machine they ran on. docs/performance.md
+/// says what each figure means.
 /// </summary>
 internal static class BenchCommand
 {
     private const int CopyBytes = 1 << 20;
     private const ulong Source = 0x0100_0000;
     private const ulong Destination = 0x0200_0000;
+    private const int BatchSize = 1000;
+    private const int BackdoorBytes = 16 << 20;
+    private const ulong RunChunkCycles = 100_000;
+    private const double MiB = 1 << 20;
+
+    // Least wall time of the bridge overhead's warm-up copies (small ones, through the bridge).
+    private static readonly TimeSpan BridgeWarmUp = TimeSpan.FromSeconds(1.5);
 
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of a table" };
-        var command = new Command("bench", "measure engine efficiency and bridge speed") { json };
+        var command = new Command("bench", "measure engine efficiency, bridge speed and bridge overhead") { json };
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(json), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(bool json, CancellationToken ct)
     {
-        await using var harness = await HarnessProcess.StartAsync(cancellationToken: ct).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        var loadBefore = LoadAverage();
+        var harnessPath = HarnessProcess.Locate();
+        var driver = ScatterGatherBench.LocateDriver(harnessPath);
+        await using var harness = await HarnessProcess.StartAsync(new HarnessOptions { HarnessPath = harnessPath }, ct).ConfigureAwait(false);
         var sim = harness.Client;
         var rtl = harness.Hello.Rtl;
         var figures = new Dictionary<string, object>();
 
+        // Engine: cycle counts of a 1 MiB simple-mode copy (deterministic).
         var zero = await CopyAsync(harness, new MemConfig { ReadLatency = 0, WriteLatency = 0 }, ct).ConfigureAwait(false);
         var latency20 = await CopyAsync(harness, new MemConfig { ReadLatency = 20, WriteLatency = 0 }, ct).ConfigureAwait(false);
-        await sim.MemConfigAsync(new MemConfig { ReadLatency = 0 }, ct).ConfigureAwait(false);
+        await sim.MemConfigAsync(new MemConfig { ReadLatency = 0, WriteLatency = 0 }, ct).ConfigureAwait(false);
         figures["engine_efficiency"] = Round(zero.BytesPerCycle / rtl.BytesPerBeat);
         figures["engine_efficiency_cycles"] = zero.Cycles;
         figures["engine_efficiency_latency20"] = Round(latency20.BytesPerCycle / rtl.BytesPerBeat);
@@ -44,22 +58,45 @@ internal static class BenchCommand
         figures["engine_bytes"] = CopyBytes;
         figures["bytes_per_beat"] = rtl.BytesPerBeat;
 
-        figures["reg_ops_per_s"] = Round(await MedianRateAsync(2000, async () => await sim.RegReadAsync(0, ct).ConfigureAwait(false)).ConfigureAwait(false));
-        var batch = Enumerable.Repeat(new SimRequest("reg_read", new Dictionary<string, object?> { ["addr"] = 0u }), 1000).ToList();
-        figures["reg_ops_per_s_batched"] = Round(1000 * await MedianRateAsync(20, async () => await sim.BatchAsync(batch, ct).ConfigureAwait(false)).ConfigureAwait(false));
+        // Bridge speed: wall-clock rates.
+        figures["reg_ops_per_s"] = Round(await BenchClock.MedianRateAsync(async () =>
+        {
+            await sim.RegReadAsync(CdmaRegisters.CdmasrOffset, ct).ConfigureAwait(false);
+            return 1;
+        }).ConfigureAwait(false));
+        var batch = Enumerable.Repeat(new SimRequest("reg_read", new Dictionary<string, object?> { ["addr"] = CdmaRegisters.CdmasrOffset }), BatchSize).ToList();
+        figures["reg_ops_per_s_batched"] = Round(await BenchClock.MedianRateAsync(async () =>
+        {
+            await sim.BatchAsync(batch, ct).ConfigureAwait(false);
+            return BatchSize;
+        }).ConfigureAwait(false));
 
-        var block = SeededPattern.Create(16 << 20, 3);
-        figures["shm_mb_per_s"] = Round(32 * await MedianRateAsync(5, async () =>
+        var block = SeededPattern.Create(BackdoorBytes, 3);
+        figures["shm_mb_per_s"] = Round(await BenchClock.MedianRateAsync(async () =>
         {
             await harness.Memory.WriteAsync(Source, block, ct).ConfigureAwait(false);
             await harness.Memory.ReadAsync(Source, block.Length, ct).ConfigureAwait(false);
+            return 2 * block.Length / MiB;
         }).ConfigureAwait(false));
-        figures["mem_op_mb_per_s"] = Round(32 * await MedianRateAsync(5, async () =>
+        figures["mem_op_mb_per_s"] = Round(await BenchClock.MedianRateAsync(async () =>
         {
             await sim.MemWriteAsync(Source, block, ct).ConfigureAwait(false);
             await sim.MemReadAsync(Source, block.Length, ct).ConfigureAwait(false);
+            return 2 * block.Length / MiB;
         }).ConfigureAwait(false));
-        figures["sim_cycles_per_s"] = Round(10_000_000 * await MedianRateAsync(5, async () => await sim.RunAsync(10_000_000, ct).ConfigureAwait(false)).ConfigureAwait(false));
+        figures["sim_cycles_per_s"] = Round(await BenchClock.MedianRateAsync(async () =>
+        {
+            await sim.RunAsync(RunChunkCycles, ct).ConfigureAwait(false);
+            return RunChunkCycles;
+        }).ConfigureAwait(false));
+
+        // Bridge overhead: the same scatter-gather copy through the bridge and from C++ (last: the JIT is warm).
+        var overhead = await BridgeOverheadAsync(harness, driver, ct).ConfigureAwait(false);
+        foreach (var (name, value) in overhead)
+        {
+            figures[name] = value;
+        }
+
         figures["machine"] = new Dictionary<string, object>
         {
             ["cores"] = Environment.ProcessorCount,
@@ -67,6 +104,8 @@ internal static class BenchCommand
             ["os"] = RuntimeInformation.OSDescription,
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
             ["rtl"] = $"{rtl.DataWidth}-bit data, {rtl.AddrWidth}-bit address, max burst {rtl.MaxBurst}",
+            ["load_avg_1m"] = new[] { loadBefore, LoadAverage() },
+            ["bench_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
 
         if (json)
@@ -84,6 +123,78 @@ internal static class BenchCommand
         return 0;
     }
 
+    /// <summary>
+    /// bridge_overhead: after a warm-up of the scatter-gather copy through the bridge,
+    /// <see cref="BenchClock.Rounds"/> pairs of rounds, a copy through the bridge and a run of the C++ driver
+    /// (two copies, the second timed: the scheduler gives a new process less CPU in its first second), in
+    /// alternating order so that both see the same load; the median of the pairs' wall-time ratios. Every
+    /// copy of both must count the same cycles.
+    /// </summary>
+    private static async Task<Dictionary<string, object>> BridgeOverheadAsync(HarnessProcess harness, string driver, CancellationToken ct)
+    {
+        var plan = new ScatterGatherPlan();
+        await harness.Client.ResetAsync(cancellationToken: ct).ConfigureAwait(false);
+        var channel = new CdmaChannel(harness.Client, harness.Hello.Rtl);
+
+        // Warm-up: the same requests on a small copy until the JIT has compiled the driver path's final
+        // code (its background compiler otherwise takes a tenth of the first big copies' CPU), then one
+        // full-size copy, untimed.
+        var small = plan with { Bytes = (ulong)plan.Segments * 4096 };
+        var warmUp = Stopwatch.StartNew();
+        while (warmUp.Elapsed < BridgeWarmUp)
+        {
+            await ScatterGatherBench.RunAsync(harness, channel, small, 0, ct).ConfigureAwait(false);
+        }
+
+        var (_, descriptors) = await ScatterGatherBench.RunAsync(harness, channel, plan, 0, ct).ConfigureAwait(false);
+        var bridge = new List<ScatterGatherRound>();
+        var native = new List<ScatterGatherRound>(); // every C++ copy; the odd ones are timed
+        for (var round = 1; round <= BenchClock.Rounds; round++)
+        {
+            var cppFirst = round % 2 == 0;
+            if (cppFirst)
+            {
+                native.AddRange((await ScatterGatherBench.RunNativeAsync(driver, plan, descriptors, 2, harness.Hello.Rtl, ct).ConfigureAwait(false)).Rounds);
+            }
+
+            bridge.Add((await ScatterGatherBench.RunAsync(harness, channel, plan, (ulong)round, ct).ConfigureAwait(false)).Round);
+            if (!cppFirst)
+            {
+                native.AddRange((await ScatterGatherBench.RunNativeAsync(driver, plan, descriptors, 2, harness.Hello.Rtl, ct).ConfigureAwait(false)).Rounds);
+            }
+        }
+
+        var cycles = bridge[0].Cycles;
+        if (bridge.Concat(native).Any(r => r.Cycles != cycles))
+        {
+            throw new InvalidOperationException(
+                $"bridge_overhead: the C# driver counted {string.Join("/", bridge.Select(r => r.Cycles))} cycles, " +
+                $"{driver} {string.Join("/", native.Select(r => r.Cycles))}: the two drivers no longer do the same work");
+        }
+
+        var timed = native.Where((_, i) => i % 2 == 1).ToList();
+        var csharp = BenchClock.Median(bridge.Select(r => r.Wall.TotalSeconds));
+        var cpp = BenchClock.Median(timed.Select(r => r.Wall.TotalSeconds));
+        var cpuRatios = bridge.Zip(timed, (b, n) => n.Cpu > TimeSpan.Zero ? b.Cpu / n.Cpu : double.NaN).Where(double.IsFinite).ToList();
+        var figures = new Dictionary<string, object>
+        {
+            ["bridge_overhead"] = Round(BenchClock.Median(bridge.Zip(timed, (b, n) => b.Wall / n.Wall))),
+            ["bridge_copy_bytes"] = plan.Bytes,
+            ["bridge_copy_segments"] = plan.Segments,
+            ["bridge_copy_cycles"] = cycles,
+            ["bridge_copy_s"] = Round(csharp),
+            ["bridge_copy_s_cpp"] = Round(cpp),
+        };
+        if (cpuRatios.Count > 0)
+        {
+            // CPU time of the C# process and the harness over that of the C++ driver: the same comparison,
+            // much less sensitive to what else the machine runs
+            figures["bridge_overhead_cpu"] = Round(BenchClock.Median(cpuRatios));
+        }
+
+        return figures;
+    }
+
     private static async Task<CdmaTransferResult> CopyAsync(HarnessProcess harness, MemConfig config, CancellationToken ct)
     {
         await harness.Client.ResetAsync(cancellationToken: ct).ConfigureAwait(false);
@@ -94,32 +205,27 @@ internal static class BenchCommand
         return await channel.MemcpyAsync(Destination, Source, CopyBytes, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Runs <paramref name="action"/> in 5 rounds of <paramref name="count"/> and returns the median rate per second.</summary>
-    private static async Task<double> MedianRateAsync(int count, Func<Task> action)
-    {
-        await action().ConfigureAwait(false); // warm-up
-        var rates = new List<double>();
-        for (var round = 0; round < 5; round++)
-        {
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < count; i++)
-            {
-                await action().ConfigureAwait(false);
-            }
-
-            rates.Add(count / clock.Elapsed.TotalSeconds);
-        }
-
-        rates.Sort();
-        return rates[rates.Count / 2];
-    }
-
     private static double Round(double value) => Math.Round(value, 4);
 
-    private static string Describe(object value) =>
-        value is Dictionary<string, object> map
-            ? string.Join(", ", map.Select(kv => $"{kv.Key}={kv.Value}"))
-            : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+    private static string Describe(object value) => value switch
+    {
+        Dictionary<string, object> map => string.Join(", ", map.Select(kv => $"{kv.Key}={Describe(kv.Value)}")),
+        double[] values => string.Join(" ", values.Select(v => v.ToString(CultureInfo.InvariantCulture))),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    /// <summary>The 1-minute load average (/proc/loadavg), or -1 when unknown: how busy the machine was.</summary>
+    private static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
 
     private static string CpuModel()
     {

@@ -410,24 +410,31 @@ public sealed class SimClient : IDisposable
     public async Task<IReadOnlyList<SimReply>> BatchAsync(IEnumerable<SimRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var list = requests.ToList();
-        var ops = list.Select(r =>
+        var list = requests as IReadOnlyList<SimRequest> ?? requests.ToList();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var id = (ulong)Interlocked.Increment(ref _nextId);
+        var reply = await _pipeline.Enqueue(id, "batch", EncodeBatch(id, list), _options.RequestTimeout, cancellationToken)
+            .ConfigureAwait(false);
+        if (reply.Fields.GetValueOrDefault("results") is not object?[] entries || entries.Length > list.Count)
         {
-            var entry = new Dictionary<string, object?>(r.Args ?? new Dictionary<string, object?>()) { ["op"] = r.Op };
-            return (object?)entry;
-        }).ToList();
-        var reply = await RequestAsync("batch", Args(("ops", ops)), null, cancellationToken).ConfigureAwait(false);
-        var results = new List<SimReply>();
-        foreach (var (entry, index) in reply.GetMaps("results").Select((e, i) => (e, i)))
+            throw new SimProtocolException($"reply to a batch of {list.Count}: field 'results' is not an array of at most {list.Count} replies", "batch", Endpoint);
+        }
+
+        // Each entry becomes the reply of its own op, without copying its map.
+        var results = new List<SimReply>(entries.Length);
+        for (var index = 0; index < entries.Length; index++)
         {
-            if (entry.Fields.GetValueOrDefault("ok") is true)
+            var op = list[index].Op;
+            var entry = entries[index] as IReadOnlyDictionary<string, object?>
+                ?? throw new SimProtocolException($"reply to a batch: results[{index}] is not a map", op, Endpoint);
+            if (entry.GetValueOrDefault("ok") is true)
             {
-                results.Add(new SimReply(list[index].Op, Endpoint, entry.Fields));
+                results.Add(new SimReply(op, Endpoint, entry));
                 continue;
             }
 
-            var error = entry.GetMap("error");
-            throw new SimBatchException(index, results, error.GetString("code"), error.GetString("message"), list[index].Op, Endpoint);
+            var error = new SimReply(op, Endpoint, entry).GetMap("error");
+            throw new SimBatchException(index, results, error.GetString("code"), error.GetString("message"), op, Endpoint);
         }
 
         return results.Count == list.Count
@@ -462,6 +469,44 @@ public sealed class SimClient : IDisposable
             throw new ArgumentOutOfRangeException(nameof(offset), $"0x{offset:X}",
                 "register offsets are 4-aligned and below 0x10000");
         }
+    }
+
+    /// <summary>{"id", "op": "batch", "ops": [{"op", ...args}, ...]}, each entry written straight from its request.</summary>
+    private static byte[] EncodeBatch(ulong id, IReadOnlyList<SimRequest> requests)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 + (16 * requests.Count));
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteMapHeader(3);
+        writer.Write("id");
+        writer.Write(id);
+        writer.Write("op");
+        writer.Write("batch");
+        writer.Write("ops");
+        writer.WriteArrayHeader(requests.Count);
+        foreach (var request in requests)
+        {
+            ArgumentNullException.ThrowIfNull(request, nameof(requests));
+            var args = request.Args;
+            var extra = args?.ContainsKey("op") == true ? 0 : 1; // an "op" in the arguments takes the op's place, as before
+            writer.WriteMapHeader(extra + (args?.Count ?? 0));
+            if (extra == 1)
+            {
+                writer.Write("op");
+                writer.Write(request.Op);
+            }
+
+            if (args != null)
+            {
+                foreach (var (name, value) in args)
+                {
+                    writer.Write(name);
+                    MessagePackObjectWriter.WriteObject(ref writer, name == "op" ? request.Op : value);
+                }
+            }
+        }
+
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static byte[] Encode(ulong id, string op, IReadOnlyDictionary<string, object?>? args)

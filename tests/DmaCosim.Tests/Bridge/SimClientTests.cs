@@ -241,6 +241,76 @@ public sealed class SimClientTests : IDisposable
         Assert.Equal(new CpuStats(10, 7, 3, 4.5, 2, 12, 14, 35), await stats);
     }
 
+    [Fact]
+    public async Task RequestAsync_SequentialAwaits_EachContinuationSendsTheNextFromTheOwnerThread()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var responder = Task.Run(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var (envelope, request) = Receive();
+                Reply(envelope, ("id", request["id"]), ("ok", true), ("cycle", request["cycles"]));
+            }
+        }, Ct);
+
+        for (var i = 0; i < 200; i++)
+        {
+            var reply = await client.RequestAsync("run", new Dictionary<string, object?> { ["cycles"] = i }, cancellationToken: Ct);
+            Assert.Equal((ulong)i, reply.GetUInt64("cycle"));
+        }
+
+        await responder;
+    }
+
+    [Fact]
+    public async Task Continuation_BlockingOnAnotherRequest_AnotherThreadTakesOverAndBothComplete()
+    {
+        using var client = SimClient.Connect(_endpoint);
+        var first = client.RequestAsync("run", cancellationToken: Ct);
+        // Runs on the thread that completes `first`, the client's own, and blocks it on a second request.
+        var blocked = first.ContinueWith(
+            _ => client.RequestAsync("hello", cancellationToken: Ct).GetAwaiter().GetResult().GetUInt64("cycle"),
+            Ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        var (envelope1, request1) = Receive();
+        Reply(envelope1, ("id", request1["id"]), ("ok", true), ("cycle", 1L));
+        var (envelope2, request2) = Receive(); // sent only once another thread owns the socket
+        Reply(envelope2, ("id", request2["id"]), ("ok", true), ("cycle", 2L));
+
+        Assert.Equal(2UL, await blocked.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal("hello", request2["op"]);
+    }
+
+    [Fact]
+    public async Task Continuation_DisposingTheClient_FailsThePendingAndClosesIt()
+    {
+        var client = SimClient.Connect(_endpoint);
+        var first = client.RequestAsync("run", cancellationToken: Ct);
+        var second = client.RequestAsync("run", cancellationToken: Ct);
+        var disposed = first.ContinueWith(_ => client.Dispose(), Ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        var (envelope, request) = Receive();
+        Receive();
+        Reply(envelope, ("id", request["id"]), ("ok", true));
+
+        await disposed.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await Assert.ThrowsAsync<HarnessExitedException>(() => second.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Throws<ObjectDisposedException>(() => { _ = client.RequestAsync("hello", cancellationToken: Ct); });
+    }
+
+    [Fact]
+    public async Task TransportFailure_LaterRequests_FailAtOnceInsteadOfWaitingForever()
+    {
+        using var client = new SimClient(new BrokenTransport());
+
+        await Assert.ThrowsAsync<HarnessExitedException>(() => client.RequestAsync("hello", cancellationToken: Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        var later = await Assert.ThrowsAsync<HarnessExitedException>(
+            () => client.RequestAsync("stats", cancellationToken: Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Contains("link down", later.Message, StringComparison.Ordinal);
+        Assert.Equal("stats", later.Op);
+    }
+
     public void Dispose()
     {
         _router.Dispose();
@@ -265,5 +335,23 @@ public sealed class SimClientTests : IDisposable
         writer.Flush();
         _router.Send(envelope, more: true);
         _router.Send(buffer.WrittenSpan);
+    }
+
+    /// <summary>A transport whose receive side fails at once, as a broken connection would.</summary>
+    private sealed class BrokenTransport : IFrameTransport
+    {
+        public string Endpoint => "broken://test";
+
+        public void Send(ReadOnlySpan<byte> frame)
+        {
+        }
+
+        public bool TrySend(ReadOnlySpan<byte> frame) => true;
+
+        public bool TryReceive(TimeSpan timeout, out byte[] frame) => throw new IOException("link down");
+
+        public void Dispose()
+        {
+        }
     }
 }

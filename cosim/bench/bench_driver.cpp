@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: Apache-2.0
+// bench_driver.cpp — dmacosim-bench-driver: the pure C++ side of `dmacosim bench`'s
+// bridge_overhead. It builds the harness's rig (cosim/rig.h: the same verilated model and models,
+// no socket, no protocol) and runs the scatter-gather copy the C# driver runs through the bridge,
+// step for step as CdmaChannel does it: probe (CDMASR, soft reset, interrupt enables), per segment
+// a descriptor written by uncached CPU stores through the cache RTL's CPU port and linked to the
+// one before, then issue-pending (IRQThreshold, SGMode off and on, CURDESC, TAILDESC), then
+// interrupts handled until every descriptor reads Cmplt. Same descriptors, same register accesses,
+// same order: the same cycle count, which `dmacosim bench` checks. Prints one JSON object with the
+// cycles and the wall time of every round. Every wait is bounded in cycles; any failure exits 1
+// with a message.
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "errors.h"
+#include "protocol.h"
+#include "rig.h"
+#include "rtl_top.h"
+#include "verilated.h"
+
+namespace dmacosim {
+namespace {
+
+// AXI CDMA registers and descriptor layout (rtl/dma_pkg.sv; the C# twin is CdmaRegisters.cs).
+namespace cdma {
+constexpr uint32_t kCdmacr = 0x00, kCdmasr = 0x04;
+constexpr uint32_t kCurdesc = 0x08, kCurdescMsb = 0x0C, kTaildesc = 0x10, kTaildescMsb = 0x14;
+constexpr uint32_t kCrReset = 1u << 2, kCrSgMode = 1u << 3;
+constexpr uint32_t kCrIrqEnables = (1u << 12) | (1u << 13) | (1u << 14);  // IOC, Dly, Err
+constexpr unsigned kCrIrqThresholdLsb = 16;
+constexpr uint32_t kSrIdle = 1u << 1, kSrSgIncld = 1u << 3, kSrErrIrq = 1u << 14;
+constexpr uint32_t kSrIrqMask = (1u << 12) | (1u << 13) | (1u << 14);
+constexpr uint64_t kDescBytes = 64;          // size and alignment of a descriptor
+constexpr uint64_t kDescHardwareBytes = 32;  // NXTDESC .. STATUS: what the CPU writes
+constexpr uint64_t kDescStatusOffset = 0x1C;
+constexpr uint32_t kStatusCmplt = 1u << 31, kStatusErrors = 7u << 28;
+constexpr uint64_t kBttMax = (uint64_t{1} << 26) - 1;
+constexpr unsigned kCoalesceMax = 255;  // IRQThreshold's largest value
+}  // namespace cdma
+
+// The C# driver's defaults (CdmaChannelOptions): reset budget and poll step, and the transfer
+// budget.
+constexpr uint64_t kResetTimeoutCycles = 100000;
+constexpr uint64_t kResetPollCycles = 64;
+constexpr uint64_t kBaseTimeoutCycles = 100000;
+constexpr uint64_t kTimeoutCyclesPerByte = 4;
+// Watchdog of one CPU-port access: far above what an uncached access takes behind the DMA.
+constexpr uint64_t kCpuAccessTimeoutCycles = 100000;
+
+struct Plan {
+  uint64_t bytes = 4 << 20;
+  uint64_t segments = 64;
+  uint64_t src = 0x0100'0000;
+  uint64_t dst = 0x0200'0000;
+  uint64_t desc = 0x1800'0000;  // the C# DmaDevice's coherent pool starts here
+  uint64_t rounds = 1;
+};
+
+struct Round {
+  uint64_t cycles = 0;
+  double wall_s = 0;
+  double cpu_s = 0;  // CPU time of this (single-threaded) process over the same span
+};
+
+double CpuSeconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+std::string Hex(uint64_t value) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "0x%" PRIx64, value);
+  return buf;
+}
+
+// The driver: register accesses through the AXI-Lite master, descriptor accesses through the CPU
+// port (uncached, word by word, as the harness's cpu_write / cpu_read ops do them).
+class CdmaDriver {
+ public:
+  explicit CdmaDriver(Rig& rig) : rig_(rig) {}
+
+  // ProbeAsync + ResetAsync: CDMASR.SGIncld, the soft reset polled every 64 cycles, the enables.
+  void Probe() {
+    if ((Read(cdma::kCdmasr) & cdma::kSrSgIncld) == 0) {
+      throw SimError("CDMASR.SGIncld is 0: this build has no scatter-gather");
+    }
+    Write(cdma::kCdmacr, cdma::kCrReset);
+    const uint64_t start = rig_.platform.cycle();
+    uint64_t now = start;
+    for (;;) {
+      const uint32_t control = Read(cdma::kCdmacr);
+      if ((control & cdma::kCrReset) == 0) {
+        Write(cdma::kCdmacr, control | cdma::kCrIrqEnables);
+        return;
+      }
+      if (now - start >= kResetTimeoutCycles) {
+        throw Timeout("CDMACR.Reset still set " + std::to_string(now - start) +
+                      " cycles after it was written");
+      }
+      rig_.platform.Run(kResetPollCycles);
+      now = rig_.platform.cycle();
+    }
+  }
+
+  // PrepMemcpy + Submit per segment, IssuePending, then WaitAsync on the last segment.
+  void Copy(const Plan& plan) {
+    const uint64_t segment = plan.bytes / plan.segments;
+    std::vector<uint64_t> descs;
+    for (uint64_t i = 0; i < plan.segments; ++i) {
+      const uint64_t desc = plan.desc + i * cdma::kDescBytes;
+      const uint64_t offset = i * segment;
+      const uint64_t length = i + 1 == plan.segments ? plan.bytes - offset : segment;
+      // PrepMemcpy: a one-descriptor transaction, NXTDESC pointing at itself.
+      uint8_t bytes[cdma::kDescHardwareBytes] = {};
+      Put64(bytes + 0x00, desc);
+      Put64(bytes + 0x08, plan.src + offset);
+      Put64(bytes + 0x10, plan.dst + offset);
+      Put32(bytes + 0x18, static_cast<uint32_t>(length));
+      CpuStore(desc, bytes, sizeof(bytes));
+      // Submit: the last pending descriptor's NXTDESC now points here.
+      if (!descs.empty()) {
+        uint8_t link[8];
+        Put64(link, desc);
+        CpuStore(descs.back(), link, sizeof(link));
+      }
+      descs.push_back(desc);
+    }
+
+    // IssuePending
+    uint32_t control = Read(cdma::kCdmacr);
+    if (descs.size() <= cdma::kCoalesceMax) {
+      control &= ~(0xFFu << cdma::kCrIrqThresholdLsb);
+      control |= static_cast<uint32_t>(descs.size()) << cdma::kCrIrqThresholdLsb;
+      Write(cdma::kCdmacr, control);
+    }
+    Write(cdma::kCdmacr, control & ~cdma::kCrSgMode);
+    Write(cdma::kCdmacr, control | cdma::kCrSgMode);
+    WriteAddress(cdma::kCurdesc, cdma::kCurdescMsb, descs.front());
+    WriteAddress(cdma::kTaildesc, cdma::kTaildescMsb, descs.back());
+
+    // WaitAsync(last, budget): run to the interrupt and handle it until the last segment is
+    // complete; the budget is the C# driver's formula over the whole copy.
+    const uint64_t budget = kBaseTimeoutCycles + kTimeoutCyclesPerByte * plan.bytes;
+    std::vector<bool> complete(descs.size(), false);
+    while (!complete.back()) {
+      const uint64_t start = rig_.platform.cycle();
+      Top& top = rig_.platform.top();
+      if (!rig_.platform.RunUntil([&top] { return top.irq != 0; }, budget)) {
+        throw Timeout("no interrupt after " + std::to_string(budget) + " cycles (cycles " +
+                      std::to_string(start) + ".." + std::to_string(rig_.platform.cycle()) + "); " +
+                      rig_.platform.ModelStatus());
+      }
+      HandleInterrupt(descs, complete);
+    }
+  }
+
+ private:
+  // HandleInterruptAsync: CDMASR, acknowledge the IRQ bits seen, complete every active segment
+  // whose descriptor reads Cmplt, read CDMASR.Idle.
+  void HandleInterrupt(const std::vector<uint64_t>& descs, std::vector<bool>& complete) {
+    const uint32_t status = Read(cdma::kCdmasr);
+    const uint32_t irq = status & cdma::kSrIrqMask;
+    if (irq == 0) return;
+    Write(cdma::kCdmasr, irq);
+    for (std::size_t i = 0; i < descs.size(); ++i) {
+      if (complete[i]) continue;
+      const uint32_t desc_status = CpuLoad(descs[i] + cdma::kDescStatusOffset);
+      complete[i] =
+          (desc_status & cdma::kStatusCmplt) != 0 && (desc_status & cdma::kStatusErrors) == 0;
+    }
+    if ((status & cdma::kSrErrIrq) != 0) {
+      throw SimError("Err_Irq: CDMASR " + Hex(status) + " at cycle " +
+                     std::to_string(rig_.platform.cycle()));
+    }
+    (void)(Read(cdma::kCdmasr) & cdma::kSrIdle);  // the driver's idle check; nothing is pending
+  }
+
+  uint32_t Read(uint32_t offset) { return rig_.axil.Read(offset); }
+  void Write(uint32_t offset, uint32_t value) { rig_.axil.Write(offset, value); }
+
+  void WriteAddress(uint32_t low, uint32_t high, uint64_t address) {
+    Write(low, static_cast<uint32_t>(address));
+    if (kAddrWidth > 32) Write(high, static_cast<uint32_t>(address >> 32));
+  }
+
+  // cpu_write(addr, bytes, cached=false): one uncached store per 32-bit word, strobes for the
+  // bytes.
+  void CpuStore(uint64_t addr, const uint8_t* bytes, uint64_t len) {
+    const uint64_t end = addr + len;
+    for (uint64_t word = addr & ~uint64_t{3}; word < end; word += 4) {
+      uint32_t wdata = 0;
+      uint8_t strobe = 0;
+      for (unsigned b = 0; b < 4; ++b) {
+        if (word + b >= addr && word + b < end) {
+          wdata |= uint32_t{bytes[word + b - addr]} << (8 * b);
+          strobe |= static_cast<uint8_t>(1u << b);
+        }
+      }
+      rig_.cpu.Access(CpuAccess{CpuOp::kStore, word, wdata, strobe, false}, kCpuAccessTimeoutCycles,
+                      "bench cpu_write");
+    }
+  }
+
+  // cpu_read(addr, 4, cached=false) of an aligned word.
+  uint32_t CpuLoad(uint64_t addr) {
+    return rig_.cpu.Access(CpuAccess{CpuOp::kLoad, addr, 0, 0xF, false}, kCpuAccessTimeoutCycles,
+                           "bench cpu_read");
+  }
+
+  static void Put32(uint8_t* p, uint32_t v) {
+    for (unsigned i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+  }
+  static void Put64(uint8_t* p, uint64_t v) {
+    Put32(p, static_cast<uint32_t>(v));
+    Put32(p + 4, static_cast<uint32_t>(v >> 32));
+  }
+
+  Rig& rig_;
+};
+
+uint8_t* Dram(Rig& rig, uint64_t addr, uint64_t len, const char* what) {
+  uint8_t* host = rig.dram.Backdoor(addr, len);
+  if (host == nullptr) {
+    throw std::invalid_argument(std::string(what) + " " + Hex(addr) + "+" + std::to_string(len) +
+                                " is not inside DRAM");
+  }
+  return host;
+}
+
+// One round: fill the source, clear the destination, probe (untimed); copy (timed); verify.
+Round RunRound(Rig& rig, const Plan& plan, uint64_t round) {
+  uint8_t* src = Dram(rig, plan.src, plan.bytes, "--src");
+  uint8_t* dst = Dram(rig, plan.dst, plan.bytes, "--dst");
+  (void)Dram(rig, plan.desc, plan.segments * cdma::kDescBytes, "--desc");
+  uint64_t x = 0x9E3779B97F4A7C15ull * (round + 1);
+  for (uint64_t i = 0; i < plan.bytes; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    src[i] = static_cast<uint8_t>(x);
+  }
+  std::memset(dst, 0, plan.bytes);
+
+  CdmaDriver driver(rig);
+  driver.Probe();
+  const uint64_t first = rig.platform.cycle();
+  const double cpu_start = CpuSeconds();
+  const auto start = std::chrono::steady_clock::now();
+  driver.Copy(plan);
+  const auto end = std::chrono::steady_clock::now();
+  const double cpu_end = CpuSeconds();
+  const uint64_t last = rig.platform.cycle();
+
+  if (std::memcmp(src, dst, plan.bytes) != 0) {
+    uint64_t at = 0;
+    while (src[at] == dst[at]) ++at;
+    throw SimError("round " + std::to_string(round) +
+                   ": the destination differs from the source at byte " + std::to_string(at));
+  }
+  return Round{last - first, std::chrono::duration<double>(end - start).count(),
+               cpu_end - cpu_start};
+}
+
+const char kUsage[] =
+    "usage: %s [--bytes N] [--segments K] [--src ADDR] [--dst ADDR] [--desc ADDR] [--rounds R]\n"
+    "  Runs R rounds (default 1) of one scatter-gather copy of N bytes (default 4 MiB)\n"
+    "  in K descriptors (default 64) from --src (0x1000000) to --dst (0x2000000),\n"
+    "  descriptors at --desc (0x18000000), the way the C# CdmaChannel does it, on the\n"
+    "  harness's model without the bridge. Prints JSON: {\"data_width\", \"addr_width\",\n"
+    "  \"max_burst\", \"bytes\", \"segments\",\n"
+    "  \"rounds\": [{\"cycles\", \"wall_s\", \"cpu_s\"}, ...]}.\n"
+    "  Exit 1 on any failure, 2 on a bad option.\n";
+
+bool ParseUint(const char* text, uint64_t& out) {
+  if (text == nullptr || *text == '\0' || *text == '-') return false;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text, &end, 0);
+  if (errno != 0 || *end != '\0') return false;
+  out = v;
+  return true;
+}
+
+// Returns false (after printing why) on a bad command line.
+bool ParsePlan(int argc, char** argv, Plan& plan, bool& help) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      help = true;
+      return true;
+    }
+    uint64_t* target = arg == "--bytes"      ? &plan.bytes
+                       : arg == "--segments" ? &plan.segments
+                       : arg == "--src"      ? &plan.src
+                       : arg == "--dst"      ? &plan.dst
+                       : arg == "--desc"     ? &plan.desc
+                       : arg == "--rounds"   ? &plan.rounds
+                                             : nullptr;
+    if (target == nullptr) {
+      std::fprintf(stderr, "dmacosim-bench-driver: unknown option %s\n", arg.c_str());
+      return false;
+    }
+    if (!ParseUint(i + 1 < argc ? argv[i + 1] : nullptr, *target)) {
+      std::fprintf(stderr, "dmacosim-bench-driver: %s needs an unsigned number\n", arg.c_str());
+      return false;
+    }
+    ++i;
+  }
+  const char* problem =
+      plan.segments == 0 || plan.segments > cdma::kCoalesceMax ? "--segments must be 1..255"
+      : plan.bytes < plan.segments ? "--bytes must be at least --segments"
+      : plan.bytes / plan.segments + plan.bytes % plan.segments > cdma::kBttMax
+          ? "a segment is larger than BTT allows (2^26 - 1 bytes)"
+      : plan.rounds == 0 || plan.rounds > 1000 ? "--rounds must be 1..1000"
+      : ((plan.src | plan.dst | plan.desc) & 63) != 0
+          ? "--src, --dst and --desc must be 64-byte aligned"
+      : ((plan.src | plan.dst | plan.desc) & ~kAddrMask) ? "an address is wider than ADDR_WIDTH"
+                                                         : nullptr;
+  if (problem != nullptr) {
+    std::fprintf(stderr, "dmacosim-bench-driver: %s\n", problem);
+    return false;
+  }
+  return true;
+}
+
+int Main(int argc, char** argv) {
+  Plan plan;
+  bool help = false;
+  if (!ParsePlan(argc, argv, plan, help)) {
+    std::fprintf(stderr, kUsage, argv[0]);
+    return 2;
+  }
+  if (help) {
+    std::printf(kUsage, argv[0]);
+    return 0;
+  }
+
+  auto context = std::make_unique<VerilatedContext>();
+  auto top = std::make_unique<Top>(context.get(), "TOP");
+  int code = 1;
+  try {
+    Rig rig(*context, *top, 0);
+    rig.platform.Reset(proto::kResetCyclesDefault);
+    std::vector<Round> rounds;
+    for (uint64_t r = 0; r < plan.rounds; ++r) rounds.push_back(RunRound(rig, plan, r));
+    std::printf("{\"data_width\": %u, \"addr_width\": %u, \"max_burst\": %u, \"bytes\": %" PRIu64
+                ", \"segments\": %" PRIu64 ", \"rounds\": [",
+                kDataWidth, kAddrWidth, kMaxBurst, plan.bytes, plan.segments);
+    for (std::size_t r = 0; r < rounds.size(); ++r) {
+      std::printf("%s{\"cycles\": %" PRIu64 ", \"wall_s\": %.6f, \"cpu_s\": %.6f}",
+                  r == 0 ? "" : ", ", rounds[r].cycles, rounds[r].wall_s, rounds[r].cpu_s);
+    }
+    std::printf("]}\n");
+    code = 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dmacosim-bench-driver: %s\n", e.what());
+  }
+  top->final();
+  return code;
+}
+
+}  // namespace
+}  // namespace dmacosim
+
+int main(int argc, char** argv) { return dmacosim::Main(argc, argv); }

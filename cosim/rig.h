@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// rig.h — the verilated top with every clocked model the harness drives it with: the DMA-side
+// protocol checker, the DRAM model, the AXI-Lite master, the CPU port and the violation log, on one
+// Platform. The server builds one
+// and serves it over the socket; the C++ bench driver (cosim/bench) builds the same one and drives
+// it directly, so the two simulate exactly the same thing. No socket, no protocol.
+#pragma once
+
+#include <cstdint>
+
+#include "axil_master.h"
+#include "cpu_port.h"
+#include "dma_port_checker.h"
+#include "dram_model.h"
+#include "platform.h"
+#include "rtl_top.h"
+#include "verilated.h"
+#include "violation_log.h"
+
+namespace dmacosim {
+
+struct Rig {
+  // The models, added to the platform in the order they are driven and sampled. `seed` seeds the
+  // DRAM model's backpressure RNG. The RTL is still in reset: call platform.Reset() first.
+  Rig(VerilatedContext& context, Top& top, uint64_t seed);
+  Rig(const Rig&) = delete;
+  Rig& operator=(const Rig&) = delete;
+
+  DramModel dram;
+  Platform platform;
+  DmaPortChecker dma_port;
+  AxiLiteMaster axil;
+  CpuPort cpu;
+  ViolationLog violations;
+};
+
+}  // namespace dmacosim
