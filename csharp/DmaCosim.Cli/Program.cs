@@ -5,4 +5,5 @@ var root = new RootCommand("dmacosim: DMA co-simulation bridge (Verilated AXI CD
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(RegressCommand.Create());
+root.Subcommands.Add(PerfCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -56,16 +56,10 @@ internal static class RegressCommand
         var harnessPath = Locate(build, ref error);
         if (error != null)
         {
-            await Console.Error.WriteLineAsync($"regress: {error}").ConfigureAwait(false);
-            return 2;
+            return await CliConsole.UsageErrorAsync("regress", error).ConfigureAwait(false);
         }
 
-        if (Console.IsOutputRedirected)
-        {
-            // A log, not a terminal: no colour codes, and room for the summary table.
-            AnsiConsole.Profile.Capabilities.Ansi = false;
-            AnsiConsole.Profile.Width = 160;
-        }
+        CliConsole.PlainWhenRedirected();
 
         var waves = Enum.Parse<WaveformMode>(wavesText, ignoreCase: true);
         var waveDirectory = Path.GetFullPath(output);
