@@ -81,7 +81,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint clean FORCE
+.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint mutants clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -207,6 +207,17 @@ lint: ## verilator --lint-only -Wall on every RTL module, in every variant
 	done; \
 	$(foreach v,$(VARIANTS),$(VERILATOR) $(LINT_FLAGS) --top-module $(RTL_TOP) $(call vparams,$(v)) $(RTL_SRCS);) \
 	echo "lint: clean"
+
+######################################################################
+# Mutation check of the suite (tests/mutants/; slow, not part of `make test`)
+######################################################################
+# regress seeds per mutant; a mutant is built with the default build's parameters
+MUTANT_COUNT ?= 50
+
+mutants: harness csharp ## build each RTL bug of tests/mutants/ and check the suite catches it (slow: a build each)
+	python3 tests/mutants/run --jobs $(JOBS) --count $(MUTANT_COUNT) --out $(BUILD)/mutants --cli $(CLI) \
+	  --baseline $(HARNESS) --config $(CONFIG) --dotnet $(DOTNET) -- \
+	  VERILATOR=$(VERILATOR) DATA_WIDTH=$(DATA_WIDTH) ADDR_WIDTH=$(ADDR_WIDTH) MAX_BURST=$(MAX_BURST)
 
 clean: ## remove every build output
 	rm -rf $(BUILD)

@@ -89,7 +89,8 @@ internal static class RegressCommand
 
                         return await ScenarioRunner.RunAsync(harness, scenario, waves, waveDirectory, ct).ConfigureAwait(false);
                     },
-                    (s, crash) => new ScenarioResult(s, false, 0, "", $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+                    (s, crash) => new ScenarioResult(
+                        s, false, 0, "", crash is SimRequestException ? crash.Message : $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
                     result =>
                     {
                         var p = result.Passed ? Interlocked.Increment(ref passed) : Volatile.Read(ref passed);

@@ -4,8 +4,9 @@ namespace DmaCosim.Testing;
 
 /// <summary>
 /// N harness processes reused across many work items (each item resets what it needs). A harness that
-/// dies or stops answering is replaced, and the item it was running is reported through
-/// <c>onCrash</c> instead of stopping the run.
+/// dies, stops answering or stops at a simulation error (SIM_ERROR: an RTL assertion or an AXI protocol
+/// violation, after which its RTL state is unknown) is replaced, and the item it was running is reported
+/// through <c>onCrash</c> instead of stopping the run.
 /// </summary>
 /// <param name="jobs">How many harnesses run at once (≥ 1).</param>
 /// <param name="options">How each harness is started.</param>
@@ -26,7 +27,7 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
     /// <typeparam name="TResult">Result.</typeparam>
     /// <param name="items">The items.</param>
     /// <param name="work">Runs one item on a harness.</param>
-    /// <param name="onCrash">Turns an item whose harness failed into a result.</param>
+    /// <param name="onCrash">Turns an item whose harness died, hung or stopped at a SIM_ERROR into a result.</param>
     /// <param name="onResult">Called as each result arrives (from worker threads).</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>One result per item.</returns>
@@ -56,7 +57,8 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
                         harness ??= await StartAsync(cancellationToken).ConfigureAwait(false);
                         results[index] = await work(harness, items[index]).ConfigureAwait(false);
                     }
-                    catch (SimException crash) when (crash is HarnessExitedException or SimTransportTimeoutException or SimProtocolException)
+                    catch (SimException crash) when (crash is HarnessExitedException or SimTransportTimeoutException or SimProtocolException
+                                                         or SimRequestException { ErrorCode: SimErrorCode.SimError })
                     {
                         results[index] = onCrash(items[index], crash);
                         if (harness != null)

@@ -214,6 +214,34 @@ public sealed class Pg034Tests(HarnessFixture fixture)
         Assert.True(irq.Cycle - started >= delayUnits * IrqDelayUnitCycles, $"{irq.Cycle - started} cycles");
     }
 
+    [Theory]
+    [InlineData(Sr.IocIrqBit)]
+    [InlineData(Sr.DlyIrqBit)]
+    [InlineData(Sr.ErrIrqBit)]
+    public async Task IrqBit_WriteOneToCdmasr_ClearsItAndDropsIrqWhileErrorBitsStay(int bit)
+    {
+        var (length, threshold, delay) = bit switch
+        {
+            Sr.DlyIrqBit => (64u * 1024, 5u, 2u), // the delay fires while the second descriptor runs
+            Sr.ErrIrqBit => (0u, 1u, 0u),         // BTT = 0: DMAIntErr on the first descriptor
+            _ => (256u, 1u, 0u),                  // IOC when the first descriptor completes
+        };
+        var d = await ChainAsync(2, length);
+        // an IRQ bit and its enable share a position (12..14): only this bit drives irq
+        await StartSgAsync(d[0], bit == Sr.DlyIrqBit ? d[1] : d[0], threshold, delay, enables: 1u << bit);
+        await Sim.RunUntilAsync(SimEvent.Irq, 200_000, Ct);
+        var raised = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+
+        await Sim.RegWriteAsync(CdmasrOffset, 1u << bit, Ct);
+        var cleared = new CdmaStatus(await Sim.RegReadAsync(CdmasrOffset, Ct));
+        var irqAfter = await Record.ExceptionAsync(() => Sim.RunUntilAsync(SimEvent.Irq, 50, Ct));
+
+        Assert.True((raised.Raw & (1u << bit)) != 0, raised.ToString());
+        Assert.True((cleared.Raw & (1u << bit)) == 0, cleared.ToString());
+        Assert.Equal(SimErrorCode.Timeout, Assert.IsType<SimRequestException>(irqAfter).ErrorCode); // irq dropped
+        Assert.Equal(bit == Sr.ErrIrqBit ? "DMAIntErr" : "none", cleared.Errors); // the error bits are not W1C
+    }
+
     [Fact]
     public async Task Cyclic_EightDescriptorRing_WalkedThreeTimesRoundThenResetStopsIt()
     {
