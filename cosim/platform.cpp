@@ -19,6 +19,7 @@ Platform::Platform(VerilatedContext& context, Top& top) : context_(context), top
   // $stop / $error / failed assertions end the current request with SIM_ERROR instead of
   // aborting the process (OnRtlStop); their text goes to stderr like every RTL message.
   context_.fatalOnError(false);
+  // rst = 1 from the start (cosim_top's sampled copy of rst starts at 1 too)
   top_.rst = 1;
   top_.clk = 1;
   top_.eval();
@@ -74,6 +75,8 @@ void Platform::Reset(uint64_t cycles) {
 }
 
 void Platform::Tick() {
+  // Inputs change only between the clk = 1 eval and the next clk = 0 eval (here in Drive, rst in
+  // Reset): cosim_top samples them at the falling edge. Sample() gets a const Top.
   for (ClockedModel* model : models_) model->Drive(top_, cycle_);
   top_.clk = 0;
   top_.eval();

@@ -32,8 +32,8 @@ module cdma_fifo #(
 
   logic [WIDTH-1:0] mem_q [DEPTH];
   // pointers carry one extra wrap bit: equal = empty, equal but for the wrap bit = full
-  logic [PTR_W:0]   wr_ptr_q, wr_ptr_d;
-  logic [PTR_W:0]   rd_ptr_q, rd_ptr_d;
+  logic [PTR_W:0]   wr_ptr_q;
+  logic [PTR_W:0]   rd_ptr_q;
   logic             push, pop;
 
   assign in_ready  = (wr_ptr_q ^ rd_ptr_q) != {1'b1, {PTR_W{1'b0}}};
@@ -42,18 +42,15 @@ module cdma_fifo #(
   assign push      = in_valid && in_ready;
   assign pop       = out_valid && out_ready;
 
-  always_comb begin
-    wr_ptr_d = wr_ptr_q + (PTR_W + 1)'(push);
-    rd_ptr_d = rd_ptr_q + (PTR_W + 1)'(pop);
-  end
-
+  // the pointers move in the clocked process itself (README, Conventions: push and pop follow the
+  // bus handshakes, and only the pointers use them)
   always_ff @(posedge clk) begin
     if (rst) begin
       wr_ptr_q <= '0;
       rd_ptr_q <= '0;
     end else begin
-      wr_ptr_q <= wr_ptr_d;
-      rd_ptr_q <= rd_ptr_d;
+      wr_ptr_q <= wr_ptr_q + (PTR_W + 1)'(push);
+      rd_ptr_q <= rd_ptr_q + (PTR_W + 1)'(pop);
     end
   end
 

@@ -48,82 +48,56 @@ module cdma_realign
   // ---------------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------------
-  logic [OFF_W-1:0]      shift_q,   shift_d;    // lanes to rotate left
-  logic                  prime_q,   prime_d;    // the first source beat must be held first
-  logic [BEATS_W-1:0]    in_left_q, in_left_d;  // source beats still to consume
-  logic [BEATS_W-1:0]    out_left_q, out_left_d; // destination beats still to produce
-  logic [DATA_WIDTH-1:0] held_q,    held_d;     // the previous source beat, rotated
-  logic                  ovalid_q,  ovalid_d;
-  logic [DATA_WIDTH-1:0] odata_q,   odata_d;
+  logic [OFF_W-1:0]      shift_q;                 // lanes to rotate left
+  logic                  prime_q;                 // the first source beat must be held first
+  logic [BEATS_W-1:0]    in_left_q;               // source beats still to consume
+  logic [BEATS_W-1:0]    out_left_q;              // destination beats still to produce
+  logic [DATA_WIDTH-1:0] held_q;                  // the previous source beat, rotated
+  logic                  ovalid_q;
+  logic [DATA_WIDTH-1:0] odata_q;
 
-  logic [DATA_WIDTH-1:0] rotated;               // in_data rotated left by shift_q lanes
-  logic [DATA_WIDTH-1:0] low_mask;              // 1 in the bytes of lanes below shift_q
-  logic [DATA_WIDTH-1:0] merged;                // lanes >= shift from rotated, below from held
-  logic                  out_free;              // the output register can take a beat
-  logic [BEATS_W-1:0]    n_in, n_out;
+  logic                  out_free;                // the output register can take a beat
+
+  // in_data rotated left by shift_q lanes (byte d of the result is byte d - shift_q of in_data)
+  function automatic logic [DATA_WIDTH-1:0] rotated(input logic [DATA_WIDTH-1:0] d,
+                                                    input logic [OFF_W-1:0] shift);
+    return (d << (32'(shift) * 8)) | (d >> (DATA_WIDTH - 32'(shift) * 8));
+  endfunction
+
+  // lanes >= shift from the rotated beat, lanes below it from the held one
+  function automatic logic [DATA_WIDTH-1:0] merged(input logic [DATA_WIDTH-1:0] rot,
+                                                   input logic [DATA_WIDTH-1:0] held,
+                                                   input logic [OFF_W-1:0] shift);
+    logic [DATA_WIDTH-1:0] low_mask;               // 1 in the bytes of lanes below shift
+    low_mask = ~({DATA_WIDTH{1'b1}} << (32'(shift) * 8));
+    return (rot & ~low_mask) | (held & low_mask);
+  endfunction
+
+  // beats that cover len bytes from byte offset off
+  function automatic logic [BEATS_W-1:0] beats(input logic [OFF_W-1:0] off,
+                                               input logic [BTT_WIDTH-1:0] len);
+    return BEATS_W'((SUM_W'(off) + SUM_W'(len) + SUM_W'(BPB - 1)) >> OFF_W);
+  endfunction
 
   assign cmd_ready = out_left_q == '0 && !prime_q;
   assign out_data  = odata_q;
   assign out_valid = ovalid_q;
   assign out_free  = !ovalid_q || out_ready;
 
+  // the source beat is taken while priming, and for each destination beat that needs one
   always_comb begin
-    for (int unsigned d = 0; d < BPB; d++) begin
-      rotated[8*d +: 8] = in_data[8*((d + BPB - 32'(shift_q)) % BPB) +: 8];
-    end
-    low_mask = ~({DATA_WIDTH{1'b1}} << (32'(shift_q) * 8));
-    merged   = (rotated & ~low_mask) | (held_q & low_mask);
-    n_in     = BEATS_W'((SUM_W'(cmd_src_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
-    n_out    = BEATS_W'((SUM_W'(cmd_dst_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
-  end
-
-  // ---------------------------------------------------------------------------------------------
-  // One destination beat per cycle when the source keeps up.
-  // ---------------------------------------------------------------------------------------------
-  always_comb begin
-    shift_d    = shift_q;
-    prime_d    = prime_q;
-    in_left_d  = in_left_q;
-    out_left_d = out_left_q;
-    held_d     = held_q;
-    ovalid_d   = ovalid_q && !out_ready;
-    odata_d    = odata_q;
-    in_ready   = 1'b0;
-
+    in_ready = 1'b0;
     if (cmd_valid && cmd_ready) begin
-      // new command: both beat counts and the rotation are fixed for its whole length
-      shift_d    = cmd_dst_off - cmd_src_off;
-      prime_d    = cmd_dst_off < cmd_src_off;
-      in_left_d  = n_in;
-      out_left_d = n_out;
+      in_ready = 1'b0;
     end else if (prime_q) begin
-      // hold the first source beat; it only feeds the low lanes of destination beat 0
       in_ready = 1'b1;
-      if (in_valid) begin
-        held_d    = rotated;
-        prime_d   = 1'b0;
-        in_left_d = in_left_q - BEATS_W'(1);
-      end
     end else if (out_left_q != '0 && out_free) begin
-      if (in_left_q != '0) begin
-        // a destination beat from this source beat (high lanes) and the held one (low lanes)
-        in_ready = 1'b1;
-        if (in_valid) begin
-          held_d     = rotated;
-          ovalid_d   = 1'b1;
-          odata_d    = merged;
-          in_left_d  = in_left_q - BEATS_W'(1);
-          out_left_d = out_left_q - BEATS_W'(1);
-        end
-      end else begin
-        // the last destination beat needs only the held source beat
-        ovalid_d   = 1'b1;
-        odata_d    = held_q;
-        out_left_d = out_left_q - BEATS_W'(1);
-      end
+      in_ready = in_left_q != '0;
     end
   end
 
+  // one clocked process (README, Conventions: it reads the stream handshakes and only registers
+  // use its decisions); the beats are rotated and merged only when one is taken
   always_ff @(posedge clk) begin
     if (rst) begin
       shift_q    <= '0;
@@ -134,13 +108,33 @@ module cdma_realign
       ovalid_q   <= 1'b0;
       odata_q    <= '0;
     end else begin
-      shift_q    <= shift_d;
-      prime_q    <= prime_d;
-      in_left_q  <= in_left_d;
-      out_left_q <= out_left_d;
-      held_q     <= held_d;
-      ovalid_q   <= ovalid_d;
-      odata_q    <= odata_d;
+      if (out_ready) ovalid_q <= 1'b0;
+      if (cmd_valid && cmd_ready) begin
+        shift_q    <= cmd_dst_off - cmd_src_off;
+        prime_q    <= cmd_dst_off < cmd_src_off;
+        in_left_q  <= beats(cmd_src_off, cmd_len);
+        out_left_q <= beats(cmd_dst_off, cmd_len);
+      end else if (prime_q) begin
+        if (in_valid) begin
+          held_q    <= rotated(in_data, shift_q);
+          prime_q   <= 1'b0;
+          in_left_q <= in_left_q - BEATS_W'(1);
+        end
+      end else if (out_left_q != '0 && out_free) begin
+        if (in_left_q != '0) begin
+          if (in_valid) begin
+            held_q     <= rotated(in_data, shift_q);
+            ovalid_q   <= 1'b1;
+            odata_q    <= merged(rotated(in_data, shift_q), held_q, shift_q);
+            in_left_q  <= in_left_q - BEATS_W'(1);
+            out_left_q <= out_left_q - BEATS_W'(1);
+          end
+        end else begin
+          ovalid_q   <= 1'b1;
+          odata_q    <= held_q;
+          out_left_q <= out_left_q - BEATS_W'(1);
+        end
+      end
     end
   end
 

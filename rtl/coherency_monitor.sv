@@ -197,37 +197,30 @@ module coherency_monitor
     WR_W
   } wr_state_e;
 
-  typedef enum logic [1:0] {
-    WK_IDLE,
-    WK_CHECK,
-    WK_REQ,
-    WK_WAIT
-  } wk_state_e;
-
   // ---------------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------------
   // read path
-  rd_state_e             rd_st_q,     rd_st_d;
-  logic                  ar_lock_q,   ar_lock_d;    // an AR is on m and not taken: keep passing
+  rd_state_e             rd_st_q;
+  logic                  ar_lock_q;                 // an AR is on m and not taken: keep passing
   // write path
-  wr_state_e             wr_st_q,     wr_st_d;
-  logic                  aw_lock_q,   aw_lock_d;
-  logic [ID_WIDTH-1:0]   c_awid_q,    c_awid_d;     // the collected write burst (snoop mode)
-  logic [ADDR_WIDTH-1:0] c_awaddr_q,  c_awaddr_d;
-  logic [7:0]            c_awlen_q,   c_awlen_d;
-  logic [2:0]            c_awsize_q,  c_awsize_d;
-  logic [1:0]            c_awburst_q, c_awburst_d;
-  logic [WB_W:0]         c_cnt_q,     c_cnt_d;      // beats collected
-  logic [WB_W:0]         c_idx_q,     c_idx_d;      // beats forwarded
+  wr_state_e             wr_st_q;
+  logic                  aw_lock_q;
+  logic [ID_WIDTH-1:0]   c_awid_q;                  // the collected write burst (snoop mode)
+  logic [ADDR_WIDTH-1:0] c_awaddr_q;
+  logic [7:0]            c_awlen_q;
+  logic [2:0]            c_awsize_q;
+  logic [1:0]            c_awburst_q;
+  logic [WB_W:0]         c_cnt_q;                   // beats collected
+  logic [WB_W:0]         c_idx_q;                   // beats forwarded
   logic [DATA_WIDTH-1:0] wbuf_data_q [MAX_BURST];
   logic [BPB-1:0]        wbuf_strb_q [MAX_BURST];
-  // snoop walker
-  wk_state_e             wk_st_q,     wk_st_d;
-  logic                  wk_wr_q,     wk_wr_d;      // walking for the write path
-  logic [LN_W-1:0]       wk_line_q,   wk_line_d;
-  logic [LN_W-1:0]       wk_last_q,   wk_last_d;
-  logic                  wk_done;                   // pulse: the walk has finished
+  // snoop walker (coherency_walker)
+  logic                  wk_req, wk_req_write;      // a range to walk: the read path's first
+  logic [LN_W-1:0]       wk_first, wk_last;
+  logic                  wk_idle, wk_done;          // wk_done: pulse, the walk has finished
+  logic                  wk_check, wk_wr, wk_need;  // the walker's line, checked in the shadow
+  logic [LN_W-1:0]       wk_line;
   // burst trackers: accepted on m, last beat not yet seen
   logic [ADDR_WIDTH-1:0] art_addr_q  [TRACK_DEPTH];
   logic [2:0]            art_size_q  [TRACK_DEPTH];
@@ -250,17 +243,17 @@ module coherency_monitor
   logic [LINE_BYTES-1:0] sh_stale_q [SLOTS];
   logic [LINE_BYTES-1:0] sh_lost_q  [SLOTS];
   // registers and reports
-  logic                  snoop_en_q,  snoop_en_d;
-  logic                  ovf_q,       ovf_d;
-  logic [31:0]           count_q,     count_d;
-  logic [31:0]           cnt_scr_q,   cnt_scr_d;    // STALE_CPU_READ
-  logic [31:0]           cnt_ldw_q,   cnt_ldw_d;    // LOST_DMA_WRITE
-  logic [31:0]           cnt_sdr_q,   cnt_sdr_d;    // STALE_DMA_READ
-  logic [31:0]           stall_q,     stall_d;
-  logic [31:0]           snoops_q,    snoops_d;
-  logic [ADDR_WIDTH-1:0] last_addr_q, last_addr_d;
-  mon_viol_e             last_kind_q, last_kind_d;
-  bus_master_e           last_mst_q,  last_mst_d;
+  logic                  snoop_en_q;
+  logic                  ovf_q;
+  logic [31:0]           count_q;
+  logic [31:0]           cnt_scr_q;                 // STALE_CPU_READ
+  logic [31:0]           cnt_ldw_q;                 // LOST_DMA_WRITE
+  logic [31:0]           cnt_sdr_q;                 // STALE_DMA_READ
+  logic [31:0]           stall_q;
+  logic [31:0]           snoops_q;
+  logic [ADDR_WIDTH-1:0] last_addr_q;
+  mon_viol_e             last_kind_q;
+  bus_master_e           last_mst_q;
   mon_viol_e             vq_kind_q  [VQ_DEPTH];
   logic [ADDR_WIDTH-1:0] vq_addr_q  [VQ_DEPTH];
   bus_master_e           vq_mst_q   [VQ_DEPTH];
@@ -292,14 +285,10 @@ module coherency_monitor
     return LN_W'(e >> LOFF_W);
   endfunction
 
-  // index of the lowest set bit (0 if none)
+  // index of the lowest set bit (0 if none): the ones below it, counted (none set: LINE_BYTES
+  // ones, which is 0 in LOFF_W bits)
   function automatic logic [LOFF_W-1:0] lowest(input logic [LINE_BYTES-1:0] m);
-    logic [LOFF_W-1:0] r;
-    r = '0;
-    for (int b = LINE_BYTES - 1; b >= 0; b--) begin
-      if (m[b]) r = LOFF_W'(b);
-    end
-    return r;
+    return LOFF_W'($countones((m & (~m + LINE_BYTES'(1))) - LINE_BYTES'(1)));
   endfunction
 
   function automatic logic [ADDR_WIDTH-1:0] line_base(input logic [ADDR_WIDTH-1:0] a);
@@ -308,14 +297,13 @@ module coherency_monitor
 
   // ---------------------------------------------------------------------------------------------
   // Read path: pass-through, or (snoop mode) hold the AR until the walk over its lines is done
+  // (its FSM is in the clocked process under Registers)
   // ---------------------------------------------------------------------------------------------
   logic rd_pass, ar_fwd, art_full, ar_take, r_beat;
-  logic [LN_W-1:0]       ar_last_line;
 
   assign art_full = art_cnt_q == (TRK_W + 1)'(TRACK_DEPTH);
   assign rd_pass  = (rd_st_q == RD_IDLE && (!snoop_en_q || ar_lock_q)) || rd_st_q == RD_GO;
   assign ar_fwd   = rd_pass && !art_full;
-  assign ar_last_line = burst_last_line(s_axi_araddr, s_axi_arlen, s_axi_arsize, s_axi_arburst);
 
   assign m_axi_arid     = s_axi_arid;
   assign m_axi_araddr   = s_axi_araddr;
@@ -334,35 +322,17 @@ module coherency_monitor
   assign m_axi_rready   = s_axi_rready;
   assign r_beat         = m_axi_rvalid && m_axi_rready;
 
-  always_comb begin
-    rd_st_d   = rd_st_q;
-    ar_lock_d = m_axi_arvalid && !m_axi_arready;
-    unique case (rd_st_q)
-      // pass ARs through; in snoop mode a new AR asks for a walk first
-      RD_IDLE: if (s_axi_arvalid && snoop_en_q && !ar_lock_q) rd_st_d = RD_REQ;
-      // waiting for the walker to take the AR's range
-      RD_REQ:  if (wk_st_q == WK_IDLE) rd_st_d = RD_WALK;
-      // the walker cleans the AR's lines
-      RD_WALK: if (wk_done) rd_st_d = RD_GO;
-      // forward the AR
-      RD_GO:   if (ar_take) rd_st_d = RD_IDLE;
-      default: rd_st_d = RD_IDLE;
-    endcase
-  end
-
   // ---------------------------------------------------------------------------------------------
   // Write path: pass-through (W only behind a forwarded AW), or (snoop mode) collect the burst,
-  // walk its lines, forward it from the buffer
+  // walk its lines, forward it from the buffer (its FSM is in the clocked process under Registers)
   // ---------------------------------------------------------------------------------------------
   logic wr_pass, aw_fwd, awt_full, aw_take, w_take, w_end, c_w_take, wr_snoop_start;
-  logic [LN_W-1:0]       c_last_line;
 
   assign awt_full = awt_cnt_q == (TRK_W + 1)'(TRACK_DEPTH);
   assign wr_pass  = wr_st_q == WR_IDLE && (!snoop_en_q || aw_lock_q);
   assign aw_fwd   = wr_pass && !awt_full;
   assign wr_snoop_start = wr_st_q == WR_IDLE && snoop_en_q && !aw_lock_q && s_axi_awvalid
                           && awt_cnt_q == '0;
-  assign c_last_line = burst_last_line(c_awaddr_q, c_awlen_q, c_awsize_q, c_awburst_q);
 
   assign m_axi_awid     = (wr_st_q == WR_AW) ? c_awid_q    : s_axi_awid;
   assign m_axi_awaddr   = (wr_st_q == WR_AW) ? c_awaddr_q  : s_axi_awaddr;
@@ -390,250 +360,232 @@ module coherency_monitor
   assign s_axi_bvalid   = m_axi_bvalid;
   assign m_axi_bready   = s_axi_bready;
 
-  always_comb begin
-    wr_st_d     = wr_st_q;
-    aw_lock_d   = m_axi_awvalid && !m_axi_awready && wr_st_q == WR_IDLE;
-    c_awid_d    = c_awid_q;
-    c_awaddr_d  = c_awaddr_q;
-    c_awlen_d   = c_awlen_q;
-    c_awsize_d  = c_awsize_q;
-    c_awburst_d = c_awburst_q;
-    c_cnt_d     = c_cnt_q;
-    c_idx_d     = c_idx_q;
-    unique case (wr_st_q)
-      // pass bursts through; in snoop mode take a new AW (once no pass-through W is owed)
-      WR_IDLE: begin
-        if (wr_snoop_start) begin
-          wr_st_d     = WR_COLLECT;
-          c_awid_d    = s_axi_awid;
-          c_awaddr_d  = s_axi_awaddr;
-          c_awlen_d   = s_axi_awlen;
-          c_awsize_d  = s_axi_awsize;
-          c_awburst_d = s_axi_awburst;
-          c_cnt_d     = '0;
-          c_idx_d     = '0;
-        end
-      end
-      // take every W beat of the burst into the buffer
-      WR_COLLECT: begin
-        if (c_w_take) begin
-          c_cnt_d = c_cnt_q + (WB_W + 1)'(1);
-          if (s_axi_wlast) wr_st_d = WR_REQ;
-        end
-      end
-      // waiting for the walker to take the burst's range
-      WR_REQ:  if (wk_st_q == WK_IDLE && rd_st_q != RD_REQ) wr_st_d = WR_WALK;
-      // the walker cleans and invalidates the burst's lines
-      WR_WALK: if (wk_done) wr_st_d = WR_AW;
-      // forward the AW
-      WR_AW:   if (aw_take) wr_st_d = WR_W;
-      // forward the W beats from the buffer
-      WR_W: begin
-        if (w_take) c_idx_d = c_idx_q + (WB_W + 1)'(1);
-        if (w_end) wr_st_d = WR_IDLE;
-      end
-      default: wr_st_d = WR_IDLE;
-    endcase
-  end
-
   // ---------------------------------------------------------------------------------------------
-  // Shadow look-ups: the line of the R beat, of the W beat, of the walker
+  // Shadow look-ups: the line of the R beat, of the W beat, of the walker. Each is worked out only
+  // in the cycles it can be used in (a read burst tracked; a W beat possible; the walker checking a
+  // line), so an idle monitor does none of it; the values outside them are never read.
   // ---------------------------------------------------------------------------------------------
+  logic                  rb_look, wb_look;
   logic [ADDR_WIDTH-1:0] rb_addr, wb_addr;          // R / W beat addresses
-  logic                  rb_hit, wb_hit_pre, wk_hit;
-  logic [WAY_W-1:0]      rb_way, wb_way_pre, wk_way;
+  logic                  rb_hit, wb_hit_pre;
+  logic [WAY_W-1:0]      rb_way, wb_way_pre;
+  logic [SLOT_W-1:0]     wb_slot_pre;
   logic [LINE_BYTES-1:0] rb_mask, wb_mask;          // bytes of the line the beat covers
   logic [LINE_BYTES-1:0] rb_dirty;                  // dirty bytes the R beat reads
-  logic [IDX_W-1:0]      wk_set;
-  logic [ADDR_WIDTH-1:0] wk_addr;
 
-  assign rb_addr = beat_addr(art_addr_q[art_rd_q], art_size_q[art_rd_q], art_fixed_q[art_rd_q],
-                             art_beat_q);
-  assign wb_addr = beat_addr(awt_addr_q[awt_rd_q], awt_size_q[awt_rd_q], awt_fixed_q[awt_rd_q],
-                             awt_beat_q);
-  assign wk_addr = {wk_line_q, {LOFF_W{1'b0}}};
-  assign wk_set  = wk_addr[LOFF_W +: IDX_W];
+  assign rb_look = art_cnt_q != '0;
+  assign wb_look = wr_st_q == WR_W || (wr_st_q == WR_IDLE && awt_cnt_q != '0);
 
-  always_comb begin
-    rb_hit     = 1'b0;
-    rb_way     = '0;
-    wb_hit_pre = 1'b0;
-    wb_way_pre = '0;
-    wk_hit     = 1'b0;
-    wk_way     = '0;
+  // the shadow's look-up of line number ln: {hit, way} (the last way, should two hit)
+  function automatic logic [WAY_W:0] find(input logic [LN_W-1:0] ln);
+    logic [WAY_W:0] r;
+    r = '0;
     for (int w = 0; w < WAYS; w++) begin
-      if (sh_valid_q[slot(rb_addr[LOFF_W +: IDX_W], WAY_W'(w))]
-          && sh_tag_q[slot(rb_addr[LOFF_W +: IDX_W], WAY_W'(w))] == rb_addr[ADDR_WIDTH-1 -: TAG_W])
-      begin
-        rb_hit = 1'b1;
-        rb_way = WAY_W'(w);
-      end
-      if (sh_valid_q[slot(wb_addr[LOFF_W +: IDX_W], WAY_W'(w))]
-          && sh_tag_q[slot(wb_addr[LOFF_W +: IDX_W], WAY_W'(w))] == wb_addr[ADDR_WIDTH-1 -: TAG_W])
-      begin
-        wb_hit_pre = 1'b1;
-        wb_way_pre = WAY_W'(w);
-      end
-      if (sh_valid_q[slot(wk_set, WAY_W'(w))]
-          && sh_tag_q[slot(wk_set, WAY_W'(w))] == wk_addr[ADDR_WIDTH-1 -: TAG_W]) begin
-        wk_hit = 1'b1;
-        wk_way = WAY_W'(w);
+      if (sh_valid_q[slot(ln[IDX_W-1:0], WAY_W'(w))]
+          && sh_tag_q[slot(ln[IDX_W-1:0], WAY_W'(w))] == ln[LN_W-1 -: TAG_W]) begin
+        r = {1'b1, WAY_W'(w)};
       end
     end
-  end
+    return r;
+  endfunction
 
-  // an R beat reads 2^size bytes at its address; a W beat writes its strobes on its bus lanes
+  // an R beat reads 2^size bytes at its address (the ones beyond the line shift out)
   always_comb begin
-    logic [LOFF_W-1:0] r_off, w_base;
-    r_off  = rb_addr[LOFF_W-1:0];
-    w_base = wb_addr[LOFF_W-1:0] & ~LOFF_W'(BPB - 1);
-    for (int b = 0; b < LINE_BYTES; b++) begin
-      rb_mask[b] = 32'(b) >= 32'(r_off) && 32'(b) < 32'(r_off) + (32'd1 << art_size_q[art_rd_q]);
-      wb_mask[b] = 32'(b) >= 32'(w_base) && 32'(b) < 32'(w_base) + BPB
-                   && m_axi_wstrb[(b - 32'(w_base)) % BPB];
+    logic [LINE_BYTES-1:0] ones;
+    ones     = '0;
+    rb_addr  = '0;
+    rb_hit   = 1'b0;
+    rb_way   = '0;
+    rb_mask  = '0;
+    rb_dirty = '0;
+    if (rb_look) begin
+      rb_addr          = beat_addr(art_addr_q[art_rd_q], art_size_q[art_rd_q],
+                                   art_fixed_q[art_rd_q], art_beat_q);
+      {rb_hit, rb_way} = find(rb_addr[ADDR_WIDTH-1:LOFF_W]);
+      ones     = ((32'd1 << art_size_q[art_rd_q]) >= LINE_BYTES) ? '1
+                 : (LINE_BYTES'(1) << (32'd1 << art_size_q[art_rd_q])) - LINE_BYTES'(1);
+      rb_mask  = ones << rb_addr[LOFF_W-1:0];
+      rb_dirty = sh_dirty_q[slot(rb_addr[LOFF_W +: IDX_W], rb_way)] & rb_mask;
     end
   end
-  assign rb_dirty = sh_dirty_q[slot(rb_addr[LOFF_W +: IDX_W], rb_way)] & rb_mask;
+
+  // a W beat writes its strobes on its bus lanes (a beat never crosses a line: LINE_BYTES >= BPB)
+  always_comb begin
+    wb_addr     = '0;
+    wb_hit_pre  = 1'b0;
+    wb_way_pre  = '0;
+    wb_slot_pre = '0;
+    wb_mask     = '0;
+    if (wb_look) begin
+      wb_addr                  = beat_addr(awt_addr_q[awt_rd_q], awt_size_q[awt_rd_q],
+                                           awt_fixed_q[awt_rd_q], awt_beat_q);
+      {wb_hit_pre, wb_way_pre} = find(wb_addr[ADDR_WIDTH-1:LOFF_W]);
+      wb_slot_pre = slot(wb_addr[LOFF_W +: IDX_W], wb_way_pre);
+      wb_mask     = LINE_BYTES'(m_axi_wstrb) << (wb_addr[LOFF_W-1:0] & ~LOFF_W'(BPB - 1));
+    end
+  end
+
+  // the walker's line: cached, and (for a read) holding dirty bytes
+  always_comb begin
+    logic             hit;
+    logic [WAY_W-1:0] way;
+    hit     = 1'b0;
+    way     = '0;
+    wk_need = 1'b0;
+    if (wk_check) begin
+      {hit, way} = find(wk_line);
+      wk_need    = hit && (wk_wr || sh_dirty_q[slot(wk_line[IDX_W-1:0], way)] != '0);
+    end
+  end
 
   // ---------------------------------------------------------------------------------------------
-  // Shadow updates: the cache event (slot E) first, then the DMA W beat (slot D)
+  // Shadow updates: the cache event (slot E) first, then the DMA W beat (slot D); the event's line
+  // is worked out only in a cycle with an event, the W beat's only while a beat is possible
   // ---------------------------------------------------------------------------------------------
-  logic [IDX_W-1:0]      e_set;
   logic [SLOT_W-1:0]     e_slot;
-  logic [LINE_BYTES-1:0] e_mask;                    // bytes of a LOAD / STORE word
   logic                  e_fill, e_store, e_wb, e_inval, e_load;
   logic [TAG_W-1:0]      e_tag_n;
   logic                  e_valid_n;
-  logic [LINE_BYTES-1:0] e_dirty_n, e_stale_n, e_lost_n;
-  logic                  d_hit, d_on_e;
-  logic [SLOT_W-1:0]     d_slot;
+  logic [LINE_BYTES-1:0] e_dirty_n, e_stale_n, e_lost_n;  // before this cycle's W beat
   logic [LINE_BYTES-1:0] e_stale_hit;               // stale bytes a LOAD reads
+  logic [LINE_BYTES-1:0] e_lost;                    // lost bytes of the line before the event
+  logic                  dw_hit, dw_on_e;           // the W beat's line, should a beat be taken
+  logic [SLOT_W-1:0]     d_slot;
+  logic                  d_hit, d_on_e;             // a W beat taken: on a cached line; on slot E
 
-  assign e_set   = evt_addr[LOFF_W +: IDX_W];
-  assign e_slot  = slot(e_set, WAY_W'(evt_way));
+  assign e_slot  = slot(evt_addr[LOFF_W +: IDX_W], WAY_W'(evt_way));
   assign e_fill  = evt_valid && evt_kind == CACHE_EVT_FILL;
   assign e_store = evt_valid && evt_kind == CACHE_EVT_STORE;
   assign e_wb    = evt_valid && evt_kind == CACHE_EVT_WRITEBACK;
   assign e_inval = evt_valid && evt_kind == CACHE_EVT_INVALIDATE;
   assign e_load  = evt_valid && evt_kind == CACHE_EVT_LOAD;
-  assign e_mask  = LINE_BYTES'(evt_strb) << {evt_addr[LOFF_W-1:2], 2'b00};
-  assign e_stale_hit = sh_stale_q[e_slot] & e_mask;
 
   always_comb begin
-    // the W beat's slot, as it is after the event (a fill or invalidation replaces the line)
-    d_hit  = w_take && wb_hit_pre;
-    d_slot = slot(wb_addr[LOFF_W +: IDX_W], wb_way_pre);
-    if ((e_fill || e_inval) && e_slot == d_slot) d_hit = 1'b0;
-    if (w_take && e_fill && line_base(evt_addr) == line_base(wb_addr)) begin
-      d_hit  = 1'b1;
-      d_slot = e_slot;
-    end
-    d_on_e = d_hit && evt_valid && d_slot == e_slot;
-
-    e_tag_n   = sh_tag_q[e_slot];
-    e_valid_n = sh_valid_q[e_slot];
-    e_dirty_n = sh_dirty_q[e_slot];
-    e_stale_n = sh_stale_q[e_slot];
-    e_lost_n  = sh_lost_q[e_slot];
-    if (e_fill) begin
-      e_tag_n   = evt_addr[ADDR_WIDTH-1 -: TAG_W];
-      e_valid_n = 1'b1;
-      e_dirty_n = '0;
-      e_stale_n = '0;
-      e_lost_n  = '0;
-    end
-    if (e_store) begin
-      e_dirty_n = e_dirty_n | e_mask;
-      e_stale_n = e_stale_n & ~e_mask;
-    end
-    if (e_wb) begin
-      e_dirty_n = '0;
-      e_stale_n = '0;
-      e_lost_n  = '0;
-    end
-    if (e_inval) e_valid_n = 1'b0;
-    if (d_on_e) begin
-      e_stale_n = e_stale_n | wb_mask;
-      e_lost_n  = e_lost_n | wb_mask;
+    logic [LINE_BYTES-1:0] mask;                    // bytes of a LOAD / STORE word
+    mask        = '0;
+    e_tag_n     = '0;
+    e_valid_n   = 1'b0;
+    e_dirty_n   = '0;
+    e_stale_n   = '0;
+    e_lost_n    = '0;
+    e_stale_hit = '0;
+    e_lost      = '0;
+    if (evt_valid) begin
+      mask        = LINE_BYTES'(evt_strb) << {evt_addr[LOFF_W-1:2], 2'b00};
+      e_tag_n     = sh_tag_q[e_slot];
+      e_valid_n   = sh_valid_q[e_slot];
+      e_dirty_n   = sh_dirty_q[e_slot];
+      e_stale_n   = sh_stale_q[e_slot];
+      e_lost_n    = sh_lost_q[e_slot];
+      e_stale_hit = e_stale_n & mask;
+      e_lost      = e_lost_n;
+      if (e_fill) begin
+        e_tag_n   = evt_addr[ADDR_WIDTH-1 -: TAG_W];
+        e_valid_n = 1'b1;
+        e_dirty_n = '0;
+        e_stale_n = '0;
+        e_lost_n  = '0;
+      end
+      if (e_store) begin
+        e_dirty_n = e_dirty_n | mask;
+        e_stale_n = e_stale_n & ~mask;
+      end
+      if (e_wb) begin
+        e_dirty_n = '0;
+        e_stale_n = '0;
+        e_lost_n  = '0;
+      end
+      if (e_inval) e_valid_n = 1'b0;
     end
   end
 
-  // ---------------------------------------------------------------------------------------------
-  // Snoop walker: one line per cycle; a cached line (for a read: with dirty bytes) is snooped
-  // ---------------------------------------------------------------------------------------------
-  logic wk_need;   // the current line needs a snoop
-  assign wk_need = wk_hit && (wk_wr_q || sh_dirty_q[slot(wk_set, wk_way)] != '0);
-
-  assign snoop_req_valid = wk_st_q == WK_REQ;
-  assign snoop_req_op    = wk_wr_q ? SNOOP_CLEAN_INVALIDATE : SNOOP_CLEAN;
-  assign snoop_req_addr  = wk_addr;
-
+  // the W beat's slot, as it is after the event (a fill or invalidation replaces the line)
   always_comb begin
-    wk_st_d   = wk_st_q;
-    wk_wr_d   = wk_wr_q;
-    wk_line_d = wk_line_q;
-    wk_last_d = wk_last_q;
-    wk_done   = 1'b0;
-    unique case (wk_st_q)
-      // take a range: the read path first
-      WK_IDLE: begin
-        if (rd_st_q == RD_REQ) begin
-          wk_st_d   = WK_CHECK;
-          wk_wr_d   = 1'b0;
-          wk_line_d = s_axi_araddr[ADDR_WIDTH-1:LOFF_W];
-          wk_last_d = ar_last_line;
-        end else if (wr_st_q == WR_REQ) begin
-          wk_st_d   = WK_CHECK;
-          wk_wr_d   = 1'b1;
-          wk_line_d = c_awaddr_q[ADDR_WIDTH-1:LOFF_W];
-          wk_last_d = c_last_line;
-        end
+    dw_hit  = 1'b0;
+    d_slot  = '0;
+    dw_on_e = 1'b0;
+    if (wb_look) begin
+      dw_hit = wb_hit_pre;
+      d_slot = wb_slot_pre;
+      if ((e_fill || e_inval) && e_slot == d_slot) dw_hit = 1'b0;
+      if (e_fill && line_base(evt_addr) == line_base(wb_addr)) begin
+        dw_hit = 1'b1;
+        d_slot = e_slot;
       end
-      // look the line up in the shadow: snoop it, or go on to the next one
-      WK_CHECK: begin
-        if (wk_need) begin
-          wk_st_d = WK_REQ;
-        end else if (wk_line_q == wk_last_q) begin
-          wk_st_d = WK_IDLE;
-          wk_done = 1'b1;
-        end else begin
-          wk_line_d = wk_line_q + LN_W'(1);
-        end
-      end
-      // the snoop request waits for the cache
-      WK_REQ: if (snoop_req_ready) wk_st_d = WK_WAIT;
-      // the cache works on the line; its events update the shadow before the response
-      WK_WAIT: begin
-        if (snoop_rsp_valid) begin
-          if (wk_line_q == wk_last_q) begin
-            wk_st_d = WK_IDLE;
-            wk_done = 1'b1;
-          end else begin
-            wk_st_d   = WK_CHECK;
-            wk_line_d = wk_line_q + LN_W'(1);
-          end
-        end
-      end
-      default: wk_st_d = WK_IDLE;
-    endcase
+      dw_on_e = dw_hit && evt_valid && d_slot == e_slot;
+    end
   end
+  assign d_hit  = w_take && dw_hit;
+  assign d_on_e = w_take && dw_on_e;
+
+  // ---------------------------------------------------------------------------------------------
+  // Snoop walker (coherency_walker): the read path's range first; a range's last line is worked out
+  // only while it is asked for
+  // ---------------------------------------------------------------------------------------------
+  always_comb begin
+    wk_req       = 1'b0;
+    wk_req_write = 1'b0;
+    wk_first     = '0;
+    wk_last      = '0;
+    if (rd_st_q == RD_REQ) begin
+      wk_req   = 1'b1;
+      wk_first = s_axi_araddr[ADDR_WIDTH-1:LOFF_W];
+      wk_last  = burst_last_line(s_axi_araddr, s_axi_arlen, s_axi_arsize, s_axi_arburst);
+    end else if (wr_st_q == WR_REQ) begin
+      wk_req       = 1'b1;
+      wk_req_write = 1'b1;
+      wk_first     = c_awaddr_q[ADDR_WIDTH-1:LOFF_W];
+      wk_last      = burst_last_line(c_awaddr_q, c_awlen_q, c_awsize_q, c_awburst_q);
+    end
+  end
+
+  coherency_walker #(
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .LINE_BYTES      (LINE_BYTES)
+  ) u_walker (
+    .clk             (clk),
+    .rst             (rst),
+    .req             (wk_req),
+    .req_write       (wk_req_write),
+    .req_first       (wk_first),
+    .req_last        (wk_last),
+    .idle            (wk_idle),
+    .done            (wk_done),
+    .check           (wk_check),
+    .line            (wk_line),
+    .for_write       (wk_wr),
+    .need            (wk_need),
+    .snoop_req_valid (snoop_req_valid),
+    .snoop_req_ready (snoop_req_ready),
+    .snoop_req_op    (snoop_req_op),
+    .snoop_req_addr  (snoop_req_addr),
+    .snoop_rsp_valid (snoop_rsp_valid)
+  );
 
   // ---------------------------------------------------------------------------------------------
   // Hazards, reports and registers
   // ---------------------------------------------------------------------------------------------
   logic                  ha_valid, hb_valid;        // A: from a cache event, B: from an R beat
+  logic                  hb_cand;                   // B if the R beat is taken
   mon_viol_e             ha_kind;
   logic [ADDR_WIDTH-1:0] ha_addr, hb_addr;
   logic                  clear;
   logic [VQ_W:0]         vq_room;
 
-  assign ha_valid = (e_load && e_stale_hit != '0) || (e_wb && sh_lost_q[e_slot] != '0);
-  assign ha_kind  = e_load ? MON_VIOL_STALE_CPU_READ : MON_VIOL_LOST_DMA_WRITE;
-  assign ha_addr  = line_base(evt_addr)
-                    | ADDR_WIDTH'(lowest(e_load ? e_stale_hit : sh_lost_q[e_slot]));
-  assign hb_valid = r_beat && art_cnt_q != '0 && rb_hit && rb_dirty != '0
-                    && !(rep_vld_q && rep_line_q == rb_addr[ADDR_WIDTH-1:LOFF_W]);
-  assign hb_addr  = line_base(rb_addr) | ADDR_WIDTH'(lowest(rb_dirty));
+  // the reported byte is looked for only when there is a report
+  always_comb begin
+    ha_valid = (e_load && e_stale_hit != '0) || (e_wb && e_lost != '0);
+    ha_kind  = e_load ? MON_VIOL_STALE_CPU_READ : MON_VIOL_LOST_DMA_WRITE;
+    ha_addr  = '0;
+    if (ha_valid) begin
+      ha_addr = line_base(evt_addr) | ADDR_WIDTH'(lowest(e_load ? e_stale_hit : e_lost));
+    end
+    hb_cand  = rb_hit && rb_dirty != '0
+               && !(rep_vld_q && rep_line_q == rb_addr[ADDR_WIDTH-1:LOFF_W]);
+    hb_addr  = '0;
+    if (hb_cand) hb_addr = line_base(rb_addr) | ADDR_WIDTH'(lowest(rb_dirty));
+  end
+  assign hb_valid = r_beat && hb_cand;
   assign clear    = reg_we && reg_addr == 8'(MON_CTRL_OFFSET - MON_BASE_OFFSET)
                     && reg_wdata[MON_CTRL_CLEAR_BIT];
   assign vq_room  = (VQ_W + 1)'(VQ_DEPTH) - vq_cnt_q;
@@ -646,47 +598,6 @@ module coherency_monitor
   assign snoop_en           = snoop_en_q;
   assign viol_count         = count_q;
   assign snoop_stall_cycles = stall_q;
-
-  always_comb begin
-    snoop_en_d  = snoop_en_q;
-    ovf_d       = ovf_q;
-    count_d     = count_q + 32'(ha_valid) + 32'(hb_valid);
-    cnt_scr_d   = cnt_scr_q + 32'(ha_valid && ha_kind == MON_VIOL_STALE_CPU_READ);
-    cnt_ldw_d   = cnt_ldw_q + 32'(ha_valid && ha_kind == MON_VIOL_LOST_DMA_WRITE);
-    cnt_sdr_d   = cnt_sdr_q + 32'(hb_valid);
-    stall_d     = stall_q + 32'(rd_st_q == RD_REQ || rd_st_q == RD_WALK
-                                || wr_st_q == WR_REQ || wr_st_q == WR_WALK);
-    snoops_d    = snoops_q + 32'(snoop_req_valid && snoop_req_ready);
-    last_addr_d = last_addr_q;
-    last_kind_d = last_kind_q;
-    last_mst_d  = last_mst_q;
-    if (ha_valid) begin
-      last_addr_d = ha_addr;
-      last_kind_d = ha_kind;
-      last_mst_d  = BUS_MASTER_CPU;
-    end
-    if (hb_valid) begin
-      last_addr_d = hb_addr;
-      last_kind_d = MON_VIOL_STALE_DMA_READ;
-      last_mst_d  = BUS_MASTER_DMA;
-    end
-    if (vq_room < (VQ_W + 1)'(ha_valid) + (VQ_W + 1)'(hb_valid)) ovf_d = 1'b1;
-    if (reg_we && reg_addr == 8'(MON_CTRL_OFFSET - MON_BASE_OFFSET)) begin
-      snoop_en_d = reg_wdata[MON_CTRL_SNOOP_EN_BIT];
-    end
-    if (clear) begin
-      ovf_d       = 1'b0;
-      count_d     = '0;
-      cnt_scr_d   = '0;
-      cnt_ldw_d   = '0;
-      cnt_sdr_d   = '0;
-      stall_d     = '0;
-      snoops_d    = '0;
-      last_addr_d = '0;
-      last_kind_d = MON_VIOL_NONE;
-      last_mst_d  = BUS_MASTER_CPU;
-    end
-  end
 
   always_comb begin
     reg_rdata = '0;
@@ -720,6 +631,8 @@ module coherency_monitor
   assign vq_push_b = hb_valid && vq_room > (VQ_W + 1)'(vq_push_a);
   assign vq_wr2    = vq_wr_q + VQ_W'(vq_push_a);
 
+  // one clocked process for the paths' FSMs, the trackers and the counts (README, Conventions: it
+  // reads the bus handshakes and only registers use its decisions)
   always_ff @(posedge clk) begin
     if (rst) begin
       rd_st_q     <= RD_IDLE;
@@ -733,10 +646,6 @@ module coherency_monitor
       c_awburst_q <= BURST_INCR;
       c_cnt_q     <= '0;
       c_idx_q     <= '0;
-      wk_st_q     <= WK_IDLE;
-      wk_wr_q     <= 1'b0;
-      wk_line_q   <= '0;
-      wk_last_q   <= '0;
       art_wr_q    <= '0;
       art_rd_q    <= '0;
       art_cnt_q   <= '0;
@@ -749,35 +658,61 @@ module coherency_monitor
       rep_line_q  <= '0;
       sh_valid_q  <= '0;
       snoop_en_q  <= 1'b0;
-      ovf_q       <= 1'b0;
-      count_q     <= '0;
-      cnt_scr_q   <= '0;
-      cnt_ldw_q   <= '0;
-      cnt_sdr_q   <= '0;
-      stall_q     <= '0;
-      snoops_q    <= '0;
-      last_addr_q <= '0;
-      last_kind_q <= MON_VIOL_NONE;
-      last_mst_q  <= BUS_MASTER_CPU;
       vq_wr_q     <= '0;
       vq_rd_q     <= '0;
       vq_cnt_q    <= '0;
     end else begin
-      rd_st_q     <= rd_st_d;
-      ar_lock_q   <= ar_lock_d;
-      wr_st_q     <= wr_st_d;
-      aw_lock_q   <= aw_lock_d;
-      c_awid_q    <= c_awid_d;
-      c_awaddr_q  <= c_awaddr_d;
-      c_awlen_q   <= c_awlen_d;
-      c_awsize_q  <= c_awsize_d;
-      c_awburst_q <= c_awburst_d;
-      c_cnt_q     <= c_cnt_d;
-      c_idx_q     <= c_idx_d;
-      wk_st_q     <= wk_st_d;
-      wk_wr_q     <= wk_wr_d;
-      wk_line_q   <= wk_line_d;
-      wk_last_q   <= wk_last_d;
+      // read path
+      ar_lock_q <= m_axi_arvalid && !m_axi_arready;
+      unique case (rd_st_q)
+        // pass ARs through; in snoop mode a new AR asks for a walk first
+        RD_IDLE: if (s_axi_arvalid && snoop_en_q && !ar_lock_q) rd_st_q <= RD_REQ;
+        // waiting for the walker to take the AR's range
+        RD_REQ:  if (wk_idle) rd_st_q <= RD_WALK;
+        // the walker cleans the AR's lines
+        RD_WALK: if (wk_done) rd_st_q <= RD_GO;
+        // forward the AR
+        RD_GO:   if (ar_take) rd_st_q <= RD_IDLE;
+        default: rd_st_q <= RD_IDLE;
+      endcase
+
+      // write path
+      aw_lock_q <= m_axi_awvalid && !m_axi_awready && wr_st_q == WR_IDLE;
+      unique case (wr_st_q)
+        // pass bursts through; in snoop mode take a new AW (once no pass-through W is owed)
+        WR_IDLE: begin
+          if (wr_snoop_start) begin
+            wr_st_q     <= WR_COLLECT;
+            c_awid_q    <= s_axi_awid;
+            c_awaddr_q  <= s_axi_awaddr;
+            c_awlen_q   <= s_axi_awlen;
+            c_awsize_q  <= s_axi_awsize;
+            c_awburst_q <= s_axi_awburst;
+            c_cnt_q     <= '0;
+            c_idx_q     <= '0;
+          end
+        end
+        // take every W beat of the burst into the buffer
+        WR_COLLECT: begin
+          if (c_w_take) begin
+            c_cnt_q <= c_cnt_q + (WB_W + 1)'(1);
+            if (s_axi_wlast) wr_st_q <= WR_REQ;
+          end
+        end
+        // waiting for the walker to take the burst's range
+        WR_REQ:  if (wk_idle && rd_st_q != RD_REQ) wr_st_q <= WR_WALK;
+        // the walker cleans and invalidates the burst's lines
+        WR_WALK: if (wk_done) wr_st_q <= WR_AW;
+        // forward the AW
+        WR_AW:   if (aw_take) wr_st_q <= WR_W;
+        // forward the W beats from the buffer
+        WR_W: begin
+          if (w_take) c_idx_q <= c_idx_q + (WB_W + 1)'(1);
+          if (w_end) wr_st_q <= WR_IDLE;
+        end
+        default: wr_st_q <= WR_IDLE;
+      endcase
+
       // read tracker: push on AR, pop on RLAST; beats counted in the head burst
       art_wr_q    <= art_wr_q + TRK_W'(ar_take);
       art_rd_q    <= art_rd_q + TRK_W'(r_beat && m_axi_rlast);
@@ -795,21 +730,51 @@ module coherency_monitor
       end
       if (r_beat && m_axi_rlast) rep_vld_q <= 1'b0;
       if (evt_valid) sh_valid_q[e_slot] <= e_valid_n;
-      snoop_en_q  <= snoop_en_d;
-      ovf_q       <= ovf_d;
-      count_q     <= count_d;
-      cnt_scr_q   <= cnt_scr_d;
-      cnt_ldw_q   <= cnt_ldw_d;
-      cnt_sdr_q   <= cnt_sdr_d;
-      stall_q     <= stall_d;
-      snoops_q    <= snoops_d;
-      last_addr_q <= last_addr_d;
-      last_kind_q <= last_kind_d;
-      last_mst_q  <= last_mst_d;
+
+      if (reg_we && reg_addr == 8'(MON_CTRL_OFFSET - MON_BASE_OFFSET)) begin
+        snoop_en_q <= reg_wdata[MON_CTRL_SNOOP_EN_BIT];
+      end
+
+      // report queue
       vq_wr_q     <= vq_wr2 + VQ_W'(vq_push_b);
       vq_rd_q     <= vq_rd_q + VQ_W'(vq_cnt_q != '0);
       vq_cnt_q    <= vq_cnt_q + (VQ_W + 1)'(vq_push_a) + (VQ_W + 1)'(vq_push_b)
                      - (VQ_W + 1)'(vq_cnt_q != '0);
+    end
+    // the counts and the last report; reset and MON_CTRL.CLEAR zero them
+    if (rst || clear) begin
+      ovf_q       <= 1'b0;
+      count_q     <= '0;
+      cnt_scr_q   <= '0;
+      cnt_ldw_q   <= '0;
+      cnt_sdr_q   <= '0;
+      stall_q     <= '0;
+      snoops_q    <= '0;
+      last_addr_q <= '0;
+      last_kind_q <= MON_VIOL_NONE;
+      last_mst_q  <= BUS_MASTER_CPU;
+    end else begin
+      if (ha_valid || hb_valid) begin
+        count_q   <= count_q + 32'(ha_valid) + 32'(hb_valid);
+        cnt_scr_q <= cnt_scr_q + 32'(ha_valid && ha_kind == MON_VIOL_STALE_CPU_READ);
+        cnt_ldw_q <= cnt_ldw_q + 32'(ha_valid && ha_kind == MON_VIOL_LOST_DMA_WRITE);
+        cnt_sdr_q <= cnt_sdr_q + 32'(hb_valid);
+        if (vq_room < (VQ_W + 1)'(ha_valid) + (VQ_W + 1)'(hb_valid)) ovf_q <= 1'b1;
+      end
+      if (ha_valid) begin
+        last_addr_q <= ha_addr;
+        last_kind_q <= ha_kind;
+        last_mst_q  <= BUS_MASTER_CPU;
+      end
+      if (hb_valid) begin
+        last_addr_q <= hb_addr;
+        last_kind_q <= MON_VIOL_STALE_DMA_READ;
+        last_mst_q  <= BUS_MASTER_DMA;
+      end
+      if (rd_st_q == RD_REQ || rd_st_q == RD_WALK || wr_st_q == WR_REQ || wr_st_q == WR_WALK) begin
+        stall_q <= stall_q + 32'd1;
+      end
+      if (snoop_req_valid && snoop_req_ready) snoops_q <= snoops_q + 32'd1;
     end
     // storage without reset (guarded by the counts and valid bits above)
     if (ar_take) begin
@@ -829,8 +794,8 @@ module coherency_monitor
     if (evt_valid) begin
       sh_tag_q[e_slot]   <= e_tag_n;
       sh_dirty_q[e_slot] <= e_dirty_n;
-      sh_stale_q[e_slot] <= e_stale_n;
-      sh_lost_q[e_slot]  <= e_lost_n;
+      sh_stale_q[e_slot] <= e_stale_n | (d_on_e ? wb_mask : '0);
+      sh_lost_q[e_slot]  <= e_lost_n | (d_on_e ? wb_mask : '0);
     end
     if (d_hit && !d_on_e) begin
       sh_stale_q[d_slot] <= sh_stale_q[d_slot] | wb_mask;
@@ -874,8 +839,6 @@ module coherency_monitor
         else $error("coherency_monitor: DMA write burst longer than MAX_BURST");
       a_collect_last: assert (!c_w_take || s_axi_wlast == (c_cnt_q == (WB_W + 1)'(c_awlen_q)))
         else $error("coherency_monitor: WLAST not on the last beat of the collected burst");
-      a_snoop_rsp: assert (!snoop_rsp_valid || wk_st_q == WK_WAIT)
-        else $error("coherency_monitor: snoop response with no snoop outstanding");
     end
   end
 `endif

@@ -6,6 +6,8 @@
 // every other offset to the CDMA registers (which answer DECERR outside their own space). AXI IDs:
 // the DMA uses DMA_AXI_ID, the cache CPU_ID; the arbiter replaces the top ID bit with the master
 // (0 CPU, 1 DMA), so on m_axi the DMA's IDs have the top bit set. Inputs left at 0 give an idle CPU.
+// Every input but clk is sampled at the falling edge of clk: a driver sets the inputs before it
+// evaluates clk = 0 and holds them through the rising edge, as the harness's Platform::Tick does.
 module cosim_top
   import dma_pkg::*;
 #(
@@ -172,6 +174,74 @@ module cosim_top
     $fatal(1, "cosim_top: MAX_OUTSTANDING must be at most 16 (the monitor's trackers)");
   end
 
+  // ---------------------------------------------------------------------------------------------
+  // Inputs, sampled at the falling edge of clk (_s). The harness sets every input before its eval
+  // with clk = 0 and holds it through the rising edge (cosim/clocked_model.h), so at every eval each
+  // _s equals its input. Verilator 5.006 evaluates logic that a top-level input reaches in every
+  // eval and again after the rising edge, three times a cycle; behind these registers it runs
+  // after each clock edge, twice (docs/performance.md). rst_s starts at 1, as rst does when the
+  // harness builds the model.
+  // ---------------------------------------------------------------------------------------------
+  logic                       rst_s = 1'b1;
+  logic [AXIL_ADDR_WIDTH-1:0] s_axil_awaddr_s;
+  logic                       s_axil_awvalid_s;
+  logic [31:0]                s_axil_wdata_s;
+  logic [3:0]                 s_axil_wstrb_s;
+  logic                       s_axil_wvalid_s;
+  logic                       s_axil_bready_s;
+  logic [AXIL_ADDR_WIDTH-1:0] s_axil_araddr_s;
+  logic                       s_axil_arvalid_s;
+  logic                       s_axil_rready_s;
+  logic                       m_axi_awready_s;
+  logic                       m_axi_wready_s;
+  logic [ID_WIDTH-1:0]        m_axi_bid_s;
+  logic [1:0]                 m_axi_bresp_s;
+  logic                       m_axi_bvalid_s;
+  logic                       m_axi_arready_s;
+  logic [ID_WIDTH-1:0]        m_axi_rid_s;
+  logic [DATA_WIDTH-1:0]      m_axi_rdata_s;
+  logic [1:0]                 m_axi_rresp_s;
+  logic                       m_axi_rlast_s;
+  logic                       m_axi_rvalid_s;
+  logic                       cpu_req_valid_s;
+  logic [2:0]                 cpu_req_op_s;
+  logic [ADDR_WIDTH-1:0]      cpu_req_addr_s;
+  logic [31:0]                cpu_req_wdata_s;
+  logic [3:0]                 cpu_req_wstrb_s;
+  logic                       cpu_req_cacheable_s;
+  logic                       cpu_rsp_ready_s;
+
+  always_ff @(negedge clk) begin
+    rst_s               <= rst;
+    s_axil_awaddr_s     <= s_axil_awaddr;
+    s_axil_awvalid_s    <= s_axil_awvalid;
+    s_axil_wdata_s      <= s_axil_wdata;
+    s_axil_wstrb_s      <= s_axil_wstrb;
+    s_axil_wvalid_s     <= s_axil_wvalid;
+    s_axil_bready_s     <= s_axil_bready;
+    s_axil_araddr_s     <= s_axil_araddr;
+    s_axil_arvalid_s    <= s_axil_arvalid;
+    s_axil_rready_s     <= s_axil_rready;
+    m_axi_awready_s     <= m_axi_awready;
+    m_axi_wready_s      <= m_axi_wready;
+    m_axi_bid_s         <= m_axi_bid;
+    m_axi_bresp_s       <= m_axi_bresp;
+    m_axi_bvalid_s      <= m_axi_bvalid;
+    m_axi_arready_s     <= m_axi_arready;
+    m_axi_rid_s         <= m_axi_rid;
+    m_axi_rdata_s       <= m_axi_rdata;
+    m_axi_rresp_s       <= m_axi_rresp;
+    m_axi_rlast_s       <= m_axi_rlast;
+    m_axi_rvalid_s      <= m_axi_rvalid;
+    cpu_req_valid_s     <= cpu_req_valid;
+    cpu_req_op_s        <= cpu_req_op;
+    cpu_req_addr_s      <= cpu_req_addr;
+    cpu_req_wdata_s     <= cpu_req_wdata;
+    cpu_req_wstrb_s     <= cpu_req_wstrb;
+    cpu_req_cacheable_s <= cpu_req_cacheable;
+    cpu_rsp_ready_s     <= cpu_rsp_ready;
+  end
+
   // axil_decoder -> cdma registers
   logic [AXIL_ADDR_WIDTH-1:0] cr_axil_awaddr, cr_axil_araddr;
   logic                       cr_axil_awvalid, cr_axil_awready, cr_axil_wvalid, cr_axil_wready;
@@ -274,24 +344,24 @@ module cosim_top
     .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH)
   ) u_axil_decoder (
     .clk             (clk),
-    .rst             (rst),
-    .s_axil_awaddr   (s_axil_awaddr),
-    .s_axil_awvalid  (s_axil_awvalid),
+    .rst             (rst_s),
+    .s_axil_awaddr   (s_axil_awaddr_s),
+    .s_axil_awvalid  (s_axil_awvalid_s),
     .s_axil_awready  (s_axil_awready),
-    .s_axil_wdata    (s_axil_wdata),
-    .s_axil_wstrb    (s_axil_wstrb),
-    .s_axil_wvalid   (s_axil_wvalid),
+    .s_axil_wdata    (s_axil_wdata_s),
+    .s_axil_wstrb    (s_axil_wstrb_s),
+    .s_axil_wvalid   (s_axil_wvalid_s),
     .s_axil_wready   (s_axil_wready),
     .s_axil_bresp    (s_axil_bresp),
     .s_axil_bvalid   (s_axil_bvalid),
-    .s_axil_bready   (s_axil_bready),
-    .s_axil_araddr   (s_axil_araddr),
-    .s_axil_arvalid  (s_axil_arvalid),
+    .s_axil_bready   (s_axil_bready_s),
+    .s_axil_araddr   (s_axil_araddr_s),
+    .s_axil_arvalid  (s_axil_arvalid_s),
     .s_axil_arready  (s_axil_arready),
     .s_axil_rdata    (s_axil_rdata),
     .s_axil_rresp    (s_axil_rresp),
     .s_axil_rvalid   (s_axil_rvalid),
-    .s_axil_rready   (s_axil_rready),
+    .s_axil_rready   (s_axil_rready_s),
     .m_axil_awaddr   (cr_axil_awaddr),
     .m_axil_awvalid  (cr_axil_awvalid),
     .m_axil_awready  (cr_axil_awready),
@@ -325,7 +395,7 @@ module cosim_top
     .AXI_ID          (DMA_AXI_ID)
   ) u_cdma (
     .clk             (clk),
-    .rst             (rst),
+    .rst             (rst_s),
     .s_axil_awaddr   (cr_axil_awaddr),
     .s_axil_awvalid  (cr_axil_awvalid),
     .s_axil_awready  (cr_axil_awready),
@@ -389,7 +459,7 @@ module cosim_top
     .TRACK_DEPTH     (MON_TRACK)
   ) u_monitor (
     .clk                (clk),
-    .rst                (rst),
+    .rst                (rst_s),
     .s_axi_awid         (dma_axi_awid),
     .s_axi_awaddr       (dma_axi_awaddr),
     .s_axi_awlen        (dma_axi_awlen),
@@ -483,16 +553,16 @@ module cosim_top
     .CPU_ID            (CPU_AXI_ID)
   ) u_cache (
     .clk               (clk),
-    .rst               (rst),
-    .cpu_req_valid     (cpu_req_valid),
+    .rst               (rst_s),
+    .cpu_req_valid     (cpu_req_valid_s),
     .cpu_req_ready     (cpu_req_ready),
-    .cpu_req_op        (cpu_op_e'(cpu_req_op)),
-    .cpu_req_addr      (cpu_req_addr),
-    .cpu_req_wdata     (cpu_req_wdata),
-    .cpu_req_wstrb     (cpu_req_wstrb),
-    .cpu_req_cacheable (cpu_req_cacheable),
+    .cpu_req_op        (cpu_op_e'(cpu_req_op_s)),
+    .cpu_req_addr      (cpu_req_addr_s),
+    .cpu_req_wdata     (cpu_req_wdata_s),
+    .cpu_req_wstrb     (cpu_req_wstrb_s),
+    .cpu_req_cacheable (cpu_req_cacheable_s),
     .cpu_rsp_valid     (cpu_rsp_valid),
-    .cpu_rsp_ready     (cpu_rsp_ready),
+    .cpu_rsp_ready     (cpu_rsp_ready_s),
     .cpu_rsp_rdata     (cpu_rsp_rdata),
     .snoop_req_valid   (snoop_req_valid),
     .snoop_req_ready   (snoop_req_ready),
@@ -546,7 +616,7 @@ module cosim_top
     .ID_WIDTH        (ID_WIDTH)
   ) u_arbiter (
     .clk             (clk),
-    .rst             (rst),
+    .rst             (rst_s),
     .s0_axi_awid     (cpu_axi_awid),
     .s0_axi_awaddr   (cpu_axi_awaddr),
     .s0_axi_awlen    (cpu_axi_awlen),
@@ -611,15 +681,15 @@ module cosim_top
     .m_axi_awsize    (m_axi_awsize),
     .m_axi_awburst   (m_axi_awburst),
     .m_axi_awvalid   (m_axi_awvalid),
-    .m_axi_awready   (m_axi_awready),
+    .m_axi_awready   (m_axi_awready_s),
     .m_axi_wdata     (m_axi_wdata),
     .m_axi_wstrb     (m_axi_wstrb),
     .m_axi_wlast     (m_axi_wlast),
     .m_axi_wvalid    (m_axi_wvalid),
-    .m_axi_wready    (m_axi_wready),
-    .m_axi_bid       (m_axi_bid),
-    .m_axi_bresp     (m_axi_bresp),
-    .m_axi_bvalid    (m_axi_bvalid),
+    .m_axi_wready    (m_axi_wready_s),
+    .m_axi_bid       (m_axi_bid_s),
+    .m_axi_bresp     (m_axi_bresp_s),
+    .m_axi_bvalid    (m_axi_bvalid_s),
     .m_axi_bready    (m_axi_bready),
     .m_axi_arid      (m_axi_arid),
     .m_axi_araddr    (m_axi_araddr),
@@ -627,12 +697,12 @@ module cosim_top
     .m_axi_arsize    (m_axi_arsize),
     .m_axi_arburst   (m_axi_arburst),
     .m_axi_arvalid   (m_axi_arvalid),
-    .m_axi_arready   (m_axi_arready),
-    .m_axi_rid       (m_axi_rid),
-    .m_axi_rdata     (m_axi_rdata),
-    .m_axi_rresp     (m_axi_rresp),
-    .m_axi_rlast     (m_axi_rlast),
-    .m_axi_rvalid    (m_axi_rvalid),
+    .m_axi_arready   (m_axi_arready_s),
+    .m_axi_rid       (m_axi_rid_s),
+    .m_axi_rdata     (m_axi_rdata_s),
+    .m_axi_rresp     (m_axi_rresp_s),
+    .m_axi_rlast     (m_axi_rlast_s),
+    .m_axi_rvalid    (m_axi_rvalid_s),
     .m_axi_rready    (m_axi_rready),
     .cpu_bus_request (cpu_bus_request),
     .cpu_wait_cycles (cpu_wait_cycles)

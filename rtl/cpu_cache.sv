@@ -158,34 +158,34 @@ module cpu_cache
   // ---------------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------------
-  state_e                state_q,     state_d;
-  logic                  snoop_q,     snoop_d;      // the request came from the snoop port
-  cpu_op_e               op_q,        op_d;         // CPU op (snoop ops mapped onto CPU ops)
-  logic                  lookup_only_q, lookup_only_d;  // snoop LOOKUP
-  logic [ADDR_WIDTH-1:0] addr_q,      addr_d;
-  logic [31:0]           wdata_q,     wdata_d;
-  logic [3:0]            wstrb_q,     wstrb_d;
-  logic                  cacheable_q, cacheable_d;
-  logic                  refill_q,    refill_d;     // second lookup after a fill (not counted)
-  logic [WAY_W-1:0]      way_q,       way_d;        // way being written back / filled
-  logic [ADDR_WIDTH-1:0] bus_addr_q,  bus_addr_d;   // line address of the write-back
-  wb_then_e              wb_then_q,   wb_then_d;
-  logic [BEAT_W-1:0]     beat_q,      beat_d;       // W or R beat of the line
-  logic                  awvalid_q,   awvalid_d;
-  logic                  wvalid_q,    wvalid_d;
-  logic                  arvalid_q,   arvalid_d;
-  logic [31:0]           rdata_q,     rdata_d;
-  logic                  shit_q,      shit_d;       // snoop response: hit, dirty
-  logic                  sdirty_q,    sdirty_d;
-  logic                  srsp_q,      srsp_d;
-  logic                  evt_valid_q, evt_valid_d;
-  cache_evt_e            evt_kind_q,  evt_kind_d;
-  logic [ADDR_WIDTH-1:0] evt_addr_q,  evt_addr_d;
-  logic [3:0]            evt_strb_q,  evt_strb_d;
-  logic [WAY_W-1:0]      evt_way_q,   evt_way_d;
-  logic [31:0]           hits_q,      hits_d;
-  logic [31:0]           misses_q,    misses_d;
-  logic [31:0]           wbs_q,       wbs_d;
+  state_e                state_q;
+  logic                  snoop_q;                   // the request came from the snoop port
+  cpu_op_e               op_q;                      // CPU op (snoop ops mapped onto CPU ops)
+  logic                  lookup_only_q;             // snoop LOOKUP
+  logic [ADDR_WIDTH-1:0] addr_q;
+  logic [31:0]           wdata_q;
+  logic [3:0]            wstrb_q;
+  logic                  cacheable_q;
+  logic                  refill_q;                  // second lookup after a fill (not counted)
+  logic [WAY_W-1:0]      way_q;                     // way being written back / filled
+  logic [ADDR_WIDTH-1:0] bus_addr_q;                // line address of the write-back
+  wb_then_e              wb_then_q;
+  logic [BEAT_W-1:0]     beat_q;                    // W or R beat of the line
+  logic                  awvalid_q;
+  logic                  wvalid_q;
+  logic                  arvalid_q;
+  logic [31:0]           rdata_q;
+  logic                  shit_q;                    // snoop response: hit, dirty
+  logic                  sdirty_q;
+  logic                  srsp_q;
+  logic                  evt_valid_q;
+  cache_evt_e            evt_kind_q;
+  logic [ADDR_WIDTH-1:0] evt_addr_q;
+  logic [3:0]            evt_strb_q;
+  logic [WAY_W-1:0]      evt_way_q;
+  logic [31:0]           hits_q;
+  logic [31:0]           misses_q;
+  logic [31:0]           wbs_q;
 
   // line state: tag, valid, dirty, LRU age (0 = most recent) per slot; data per (slot, beat)
   logic [TAG_W-1:0]      tag_q   [SLOTS];
@@ -193,18 +193,7 @@ module cpu_cache
   logic [SLOTS-1:0]      valid_q;
   logic [SLOTS-1:0]      dirty_q;
   logic [DATA_WIDTH-1:0] data_q  [SLOTS * LINE_BEATS];
-
-  // writes to the line state, decided by the FSM
-  logic                  tag_we;                    // install tag of addr_q in (set, way_d)
-  logic                  valid_set, valid_clr, dirty_set, dirty_clr;
-  logic                  touch;                     // make (set, way_d) the most recent
   logic [WAYS*WAY_W-1:0] set_age;                   // ages of the ways of `set`
-  logic [WAYS*WAY_W-1:0] set_age_touched;           // ... after touching way_d
-  logic [DATA_WIDTH-1:0] data_merged;               // the written beat after the byte enables
-  logic                  data_we;
-  logic [DI_W-1:0]       data_wi;
-  logic [DATA_WIDTH-1:0] data_wd;
-  logic [BPB-1:0]        data_wbe;
 
   // lookup of addr_q
   logic [IDX_W-1:0]      set;
@@ -243,56 +232,69 @@ module cpu_cache
     return DI_W'(32'(slot(s, w)) * LINE_BEATS + 32'(b));
   endfunction
 
+  // LRU: the touched way becomes age 0, the ways younger than it age by one
+  function automatic logic [WAYS*WAY_W-1:0] touched(input logic [WAYS*WAY_W-1:0] ages,
+                                                    input logic [WAY_W-1:0] t);
+    logic [WAYS*WAY_W-1:0] a;
+    a = ages;
+    for (int w = 0; w < WAYS; w++) begin
+      if (age_of(ages, WAY_W'(w)) < age_of(ages, t)) begin
+        a[WAY_W * w +: WAY_W] = age_of(ages, WAY_W'(w)) + WAY_W'(1);
+      end
+    end
+    a[WAY_W * 32'(t) +: WAY_W] = '0;
+    return a;
+  endfunction
+
+  // a beat with the enabled bytes of another merged in
+  function automatic logic [DATA_WIDTH-1:0] merged(input logic [DATA_WIDTH-1:0] old,
+                                                   input logic [DATA_WIDTH-1:0] wd,
+                                                   input logic [BPB-1:0] be);
+    logic [DATA_WIDTH-1:0] m;
+    m = old;
+    for (int b = 0; b < BPB; b++) begin
+      if (be[b]) m[8 * b +: 8] = wd[8 * b +: 8];
+    end
+    return m;
+  endfunction
+
   assign set       = addr_q[LOFF_W +: IDX_W];
   assign tag       = addr_q[ADDR_WIDTH-1 -: TAG_W];
   assign word_beat = BEAT_W'(addr_q[LOFF_W-1:0] >> OFF_W);
   assign word_off  = addr_q[OFF_W-1:0] & ~OFF_W'(3);
 
-  // hit way and the replacement victim (an invalid way first, else the least recently used)
+  // hit way and the replacement victim (an invalid way first, else the least recently used);
+  // looked up only in ST_LOOKUP, the one state that uses them
   always_comb begin
     hit          = 1'b0;
     hit_way      = '0;
+    hit_dirty    = 1'b0;
+    hit_beat     = '0;
     victim       = '0;
     victim_valid = 1'b1;
-    for (int w = 0; w < WAYS; w++) begin
-      if (valid_q[slot(set, WAY_W'(w))] && tag_q[slot(set, WAY_W'(w))] == tag) begin
-        hit     = 1'b1;
-        hit_way = WAY_W'(w);
+    victim_dirty = 1'b0;
+    if (state_q == ST_LOOKUP) begin
+      for (int w = 0; w < WAYS; w++) begin
+        if (valid_q[slot(set, WAY_W'(w))] && tag_q[slot(set, WAY_W'(w))] == tag) begin
+          hit     = 1'b1;
+          hit_way = WAY_W'(w);
+        end
       end
-    end
-    for (int w = WAYS - 1; w >= 0; w--) begin
-      if (age_of(set_age, WAY_W'(w)) == WAY_W'(WAYS - 1)) victim = WAY_W'(w);
-    end
-    for (int w = WAYS - 1; w >= 0; w--) begin
-      if (!valid_q[slot(set, WAY_W'(w))]) begin
-        victim       = WAY_W'(w);
-        victim_valid = 1'b0;
+      for (int w = WAYS - 1; w >= 0; w--) begin
+        if (age_of(set_age, WAY_W'(w)) == WAY_W'(WAYS - 1)) victim = WAY_W'(w);
       end
+      for (int w = WAYS - 1; w >= 0; w--) begin
+        if (!valid_q[slot(set, WAY_W'(w))]) begin
+          victim       = WAY_W'(w);
+          victim_valid = 1'b0;
+        end
+      end
+      hit_dirty    = dirty_q[slot(set, hit_way)];
+      hit_beat     = data_q[beat_index(set, hit_way, word_beat)];
+      victim_dirty = victim_valid && dirty_q[slot(set, victim)];
     end
   end
-  assign set_age      = age_q[WAY_W * 32'(slot(set, '0)) +: WAYS * WAY_W];
-  assign hit_dirty    = dirty_q[slot(set, hit_way)];
-
-  // LRU: the touched way becomes age 0, the ways younger than it age by one
-  always_comb begin
-    set_age_touched = set_age;
-    for (int w = 0; w < WAYS; w++) begin
-      if (age_of(set_age, WAY_W'(w)) < age_of(set_age, way_d)) begin
-        set_age_touched[WAY_W * w +: WAY_W] = age_of(set_age, WAY_W'(w)) + WAY_W'(1);
-      end
-    end
-    set_age_touched[WAY_W * 32'(way_d) +: WAY_W] = '0;
-  end
-
-  // a beat write merges the enabled bytes into the stored beat
-  always_comb begin
-    data_merged = data_q[data_wi];
-    for (int b = 0; b < BPB; b++) begin
-      if (data_wbe[b]) data_merged[8 * b +: 8] = data_wd[8 * b +: 8];
-    end
-  end
-  assign victim_dirty = victim_valid && dirty_q[slot(set, victim)];
-  assign hit_beat     = data_q[beat_index(set, hit_way, word_beat)];
+  assign set_age = age_q[WAY_W * 32'(slot(set, '0)) +: WAYS * WAY_W];
 
   // ---------------------------------------------------------------------------------------------
   // Outputs
@@ -346,235 +348,11 @@ module cpu_cache
   assign r_beat  = m_axi_rvalid && m_axi_rready;
 
   // ---------------------------------------------------------------------------------------------
-  // Request sequencing
+  // Request sequencing, in one clocked process: it reads the CPU port and the bus handshakes, and
+  // nothing reads its decisions combinationally (README, Conventions). A register keeps its value
+  // unless a state below changes it; the line state is written here too (tags and data have no
+  // reset: valid_q guards them).
   // ---------------------------------------------------------------------------------------------
-  always_comb begin
-    state_d       = state_q;
-    snoop_d       = snoop_q;
-    op_d          = op_q;
-    lookup_only_d = lookup_only_q;
-    addr_d        = addr_q;
-    wdata_d       = wdata_q;
-    wstrb_d       = wstrb_q;
-    cacheable_d   = cacheable_q;
-    refill_d      = refill_q;
-    way_d         = way_q;
-    bus_addr_d    = bus_addr_q;
-    wb_then_d     = wb_then_q;
-    beat_d        = beat_q;
-    awvalid_d     = awvalid_q && !m_axi_awready;
-    wvalid_d      = wvalid_q;
-    arvalid_d     = arvalid_q && !m_axi_arready;
-    rdata_d       = rdata_q;
-    shit_d        = shit_q;
-    sdirty_d      = sdirty_q;
-    srsp_d        = 1'b0;
-    evt_valid_d   = 1'b0;
-    evt_kind_d    = evt_kind_q;
-    evt_addr_d    = evt_addr_q;
-    evt_strb_d    = evt_strb_q;
-    evt_way_d     = evt_way_q;
-    hits_d        = hits_q;
-    misses_d      = misses_q;
-    wbs_d         = wbs_q;
-    tag_we        = 1'b0;
-    valid_set     = 1'b0;
-    valid_clr     = 1'b0;
-    dirty_set     = 1'b0;
-    dirty_clr     = 1'b0;
-    touch         = 1'b0;
-    data_we       = 1'b0;
-    data_wi       = beat_index(set, way_q, beat_q);
-    data_wd       = m_axi_rdata;
-    data_wbe      = {BPB{1'b1}};
-
-    unique case (state_q)
-      // take a snoop (first) or a CPU request; snoop ops map onto CLEAN / INVALIDATE / FLUSH
-      ST_IDLE: begin
-        refill_d = 1'b0;
-        if (idle_take_snoop) begin
-          state_d       = ST_LOOKUP;
-          snoop_d       = 1'b1;
-          lookup_only_d = snoop_req_op == SNOOP_LOOKUP;
-          unique case (snoop_req_op)
-            SNOOP_INVALIDATE:       op_d = CPU_OP_INVALIDATE;
-            SNOOP_CLEAN_INVALIDATE: op_d = CPU_OP_FLUSH;
-            default:                op_d = CPU_OP_CLEAN;
-          endcase
-          addr_d        = snoop_req_addr;
-          cacheable_d   = 1'b1;
-        end else if (idle_take_cpu) begin
-          state_d       = ST_LOOKUP;
-          snoop_d       = 1'b0;
-          lookup_only_d = 1'b0;
-          op_d          = cpu_req_op;
-          addr_d        = cpu_req_addr;
-          wdata_d       = cpu_req_wdata;
-          wstrb_d       = cpu_req_wstrb;
-          cacheable_d   = cpu_req_cacheable;
-        end
-      end
-      // hit / miss decision: serve a hit, start a write-back, a fill or an uncached access
-      ST_LOOKUP: begin
-        rdata_d  = '0;
-        shit_d   = hit;
-        sdirty_d = hit && hit_dirty;
-        way_d    = hit ? hit_way : victim;
-        if (!cacheable_q && (op_q == CPU_OP_LOAD || op_q == CPU_OP_STORE)) begin
-          // uncached: straight to the bus, one beat
-          if (op_q == CPU_OP_LOAD) begin
-            state_d   = ST_UNC_RD;
-            arvalid_d = 1'b1;
-          end else begin
-            state_d   = ST_UNC_WR;
-            awvalid_d = 1'b1;
-            wvalid_d  = 1'b1;
-          end
-        end else if (op_q == CPU_OP_LOAD || op_q == CPU_OP_STORE) begin
-          if (hit) begin
-            if (!refill_q) hits_d = hits_q + 32'd1;
-            touch       = 1'b1;
-            evt_valid_d = 1'b1;
-            evt_addr_d  = {addr_q[ADDR_WIDTH-1:2], 2'b00};
-            evt_strb_d  = wstrb_q;
-            evt_way_d   = hit_way;
-            state_d     = ST_RSP;
-            if (op_q == CPU_OP_LOAD) begin
-              evt_kind_d = CACHE_EVT_LOAD;
-              rdata_d    = hit_beat[8 * word_off +: 32];
-            end else begin
-              evt_kind_d = CACHE_EVT_STORE;
-              data_we    = 1'b1;
-              data_wi    = beat_index(set, hit_way, word_beat);
-              data_wd    = {WORDS{wdata_q}};
-              data_wbe   = BPB'(wstrb_q) << word_off;
-              dirty_set  = wstrb_q != '0;
-            end
-          end else begin
-            misses_d   = misses_q + 32'd1;
-            bus_addr_d = {tag_q[slot(set, victim)], set, {LOFF_W{1'b0}}};
-            if (victim_dirty) begin
-              // evict: write the dirty victim back first
-              state_d     = ST_WB;
-              wb_then_d   = WB_THEN_FILL;
-              awvalid_d   = 1'b1;
-              wvalid_d    = 1'b1;
-              beat_d      = '0;
-              wbs_d       = wbs_q + 32'd1;
-              evt_valid_d = 1'b1;
-              evt_kind_d  = CACHE_EVT_WRITEBACK;
-              evt_addr_d  = {tag_q[slot(set, victim)], set, {LOFF_W{1'b0}}};
-              evt_way_d   = victim;
-            end else begin
-              state_d   = ST_FILL;
-              arvalid_d = 1'b1;
-              beat_d    = '0;
-            end
-          end
-        end else if (lookup_only_q || !hit) begin
-          // maintenance miss or a snoop look-up: nothing to do
-          state_d = ST_DONE;
-        end else if (hit_dirty && op_q != CPU_OP_INVALIDATE) begin
-          // clean / flush of a dirty line: write it back
-          state_d     = ST_WB;
-          wb_then_d   = (op_q == CPU_OP_CLEAN) ? WB_THEN_DONE : WB_THEN_INVAL;
-          bus_addr_d  = {tag, set, {LOFF_W{1'b0}}};
-          awvalid_d   = 1'b1;
-          wvalid_d    = 1'b1;
-          beat_d      = '0;
-          wbs_d       = wbs_q + 32'd1;
-          evt_valid_d = 1'b1;
-          evt_kind_d  = CACHE_EVT_WRITEBACK;
-          evt_addr_d  = {tag, set, {LOFF_W{1'b0}}};
-          evt_way_d   = hit_way;
-        end else if (op_q == CPU_OP_CLEAN) begin
-          // clean of a clean line
-          state_d = ST_DONE;
-        end else begin
-          // invalidate (dirty or not), or flush of a clean line: drop it
-          valid_clr   = 1'b1;
-          evt_valid_d = 1'b1;
-          evt_kind_d  = CACHE_EVT_INVALIDATE;
-          evt_addr_d  = {tag, set, {LOFF_W{1'b0}}};
-          evt_way_d   = hit_way;
-          state_d     = ST_DONE;
-        end
-      end
-      // write the line in way_q back (AW and W together), wait for B, then go on
-      ST_WB: begin
-        if (w_take) begin
-          beat_d = beat_q + BEAT_W'(1);
-          if (m_axi_wlast) wvalid_d = 1'b0;
-        end
-        if (b_take) begin
-          dirty_clr = 1'b1;
-          unique case (wb_then_q)
-            WB_THEN_FILL: begin
-              state_d   = ST_FILL;
-              arvalid_d = 1'b1;
-              beat_d    = '0;
-            end
-            WB_THEN_INVAL: begin
-              valid_clr   = 1'b1;
-              evt_valid_d = 1'b1;
-              evt_kind_d  = CACHE_EVT_INVALIDATE;
-              evt_addr_d  = bus_addr_q;
-              evt_way_d   = way_q;
-              state_d     = ST_DONE;
-            end
-            default: state_d = ST_DONE;
-          endcase
-        end
-      end
-      // fill way_q: install the tag when AR is taken, the beats as they come; then look up again
-      ST_FILL: begin
-        if (ar_take) begin
-          tag_we      = 1'b1;
-          valid_set   = 1'b1;
-          dirty_clr   = 1'b1;
-          evt_valid_d = 1'b1;
-          evt_kind_d  = CACHE_EVT_FILL;
-          evt_addr_d  = {addr_q[ADDR_WIDTH-1:LOFF_W], {LOFF_W{1'b0}}};
-          evt_way_d   = way_q;
-        end
-        if (r_beat) begin
-          data_we = 1'b1;
-          beat_d  = beat_q + BEAT_W'(1);
-          if (m_axi_rlast) begin
-            state_d  = ST_LOOKUP;
-            refill_d = 1'b1;
-          end
-        end
-      end
-      // uncached load: one beat, the word from its lanes
-      ST_UNC_RD: begin
-        if (r_beat) begin
-          rdata_d = m_axi_rdata[8 * word_off +: 32];
-          state_d = ST_RSP;
-        end
-      end
-      // uncached store: one beat with the word's strobes, then B
-      ST_UNC_WR: begin
-        if (w_take) wvalid_d = 1'b0;
-        if (b_take) state_d = ST_RSP;
-      end
-      // maintenance finished: answer the snoop port (a pulse) or the CPU port
-      ST_DONE: begin
-        if (snoop_q) begin
-          srsp_d  = 1'b1;
-          state_d = ST_IDLE;
-        end else begin
-          state_d = ST_RSP;
-        end
-      end
-      // CPU response held until taken
-      ST_RSP: begin
-        if (cpu_rsp_ready) state_d = ST_IDLE;
-      end
-      default: state_d = ST_IDLE;
-    endcase
-  end
-
   always_ff @(posedge clk) begin
     if (rst) begin
       state_q       <= ST_IDLE;
@@ -609,43 +387,196 @@ module cpu_cache
       dirty_q       <= '0;
       age_q         <= age_reset();
     end else begin
-      state_q       <= state_d;
-      snoop_q       <= snoop_d;
-      op_q          <= op_d;
-      lookup_only_q <= lookup_only_d;
-      addr_q        <= addr_d;
-      wdata_q       <= wdata_d;
-      wstrb_q       <= wstrb_d;
-      cacheable_q   <= cacheable_d;
-      refill_q      <= refill_d;
-      way_q         <= way_d;
-      bus_addr_q    <= bus_addr_d;
-      wb_then_q     <= wb_then_d;
-      beat_q        <= beat_d;
-      awvalid_q     <= awvalid_d;
-      wvalid_q      <= wvalid_d;
-      arvalid_q     <= arvalid_d;
-      rdata_q       <= rdata_d;
-      shit_q        <= shit_d;
-      sdirty_q      <= sdirty_d;
-      srsp_q        <= srsp_d;
-      evt_valid_q   <= evt_valid_d;
-      evt_kind_q    <= evt_kind_d;
-      evt_addr_q    <= evt_addr_d;
-      evt_strb_q    <= evt_strb_d;
-      evt_way_q     <= evt_way_d;
-      hits_q        <= hits_d;
-      misses_q      <= misses_d;
-      wbs_q         <= wbs_d;
-      if (valid_set) valid_q[slot(set, way_d)] <= 1'b1;
-      if (valid_clr) valid_q[slot(set, way_d)] <= 1'b0;
-      if (dirty_set) dirty_q[slot(set, way_d)] <= 1'b1;
-      if (dirty_clr) dirty_q[slot(set, way_d)] <= 1'b0;
-      if (touch) age_q[WAY_W * 32'(slot(set, '0)) +: WAYS * WAY_W] <= set_age_touched;
+      // pulses; AR / AW held until taken
+      srsp_q      <= 1'b0;
+      evt_valid_q <= 1'b0;
+      if (m_axi_awready) awvalid_q <= 1'b0;
+      if (m_axi_arready) arvalid_q <= 1'b0;
+
+      unique case (state_q)
+        // take a snoop (first) or a CPU request; snoop ops map onto CLEAN / INVALIDATE / FLUSH
+        ST_IDLE: begin
+          refill_q <= 1'b0;
+          if (idle_take_snoop) begin
+            state_q       <= ST_LOOKUP;
+            snoop_q       <= 1'b1;
+            lookup_only_q <= snoop_req_op == SNOOP_LOOKUP;
+            unique case (snoop_req_op)
+              SNOOP_INVALIDATE:       op_q <= CPU_OP_INVALIDATE;
+              SNOOP_CLEAN_INVALIDATE: op_q <= CPU_OP_FLUSH;
+              default:                op_q <= CPU_OP_CLEAN;
+            endcase
+            addr_q        <= snoop_req_addr;
+            cacheable_q   <= 1'b1;
+          end else if (idle_take_cpu) begin
+            state_q       <= ST_LOOKUP;
+            snoop_q       <= 1'b0;
+            lookup_only_q <= 1'b0;
+            op_q          <= cpu_req_op;
+            addr_q        <= cpu_req_addr;
+            wdata_q       <= cpu_req_wdata;
+            wstrb_q       <= cpu_req_wstrb;
+            cacheable_q   <= cpu_req_cacheable;
+          end
+        end
+        // hit / miss decision: serve a hit, start a write-back, a fill or an uncached access
+        ST_LOOKUP: begin
+          rdata_q  <= '0;
+          shit_q   <= hit;
+          sdirty_q <= hit && hit_dirty;
+          way_q    <= hit ? hit_way : victim;
+          if (!cacheable_q && (op_q == CPU_OP_LOAD || op_q == CPU_OP_STORE)) begin
+            // uncached: straight to the bus, one beat
+            if (op_q == CPU_OP_LOAD) begin
+              state_q   <= ST_UNC_RD;
+              arvalid_q <= 1'b1;
+            end else begin
+              state_q   <= ST_UNC_WR;
+              awvalid_q <= 1'b1;
+              wvalid_q  <= 1'b1;
+            end
+          end else if (op_q == CPU_OP_LOAD || op_q == CPU_OP_STORE) begin
+            if (hit) begin
+              if (!refill_q) hits_q <= hits_q + 32'd1;
+              age_q[WAY_W * 32'(slot(set, '0)) +: WAYS * WAY_W] <= touched(set_age, hit_way);
+              evt_valid_q <= 1'b1;
+              evt_addr_q  <= {addr_q[ADDR_WIDTH-1:2], 2'b00};
+              evt_strb_q  <= wstrb_q;
+              evt_way_q   <= hit_way;
+              state_q     <= ST_RSP;
+              if (op_q == CPU_OP_LOAD) begin
+                evt_kind_q <= CACHE_EVT_LOAD;
+                rdata_q    <= hit_beat[8 * word_off +: 32];
+              end else begin
+                evt_kind_q <= CACHE_EVT_STORE;
+                data_q[beat_index(set, hit_way, word_beat)]
+                  <= merged(hit_beat, {WORDS{wdata_q}}, BPB'(wstrb_q) << word_off);
+                if (wstrb_q != '0) dirty_q[slot(set, hit_way)] <= 1'b1;
+              end
+            end else begin
+              misses_q   <= misses_q + 32'd1;
+              bus_addr_q <= {tag_q[slot(set, victim)], set, {LOFF_W{1'b0}}};
+              if (victim_dirty) begin
+                // evict: write the dirty victim back first
+                state_q     <= ST_WB;
+                wb_then_q   <= WB_THEN_FILL;
+                awvalid_q   <= 1'b1;
+                wvalid_q    <= 1'b1;
+                beat_q      <= '0;
+                wbs_q       <= wbs_q + 32'd1;
+                evt_valid_q <= 1'b1;
+                evt_kind_q  <= CACHE_EVT_WRITEBACK;
+                evt_addr_q  <= {tag_q[slot(set, victim)], set, {LOFF_W{1'b0}}};
+                evt_way_q   <= victim;
+              end else begin
+                state_q   <= ST_FILL;
+                arvalid_q <= 1'b1;
+                beat_q    <= '0;
+              end
+            end
+          end else if (lookup_only_q || !hit) begin
+            // maintenance miss or a snoop look-up: nothing to do
+            state_q <= ST_DONE;
+          end else if (hit_dirty && op_q != CPU_OP_INVALIDATE) begin
+            // clean / flush of a dirty line: write it back
+            state_q     <= ST_WB;
+            wb_then_q   <= (op_q == CPU_OP_CLEAN) ? WB_THEN_DONE : WB_THEN_INVAL;
+            bus_addr_q  <= {tag, set, {LOFF_W{1'b0}}};
+            awvalid_q   <= 1'b1;
+            wvalid_q    <= 1'b1;
+            beat_q      <= '0;
+            wbs_q       <= wbs_q + 32'd1;
+            evt_valid_q <= 1'b1;
+            evt_kind_q  <= CACHE_EVT_WRITEBACK;
+            evt_addr_q  <= {tag, set, {LOFF_W{1'b0}}};
+            evt_way_q   <= hit_way;
+          end else if (op_q == CPU_OP_CLEAN) begin
+            // clean of a clean line
+            state_q <= ST_DONE;
+          end else begin
+            // invalidate (dirty or not), or flush of a clean line: drop it
+            valid_q[slot(set, hit_way)] <= 1'b0;
+            evt_valid_q <= 1'b1;
+            evt_kind_q  <= CACHE_EVT_INVALIDATE;
+            evt_addr_q  <= {tag, set, {LOFF_W{1'b0}}};
+            evt_way_q   <= hit_way;
+            state_q     <= ST_DONE;
+          end
+        end
+        // write the line in way_q back (AW and W together), wait for B, then go on
+        ST_WB: begin
+          if (w_take) begin
+            beat_q <= beat_q + BEAT_W'(1);
+            if (m_axi_wlast) wvalid_q <= 1'b0;
+          end
+          if (b_take) begin
+            dirty_q[slot(set, way_q)] <= 1'b0;
+            unique case (wb_then_q)
+              WB_THEN_FILL: begin
+                state_q   <= ST_FILL;
+                arvalid_q <= 1'b1;
+                beat_q    <= '0;
+              end
+              WB_THEN_INVAL: begin
+                valid_q[slot(set, way_q)] <= 1'b0;
+                evt_valid_q <= 1'b1;
+                evt_kind_q  <= CACHE_EVT_INVALIDATE;
+                evt_addr_q  <= bus_addr_q;
+                evt_way_q   <= way_q;
+                state_q     <= ST_DONE;
+              end
+              default: state_q <= ST_DONE;
+            endcase
+          end
+        end
+        // fill way_q: install the tag when AR is taken, the beats as they come; then look up again
+        ST_FILL: begin
+          if (ar_take) begin
+            tag_q[slot(set, way_q)]   <= tag;
+            valid_q[slot(set, way_q)] <= 1'b1;
+            dirty_q[slot(set, way_q)] <= 1'b0;
+            evt_valid_q <= 1'b1;
+            evt_kind_q  <= CACHE_EVT_FILL;
+            evt_addr_q  <= {addr_q[ADDR_WIDTH-1:LOFF_W], {LOFF_W{1'b0}}};
+            evt_way_q   <= way_q;
+          end
+          if (r_beat) begin
+            data_q[beat_index(set, way_q, beat_q)] <= m_axi_rdata;
+            beat_q <= beat_q + BEAT_W'(1);
+            if (m_axi_rlast) begin
+              state_q  <= ST_LOOKUP;
+              refill_q <= 1'b1;
+            end
+          end
+        end
+        // uncached load: one beat, the word from its lanes
+        ST_UNC_RD: begin
+          if (r_beat) begin
+            rdata_q <= m_axi_rdata[8 * word_off +: 32];
+            state_q <= ST_RSP;
+          end
+        end
+        // uncached store: one beat with the word's strobes, then B
+        ST_UNC_WR: begin
+          if (w_take) wvalid_q <= 1'b0;
+          if (b_take) state_q <= ST_RSP;
+        end
+        // maintenance finished: answer the snoop port (a pulse) or the CPU port
+        ST_DONE: begin
+          if (snoop_q) begin
+            srsp_q  <= 1'b1;
+            state_q <= ST_IDLE;
+          end else begin
+            state_q <= ST_RSP;
+          end
+        end
+        // CPU response held until taken
+        ST_RSP: begin
+          if (cpu_rsp_ready) state_q <= ST_IDLE;
+        end
+        default: state_q <= ST_IDLE;
+      endcase
     end
-    // line tags and data need no reset (valid_q guards them)
-    if (tag_we) tag_q[slot(set, way_d)] <= tag;
-    if (data_we) data_q[data_wi] <= data_merged;
   end
 
   // IDs are fixed (one outstanding access at a time); bus errors are not reported to the CPU
