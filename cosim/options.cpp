@@ -24,6 +24,7 @@ bool ParseU64(const std::string& text, uint64_t& out) {
 std::string Usage(const char* argv0) {
   return std::string("usage: ") + argv0 +
          " [--endpoint ENDPOINT] [--trace-dir DIR] [--seed N] [--parent-pid PID]\n"
+         "       [--spin-us N]\n"
          "\n"
          "DmaCosim co-simulation harness: binds a ZeroMQ ROUTER socket, prints\n"
          "'READY <endpoint>' on stdout and serves MessagePack requests (docs/protocol.md).\n"
@@ -33,6 +34,9 @@ std::string Usage(const char* argv0) {
          "  --trace-dir DIR      directory for FST waveforms\n"
          "  --seed N             initial seed of the DRAM backpressure RNG (mem_config seed)\n"
          "  --parent-pid PID     exit when the parent process is no longer PID\n"
+         "  --spin-us N          after a reply to a client that asks again quickly, poll for its\n"
+         "                       next request without blocking for N microseconds (0..100000,\n"
+         "                       default 200; 0 always blocks)\n"
          "  --help               this text\n";
 }
 
@@ -57,7 +61,8 @@ ParsedOptions ParseOptions(int argc, char** argv) {
       has_value = true;
     }
     const bool known =
-        arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" || arg == "--parent-pid";
+        arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" || arg == "--parent-pid" ||
+                       arg == "--spin-us";
     if (!known) return fail("unknown option '" + arg + "'");
     if (!has_value) {
       if (i + 1 >= argc) return fail("option " + arg + " needs a value");
@@ -72,6 +77,11 @@ ParsedOptions ParseOptions(int argc, char** argv) {
     } else if (arg == "--seed") {
       if (!ParseU64(value, parsed.options.seed)) {
         return fail("--seed: '" + value + "' is not an unsigned integer");
+      }
+    } else if (arg == "--spin-us") {
+      if (!ParseU64(value, parsed.options.spin_us) || parsed.options.spin_us > kMaxSpinUs) {
+        return fail("--spin-us: '" + value + "' is not a number of microseconds in 0.." +
+                    std::to_string(kMaxSpinUs));
       }
     } else {
       uint64_t pid = 0;

@@ -99,6 +99,70 @@ public sealed class LifecycleTests
             new HarnessOptions { HarnessPath = "/nonexistent/dmacosim-harness" }, TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(HarnessProcess.MaxReplySpinMicroseconds + 1)]
+    public async Task Start_ReplySpinOutOfRange_ThrowsBeforeStartingAnything(long microseconds)
+    {
+        var options = new HarnessOptions { HarnessPath = "/nonexistent/dmacosim-harness", ReplySpin = TimeSpan.FromMicroseconds(microseconds) };
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => HarnessProcess.StartAsync(options, TestContext.Current.CancellationToken));
+
+        Assert.Contains("ReplySpin", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(HarnessProcess.MaxReplySpinMicroseconds)]
+    public async Task Start_ReplySpinAtEitherEnd_HarnessAnswersRequestAfterRequest(long microseconds)
+    {
+        await using var harness = await HarnessProcess.StartAsync(
+            new HarnessOptions { ReplySpin = TimeSpan.FromMicroseconds(microseconds) }, TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(harness.Hello.Cycle + (ulong)i, await harness.Client.RunAsync(1, TestContext.Current.CancellationToken) - 1);
+        }
+    }
+
+    [Theory]
+    [InlineData("--spin-us", "-5")]
+    [InlineData("--spin-us", "100001")]
+    [InlineData("--spin-us=1e3", null)]
+    [InlineData("--spin-us", null)]
+    public async Task HarnessCommandLine_BadSpinUs_ExitsTwoNamingTheOption(string option, string? value)
+    {
+        var info = new ProcessStartInfo(HarnessProcess.Locate()) { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(option);
+        if (value != null)
+        {
+            info.ArgumentList.Add(value);
+        }
+
+        info.ArgumentList.Add("--parent-pid");
+        info.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var process = Process.Start(info)!;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        string stderr, stdout;
+        try
+        {
+            stderr = await process.StandardError.ReadToEndAsync(deadline.Token);
+            stdout = await process.StandardOutput.ReadToEndAsync(deadline.Token);
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            process.Kill();
+            Assert.Fail($"the harness accepted {option} {value} and was still running after 10 s (killed)");
+            return;
+        }
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("--spin-us", stderr.Split('\n')[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("READY", stdout, StringComparison.Ordinal);
+    }
+
     private static bool IsRunning(int pid)
     {
         try

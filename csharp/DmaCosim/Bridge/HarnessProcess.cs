@@ -20,6 +20,14 @@ public sealed record HarnessOptions
     /// <summary>Seed of the harness's random models, or null for its default.</summary>
     public ulong? Seed { get; init; }
 
+    /// <summary>
+    /// How long the harness polls for the next request without blocking after a reply to a client that
+    /// asks again quickly (passed as <c>--spin-us</c>, whole microseconds, at most 100 ms); null for the
+    /// harness's default (200 µs), <see cref="TimeSpan.Zero"/> to always block. docs/performance.md
+    /// says what it buys and costs.
+    /// </summary>
+    public TimeSpan? ReplySpin { get; init; }
+
     /// <summary>How long to wait for the <c>READY</c> line.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -35,6 +43,9 @@ public sealed record HarnessOptions
 /// </summary>
 public sealed class HarnessProcess : IAsyncDisposable
 {
+    /// <summary>The longest <see cref="HarnessOptions.ReplySpin"/> the harness accepts, in microseconds.</summary>
+    public const long MaxReplySpinMicroseconds = 100_000;
+
     private readonly Process _process;
     private readonly LineTail _stderr;
     private int _disposed;
@@ -127,12 +138,14 @@ public sealed class HarnessProcess : IAsyncDisposable
     /// <param name="options">Settings; defaults when null.</param>
     /// <param name="cancellationToken">Cancels the start (the process is killed).</param>
     /// <returns>The running harness.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="HarnessOptions.ReplySpin"/> is negative or longer than <see cref="MaxReplySpinMicroseconds"/> µs.</exception>
     /// <exception cref="FileNotFoundException">The binary was not found.</exception>
     /// <exception cref="HarnessExitedException">The harness exited or did not get ready in time.</exception>
     /// <exception cref="SimException">The hello request failed.</exception>
     public static async Task<HarnessProcess> StartAsync(HarnessOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new HarnessOptions();
+        var spinArgument = SpinArgument(options); // checked before anything starts
         var path = options.HarnessPath ?? Locate();
         if (!File.Exists(path))
         {
@@ -151,6 +164,7 @@ public sealed class HarnessProcess : IAsyncDisposable
         AddOption(info, "--endpoint", options.Endpoint);
         AddOption(info, "--trace-dir", options.TraceDirectory);
         AddOption(info, "--seed", options.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AddOption(info, "--spin-us", spinArgument);
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var stderr = new LineTail(40);
@@ -279,6 +293,20 @@ public sealed class HarnessProcess : IAsyncDisposable
         {
             // Cleanup is best effort: never let it turn a dispose into an error.
         }
+    }
+
+    /// <summary>The value of <c>--spin-us</c>, or null to leave the harness's default.</summary>
+    private static string? SpinArgument(HarnessOptions options)
+    {
+        if (options.ReplySpin is not { } spin)
+        {
+            return null;
+        }
+
+        var microseconds = spin.Ticks / TimeSpan.TicksPerMicrosecond;
+        return spin >= TimeSpan.Zero && microseconds <= MaxReplySpinMicroseconds
+            ? microseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : throw new ArgumentOutOfRangeException(nameof(options), spin, $"HarnessOptions.ReplySpin must be 0 to {MaxReplySpinMicroseconds} µs");
     }
 
     private static void AddOption(ProcessStartInfo info, string name, string? value)

@@ -169,6 +169,7 @@ public sealed class SimBatchException : SimRequestException
     {
         Index = index;
         Completed = completed;
+        EntryMessage = harnessMessage;
     }
 
     /// <summary>Position of the failed op in the batch.</summary>
@@ -176,4 +177,7 @@ public sealed class SimBatchException : SimRequestException
 
     /// <summary>Replies of the ops that ran before it.</summary>
     public IReadOnlyList<SimReply> Completed { get; }
+
+    /// <summary>The harness's message for the failed op (<see cref="SimRequestException.HarnessMessage"/> with the entry's position in front).</summary>
+    public string EntryMessage { get; }
 }

@@ -40,6 +40,9 @@ public sealed class SimClient : IDisposable
     /// <summary>Largest memory op the harness accepts (DESIGN §5).</summary>
     public const int MaxMemoryOp = 16 * 1024 * 1024;
 
+    /// <summary>Most entries in one <c>batch</c> (docs/protocol.md).</summary>
+    public const int MaxBatchEntries = 100_000;
+
     /// <summary>Size of the AXI-Lite register space (offsets 0x0000..0xFFFC).</summary>
     public const uint RegisterSpace = 0x1_0000;
 
@@ -248,14 +251,47 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<byte[]> CpuReadAsync(ulong address, int length, bool cached = true, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxMemoryOp);
-        var reply = await RequestAsync("cpu_read", Args(("addr", address), ("len", length), ("cached", cached)), null, cancellationToken)
-            .ConfigureAwait(false);
-        var data = reply.GetBytes("data");
-        return data.Length == length
-            ? data
-            : throw new SimProtocolException($"cpu_read returned {data.Length} bytes, asked for {length}", "cpu_read", Endpoint);
+        var load = new CpuReadAccess(address, length, cached);
+        var reply = await RequestAsync("cpu_read", CpuReadArgs(load), null, cancellationToken).ConfigureAwait(false);
+        return CpuReadData(reply, load);
+    }
+
+    /// <summary>
+    /// Several CPU loads in one round trip (a <c>batch</c> of <c>cpu_read</c>; more than one batch only
+    /// past 100,000 loads or 16 MiB): the same accesses, in the same order and cycles, as one
+    /// <see cref="CpuReadAsync"/> after another.
+    /// </summary>
+    /// <param name="loads">The loads, each 1..<see cref="MaxMemoryOp"/> bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The bytes of each load, in order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A load has a bad length (nothing ran).</exception>
+    /// <exception cref="SimBatchException">A load failed; the ones before it ran, the ones after it did not.</exception>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<IReadOnlyList<byte[]>> CpuReadManyAsync(IReadOnlyList<CpuReadAccess> loads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loads);
+        var requests = loads.Select(load => new SimRequest("cpu_read", CpuReadArgs(load))).ToList();
+        var replies = await BatchInChunksAsync(requests, loads.Select(load => load.Length).ToList(), cancellationToken).ConfigureAwait(false);
+        return replies.Select((reply, index) => CpuReadData(reply, loads[index])).ToList();
+    }
+
+    /// <summary>
+    /// Several CPU stores in one round trip (a <c>batch</c> of <c>cpu_write</c>; more than one batch only
+    /// past 100,000 stores or 16 MiB): the same accesses, in the same order and cycles, as one
+    /// <see cref="CpuWriteAsync"/> after another.
+    /// </summary>
+    /// <param name="stores">The stores, each 1..<see cref="MaxMemoryOp"/> bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The cycle after the last store (the current cycle when there is none).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A store has a bad length (nothing ran).</exception>
+    /// <exception cref="SimBatchException">A store failed; the ones before it ran, the ones after it did not.</exception>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<ulong> CpuWriteManyAsync(IReadOnlyList<CpuWriteAccess> stores, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        var requests = stores.Select(store => new SimRequest("cpu_write", CpuWriteArgs(store))).ToList();
+        var replies = await BatchInChunksAsync(requests, stores.Select(store => store.Data.Length).ToList(), cancellationToken).ConfigureAwait(false);
+        return replies.Count > 0 ? replies[^1].GetUInt64("cycle") : await RunAsync(0, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>CPU stores through the data cache RTL (or around it).</summary>
@@ -268,9 +304,7 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<ulong> CpuWriteAsync(ulong address, ReadOnlyMemory<byte> data, bool cached = true, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(data.Length, 1, nameof(data));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(data.Length, MaxMemoryOp, nameof(data));
-        var reply = await RequestAsync("cpu_write", Args(("addr", address), ("data", data), ("cached", cached)), null, cancellationToken)
+        var reply = await RequestAsync("cpu_write", CpuWriteArgs(new CpuWriteAccess(address, data, cached)), null, cancellationToken)
             .ConfigureAwait(false);
         return reply.GetUInt64("cycle");
     }
@@ -461,6 +495,77 @@ public sealed class SimClient : IDisposable
 
     internal static Dictionary<string, object?> Args(params (string Name, object? Value)[] fields) =>
         fields.ToDictionary(f => f.Name, f => f.Value);
+
+    private static Dictionary<string, object?> CpuReadArgs(CpuReadAccess load)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(load.Length, 1, "length");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(load.Length, MaxMemoryOp, "length");
+        return Args(("addr", load.Address), ("len", load.Length), ("cached", load.Cached));
+    }
+
+    private static Dictionary<string, object?> CpuWriteArgs(CpuWriteAccess store)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(store.Data.Length, 1, "data");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(store.Data.Length, MaxMemoryOp, "data");
+        return Args(("addr", store.Address), ("data", store.Data), ("cached", store.Cached));
+    }
+
+    private byte[] CpuReadData(SimReply reply, CpuReadAccess load)
+    {
+        var data = reply.GetBytes("data");
+        return data.Length == load.Length
+            ? data
+            : throw new SimProtocolException($"cpu_read returned {data.Length} bytes, asked for {load.Length}", "cpu_read", Endpoint);
+    }
+
+    /// <summary>
+    /// Splits entries of <paramref name="bytes"/> bytes each into runs of consecutive entries, in order, as
+    /// long as the limits allow: at most <paramref name="maxEntries"/> entries and at most
+    /// <paramref name="maxBytes"/> bytes per run (an entry larger than that alone in its run).
+    /// </summary>
+    /// <returns>Each run's first entry and count; none for no entries.</returns>
+    internal static List<(int Start, int Count)> BatchChunks(IReadOnlyList<int> bytes, int maxEntries, long maxBytes)
+    {
+        var chunks = new List<(int Start, int Count)>();
+        var start = 0;
+        while (start < bytes.Count)
+        {
+            var end = start + 1;
+            long size = bytes[start];
+            while (end < bytes.Count && end - start < maxEntries && size + bytes[end] <= maxBytes)
+            {
+                size += bytes[end++];
+            }
+
+            chunks.Add((start, end - start));
+            start = end;
+        }
+
+        return chunks;
+    }
+
+    /// <summary>
+    /// <paramref name="requests"/> in as few batches as <see cref="BatchChunks"/> allows with at most
+    /// <see cref="MaxBatchEntries"/> entries and <see cref="MaxMemoryOp"/> bytes each (no reply nears the
+    /// frame limit); a failure names the entry's position in <paramref name="requests"/>.
+    /// </summary>
+    private async Task<List<SimReply>> BatchInChunksAsync(List<SimRequest> requests, List<int> bytes, CancellationToken cancellationToken)
+    {
+        var replies = new List<SimReply>(requests.Count);
+        foreach (var (start, count) in BatchChunks(bytes, MaxBatchEntries, MaxMemoryOp))
+        {
+            try
+            {
+                replies.AddRange(await BatchAsync(requests.GetRange(start, count), cancellationToken).ConfigureAwait(false));
+            }
+            catch (SimBatchException e) when (start > 0)
+            {
+                throw new SimBatchException(start + e.Index, [.. replies, .. e.Completed], e.Code, e.EntryMessage, e.Op!, e.Endpoint!);
+            }
+        }
+
+        return replies;
+    }
 
     private static void CheckRegister(uint offset)
     {

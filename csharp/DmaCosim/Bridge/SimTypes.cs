@@ -26,6 +26,18 @@ public enum CacheOp
     Flush,
 }
 
+/// <summary>One CPU load of <see cref="SimClient.CpuReadManyAsync"/>.</summary>
+/// <param name="Address">First byte.</param>
+/// <param name="Length">Bytes, 1..<see cref="SimClient.MaxMemoryOp"/>.</param>
+/// <param name="Cached">False: uncached, straight to the bus.</param>
+public readonly record struct CpuReadAccess(ulong Address, int Length, bool Cached = true);
+
+/// <summary>One CPU store of <see cref="SimClient.CpuWriteManyAsync"/>.</summary>
+/// <param name="Address">First byte.</param>
+/// <param name="Data">The bytes, 1..<see cref="SimClient.MaxMemoryOp"/>.</param>
+/// <param name="Cached">False: uncached, straight to the bus.</param>
+public readonly record struct CpuWriteAccess(ulong Address, ReadOnlyMemory<byte> Data, bool Cached = true);
+
 /// <summary>One hazard the coherency monitor reported.</summary>
 /// <param name="Cycle">When.</param>
 /// <param name="Kind">STALE_CPU_READ, LOST_DMA_WRITE or STALE_DMA_READ.</param>

@@ -1,3 +1,5 @@
+using DmaCosim.Bridge;
+
 namespace DmaCosim.Dma;
 
 /// <summary>Settings of a <see cref="DmaDevice"/> (dma_set_mask_and_coherent, <c>dma-coherent</c>).</summary>
@@ -170,6 +172,52 @@ public sealed class DmaDevice
     {
         CheckCoherent("CoherentWrite", buffer, offset, data.Length);
         return _cpu.WriteAsync(buffer.DmaAddress + (ulong)offset, data, buffer.Cached, cancellationToken);
+    }
+
+    /// <summary>
+    /// CPU loads from several coherent buffers, in order, as one <see cref="CoherentReadAsync"/> after
+    /// another would do them, but handed to the CPU port together (one request to the simulator).
+    /// </summary>
+    /// <param name="reads">Each load: buffer, offset, bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The bytes of each load, in order.</returns>
+    /// <exception cref="DmaApiException">A buffer was freed (nothing ran).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A load is outside its buffer (nothing ran).</exception>
+    public Task<IReadOnlyList<byte[]>> CoherentReadManyAsync(
+        IReadOnlyList<(CoherentBuffer Buffer, int Offset, int Length)> reads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        var loads = new List<CpuReadAccess>(reads.Count);
+        foreach (var (buffer, offset, length) in reads)
+        {
+            CheckCoherent("CoherentRead", buffer, offset, length);
+            loads.Add(new CpuReadAccess(buffer.DmaAddress + (ulong)offset, length, buffer.Cached));
+        }
+
+        return _cpu.ReadManyAsync(loads, cancellationToken);
+    }
+
+    /// <summary>
+    /// CPU stores into several coherent buffers, in order, as one <see cref="CoherentWriteAsync"/> after
+    /// another would do them, but handed to the CPU port together (one request to the simulator).
+    /// </summary>
+    /// <param name="writes">Each store: buffer, offset, bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the stores are done.</returns>
+    /// <exception cref="DmaApiException">A buffer was freed (nothing ran).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A store is outside its buffer (nothing ran).</exception>
+    public Task CoherentWriteManyAsync(
+        IReadOnlyList<(CoherentBuffer Buffer, int Offset, ReadOnlyMemory<byte> Data)> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var stores = new List<CpuWriteAccess>(writes.Count);
+        foreach (var (buffer, offset, data) in writes)
+        {
+            CheckCoherent("CoherentWrite", buffer, offset, data.Length);
+            stores.Add(new CpuWriteAccess(buffer.DmaAddress + (ulong)offset, data, buffer.Cached));
+        }
+
+        return _cpu.WriteManyAsync(stores, cancellationToken);
     }
 
     /// <summary>Creates a pool of equal, aligned blocks in coherent memory (dma_pool_create).</summary>

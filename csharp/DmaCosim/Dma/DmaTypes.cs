@@ -1,3 +1,5 @@
+using DmaCosim.Bridge;
+
 namespace DmaCosim.Dma;
 
 /// <summary>Direction of a streaming mapping, as Linux's <c>enum dma_data_direction</c>.</summary>
@@ -66,6 +68,43 @@ public interface ICpuPort
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the stores are done.</returns>
     Task WriteAsync(ulong address, ReadOnlyMemory<byte> data, bool cached, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Several loads, in order, back to back: the same accesses as one <see cref="ReadAsync"/> after
+    /// another, which is what this default does. A port that can sends them together (the simulated
+    /// CPU: one request).
+    /// </summary>
+    /// <param name="loads">The loads.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The bytes of each load, in order.</returns>
+    async Task<IReadOnlyList<byte[]>> ReadManyAsync(IReadOnlyList<CpuReadAccess> loads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loads);
+        var results = new List<byte[]>(loads.Count);
+        foreach (var load in loads)
+        {
+            results.Add(await ReadAsync(load.Address, load.Length, load.Cached, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Several stores, in order, back to back: the same accesses as one <see cref="WriteAsync"/> after
+    /// another, which is what this default does. A port that can sends them together (the simulated
+    /// CPU: one request).
+    /// </summary>
+    /// <param name="stores">The stores.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the stores are done.</returns>
+    async Task WriteManyAsync(IReadOnlyList<CpuWriteAccess> stores, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        foreach (var store in stores)
+        {
+            await WriteAsync(store.Address, store.Data, store.Cached, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>

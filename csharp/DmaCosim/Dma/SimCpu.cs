@@ -21,6 +21,16 @@ public sealed class SimCpu(SimClient sim) : ICpuPort, ICacheMaintenance
         _sim.CpuWriteAsync(address, data, cached, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>One <c>batch</c> request of <c>cpu_read</c>s.</remarks>
+    public Task<IReadOnlyList<byte[]>> ReadManyAsync(IReadOnlyList<CpuReadAccess> loads, CancellationToken cancellationToken = default) =>
+        _sim.CpuReadManyAsync(loads, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One <c>batch</c> request of <c>cpu_write</c>s.</remarks>
+    public Task WriteManyAsync(IReadOnlyList<CpuWriteAccess> stores, CancellationToken cancellationToken = default) =>
+        _sim.CpuWriteManyAsync(stores, cancellationToken);
+
+    /// <inheritdoc />
     public Task CleanAsync(ulong address, ulong length, CancellationToken cancellationToken = default) =>
         _sim.CacheAsync(CacheOp.Clean, address, length, cancellationToken);
 

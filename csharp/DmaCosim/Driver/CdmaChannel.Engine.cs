@@ -71,15 +71,17 @@ public sealed partial class CdmaChannel
                 blocks.Add(_pool.Alloc());
             }
 
+            var writes = new List<(CoherentBuffer, int, ReadOnlyMemory<byte>)>(count);
             for (var i = 0; i < count; i++)
             {
                 var offset = (ulong)i * CdmaRegisters.BttMax;
                 var size = (uint)Math.Min(CdmaRegisters.BttMax, length - offset);
                 var next = blocks[i + 1 < count ? i + 1 : i].DmaAddress;
                 var bytes = CdmaDescriptor.Encode(next, source + offset, destination + offset, size);
-                await Device.CoherentWriteAsync(blocks[i], 0, bytes.AsMemory(0, CdmaDescriptor.HardwareSize), cancellationToken)
-                    .ConfigureAwait(false);
+                writes.Add((blocks[i], 0, bytes.AsMemory(0, CdmaDescriptor.HardwareSize)));
             }
+
+            await Device.CoherentWriteManyAsync(writes, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -365,17 +367,18 @@ public sealed partial class CdmaChannel
 
     private async Task<int> CompleteFinishedAsync(CdmaStatus status, ulong cycle, CancellationToken cancellationToken)
     {
+        var active = _active.ToList();
+        var complete = HasScatterGather
+            ? await DescriptorsCompleteAsync(active, cancellationToken).ConfigureAwait(false)
+            : active.ConvertAll(_ => status is { IocIrq: true, Idle: true, HasError: false }); // simple mode: one transfer at a time
         var finished = 0;
-        foreach (var transaction in _active.ToList())
+        for (var i = 0; i < active.Count; i++)
         {
-            var done = HasScatterGather
-                ? await AllDescriptorsCompleteAsync(transaction, cancellationToken).ConfigureAwait(false)
-                : status is { IocIrq: true, Idle: true, HasError: false }; // simple mode: one transfer at a time
-            if (done)
+            if (complete[i])
             {
-                _active.Remove(transaction);
-                FreeDescriptors(transaction.Blocks);
-                transaction.Complete(cycle);
+                _active.Remove(active[i]);
+                FreeDescriptors(active[i].Blocks);
+                active[i].Complete(cycle);
                 finished++;
             }
         }
@@ -383,19 +386,20 @@ public sealed partial class CdmaChannel
         return finished;
     }
 
-    private async Task<bool> AllDescriptorsCompleteAsync(CdmaTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether every descriptor of each transaction carries STATUS.Cmplt and no error bit: the STATUS
+    /// words of all their descriptors, read as <c>xilinx_dma_get_residue</c> does (CPU loads from the
+    /// coherent pool), in one request.
+    /// </summary>
+    private async Task<List<bool>> DescriptorsCompleteAsync(List<CdmaTransaction> transactions, CancellationToken cancellationToken)
     {
-        foreach (var block in transaction.Blocks)
-        {
-            var raw = await Device.CoherentReadAsync(block, CdmaDescriptor.StatusOffset, 4, cancellationToken).ConfigureAwait(false);
-            var status = BitConverter.ToUInt32(raw);
-            if ((status & CdmaDescriptor.StatusComplete) == 0 || (status & CdmaDescriptor.StatusErrors) != 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        var reads = transactions.SelectMany(t => t.Blocks).Select(block => (block, CdmaDescriptor.StatusOffset, 4)).ToList();
+        var words = await Device.CoherentReadManyAsync(reads, cancellationToken).ConfigureAwait(false);
+        var next = 0;
+        return transactions.ConvertAll(transaction => transaction.Blocks
+            .Select(_ => BitConverter.ToUInt32(words[next++]))
+            .ToList()
+            .TrueForAll(word => (word & CdmaDescriptor.StatusComplete) != 0 && (word & CdmaDescriptor.StatusErrors) == 0));
     }
 
     private void FreeDescriptors(IEnumerable<CoherentBuffer> blocks)

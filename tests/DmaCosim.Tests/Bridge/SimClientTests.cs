@@ -327,6 +327,20 @@ public sealed class SimClientTests : IDisposable
         return (identity, Assert.IsType<Dictionary<string, object?>>(reader.ReadObject()));
     }
 
+    [Theory]
+    [InlineData(new int[0], 3, 100L, "")]
+    [InlineData(new[] { 4, 4, 4 }, 3, 100L, "0+3")]
+    [InlineData(new[] { 4, 4, 4, 4, 4, 4, 4 }, 3, 100L, "0+3 3+3 6+1")]
+    [InlineData(new[] { 40, 40, 40, 10, 10 }, 100, 100L, "0+2 2+3")]
+    [InlineData(new[] { 60, 40, 1 }, 100, 100L, "0+2 2+1")]
+    [InlineData(new[] { 500, 1, 500 }, 100, 100L, "0+1 1+1 2+1")]
+    public void BatchChunks_EntriesAndBytesBoundEachChunkInOrder(int[] bytes, int maxEntries, long maxBytes, string expected)
+    {
+        var chunks = SimClient.BatchChunks(bytes, maxEntries, maxBytes);
+
+        Assert.Equal(expected, string.Join(" ", chunks.Select(c => $"{c.Start}+{c.Count}")));
+    }
+
     private void Reply(byte[] envelope, params (string Name, object? Value)[] fields)
     {
         var buffer = new ArrayBufferWriter<byte>();

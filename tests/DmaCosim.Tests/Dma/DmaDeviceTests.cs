@@ -204,6 +204,39 @@ public sealed class DmaDeviceTests
     }
 
     [Fact]
+    public async Task CoherentManyAccesses_ThePortGetsEachAccessInOrderWithTheBuffersCacheability()
+    {
+        var device = Device();
+        var first = device.AllocCoherent(64);
+        var second = device.AllocCoherent(64);
+
+        await device.CoherentWriteManyAsync([(second, 8, new byte[4]), (first, 0, new byte[16])], Ct);
+        var loads = await device.CoherentReadManyAsync([(first, 60, 4), (second, 0, 2)], Ct);
+
+        Assert.Equal(
+            [
+                $"write 0x{second.DmaAddress + 8:X}+4 uncached", $"write 0x{first.DmaAddress:X}+16 uncached",
+                $"read 0x{first.DmaAddress + 60:X}+4 uncached", $"read 0x{second.DmaAddress:X}+2 uncached",
+            ],
+            _cpu.Log);
+        Assert.Equal([4, 2], loads.Select(l => l.Length));
+    }
+
+    [Fact]
+    public async Task CoherentManyAccesses_OneFreedOrOutsideItsBuffer_ThrowsAndNoAccessIsMade()
+    {
+        var device = Device();
+        var live = device.AllocCoherent(64);
+        var freed = device.AllocCoherent(64);
+        device.FreeCoherent(freed);
+
+        await Assert.ThrowsAsync<DmaApiException>(() => device.CoherentWriteManyAsync([(live, 0, new byte[4]), (freed, 0, new byte[4])], Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => device.CoherentReadManyAsync([(live, 0, 4), (live, 62, 4)], Ct));
+
+        Assert.Empty(_cpu.Log);
+    }
+
+    [Fact]
     public void AllocCoherent_CoherentDevice_CpuViewIsCached()
     {
         Assert.True(Device(new DmaDeviceOptions { Coherent = true }).AllocCoherent(64).Cached);
