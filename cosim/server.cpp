@@ -106,6 +106,11 @@ class PrivateDir {
   std::string path_;
 };
 
+// A gap this long between two polls of a spin means another thread had the CPU: spinning is then
+// stopped, and not tried again for kSpinBackOff.
+constexpr std::chrono::microseconds kSpinPreempted{500};
+constexpr std::chrono::milliseconds kSpinBackOff{50};
+
 class Server {
  public:
   Server(Harness& harness, const Options& options) : harness_(harness), options_(options) {
@@ -158,21 +163,32 @@ class Server {
  private:
   // True when a request can be received now. After the reply to a request that came within --spin-us
   // of the reply before it, polls without blocking (yielding the CPU between polls) until --spin-us
-  // after that reply: waking a blocked thread costs about as much as the round trip itself. Then, or
-  // at once, blocks for up to 200 ms; a signal interrupts both (the caller checks the stop reasons).
+  // after that reply: on an idle machine, and above all on a VM, waking a blocked thread costs about
+  // as much as the round trip itself. When the CPU is contended, spinning costs more than it saves
+  // (a thread that yielded to a busy process waits out that process's time slice): a poll that
+  // comes more than kSpinPreempted after the one before shows that, and then the harness does not
+  // spin for kSpinBackOff. Otherwise, or at once, blocks for up to 200 ms; a signal interrupts both
+  // (the caller checks the stop reasons).
   bool WaitForRequest() {
+    using Clock = std::chrono::steady_clock;
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
     try {
-      if (spin_after_reply_) {
+      if (spin_after_reply_ && Clock::now() >= no_spin_until_) {
         const auto until = replied_at_ + spin_;
-        do {
+        for (auto polled = Clock::now(); polled < until;) {
           zmq::poll(&item, 1, std::chrono::milliseconds(0));
           if ((item.revents & ZMQ_POLLIN) != 0) return true;
           if (g_signal != 0) return false;
           ::sched_yield();
-        } while (std::chrono::steady_clock::now() < until);
-        spin_after_reply_ = false;
+          const auto now = Clock::now();
+          if (now - polled > kSpinPreempted) {
+            no_spin_until_ = now + kSpinBackOff;
+            break;
+          }
+          polled = now;
+        }
       }
+      spin_after_reply_ = false;
       zmq::poll(&item, 1, std::chrono::milliseconds(200));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) return false;
@@ -209,6 +225,7 @@ class Server {
   std::string endpoint_;
   const std::chrono::microseconds spin_{options_.spin_us};
   std::chrono::steady_clock::time_point replied_at_{};
+  std::chrono::steady_clock::time_point no_spin_until_{};
   bool spin_after_reply_ = false;
 };
 
