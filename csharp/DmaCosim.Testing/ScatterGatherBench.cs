@@ -98,7 +98,6 @@ public static class ScatterGatherBench
         // The previous copy's 4 MiB buffers are garbage now: collect them before the clock starts, so
         // that no background collection takes a core from the harness during the timed copy.
         GC.Collect();
-        GC.WaitForPendingFinalizers();
         var cpu = CpuTime(Environment.ProcessId) + CpuTime(harness.ProcessId);
         var clock = Stopwatch.StartNew();
         var segment = plan.Bytes / (ulong)plan.Segments;

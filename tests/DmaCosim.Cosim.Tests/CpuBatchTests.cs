@@ -100,7 +100,7 @@ public sealed class CpuBatchTests(HarnessFixture fixture)
 
     [Theory]
     [InlineData(0)]
-    [InlineData(SimClient.MaxMemoryOp + 1)]
+    [InlineData(SimClient.MaxCpuOp + 1)]
     public async Task ReadMany_BadLength_ThrowsBeforeAnythingRuns(int length)
     {
         var before = await Sim.RunAsync(0, Ct);

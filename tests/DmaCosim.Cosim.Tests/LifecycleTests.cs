@@ -119,10 +119,13 @@ public sealed class LifecycleTests
         await using var harness = await HarnessProcess.StartAsync(
             new HarnessOptions { ReplySpin = TimeSpan.FromMicroseconds(microseconds) }, TestContext.Current.CancellationToken);
 
+        var commandLine = (await File.ReadAllTextAsync($"/proc/{harness.ProcessId}/cmdline", TestContext.Current.CancellationToken)).Split('\0');
         for (var i = 0; i < 20; i++)
         {
             Assert.Equal(harness.Hello.Cycle + (ulong)i, await harness.Client.RunAsync(1, TestContext.Current.CancellationToken) - 1);
         }
+
+        Assert.Equal(microseconds.ToString(System.Globalization.CultureInfo.InvariantCulture), commandLine[Array.IndexOf(commandLine, "--spin-us") + 1]);
     }
 
     [Theory]
@@ -133,14 +136,13 @@ public sealed class LifecycleTests
     public async Task HarnessCommandLine_BadSpinUs_ExitsTwoNamingTheOption(string option, string? value)
     {
         var info = new ProcessStartInfo(HarnessProcess.Locate()) { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add("--parent-pid"); // should the option be taken, the harness still ends with this test process
+        info.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.ArgumentList.Add(option);
         if (value != null)
         {
             info.ArgumentList.Add(value);
         }
-
-        info.ArgumentList.Add("--parent-pid");
-        info.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var process = Process.Start(info)!;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(10));

@@ -178,6 +178,6 @@ public sealed class SimBatchException : SimRequestException
     /// <summary>Replies of the ops that ran before it.</summary>
     public IReadOnlyList<SimReply> Completed { get; }
 
-    /// <summary>The harness's message for the failed op (<see cref="SimRequestException.HarnessMessage"/> with the entry's position in front).</summary>
+    /// <summary>The harness's own message for the failed op (<see cref="SimRequestException.HarnessMessage"/> is this with <c>batch entry N: </c> in front).</summary>
     public string EntryMessage { get; }
 }

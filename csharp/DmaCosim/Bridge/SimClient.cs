@@ -40,6 +40,9 @@ public sealed class SimClient : IDisposable
     /// <summary>Largest memory op the harness accepts (DESIGN §5).</summary>
     public const int MaxMemoryOp = 16 * 1024 * 1024;
 
+    /// <summary>Largest CPU access (<c>cpu_read</c> / <c>cpu_write</c>) the harness accepts (docs/protocol.md §2).</summary>
+    public const int MaxCpuOp = 1024 * 1024;
+
     /// <summary>Most entries in one <c>batch</c> (docs/protocol.md).</summary>
     public const int MaxBatchEntries = 100_000;
 
@@ -243,7 +246,7 @@ public sealed class SimClient : IDisposable
 
     /// <summary>CPU loads through the data cache RTL (or around it), word by word inside the simulator.</summary>
     /// <param name="address">First byte.</param>
-    /// <param name="length">Bytes, 1..<see cref="MaxMemoryOp"/>.</param>
+    /// <param name="length">Bytes, 1..<see cref="MaxCpuOp"/>.</param>
     /// <param name="cached">False: uncached loads straight to the bus (coherent memory on a non-coherent SoC).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The bytes the CPU saw (possibly stale: that is the point).</returns>
@@ -258,14 +261,15 @@ public sealed class SimClient : IDisposable
 
     /// <summary>
     /// Several CPU loads in one round trip (a <c>batch</c> of <c>cpu_read</c>; more than one batch only
-    /// past 100,000 loads or 16 MiB): the same accesses, in the same order and cycles, as one
+    /// past 100,000 loads or 16 MiB in all): the same accesses, in the same order and cycles, as one
     /// <see cref="CpuReadAsync"/> after another.
     /// </summary>
-    /// <param name="loads">The loads, each 1..<see cref="MaxMemoryOp"/> bytes.</param>
+    /// <param name="loads">The loads, each 1..<see cref="MaxCpuOp"/> bytes.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The bytes of each load, in order.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A load has a bad length (nothing ran).</exception>
     /// <exception cref="SimBatchException">A load failed; the ones before it ran, the ones after it did not.</exception>
+    /// <remarks>Past one batch, a timeout or cancellation of a later batch leaves the earlier batches' loads done.</remarks>
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<IReadOnlyList<byte[]>> CpuReadManyAsync(IReadOnlyList<CpuReadAccess> loads, CancellationToken cancellationToken = default)
     {
@@ -277,14 +281,15 @@ public sealed class SimClient : IDisposable
 
     /// <summary>
     /// Several CPU stores in one round trip (a <c>batch</c> of <c>cpu_write</c>; more than one batch only
-    /// past 100,000 stores or 16 MiB): the same accesses, in the same order and cycles, as one
+    /// past 100,000 stores or 16 MiB in all): the same accesses, in the same order and cycles, as one
     /// <see cref="CpuWriteAsync"/> after another.
     /// </summary>
-    /// <param name="stores">The stores, each 1..<see cref="MaxMemoryOp"/> bytes.</param>
+    /// <param name="stores">The stores, each 1..<see cref="MaxCpuOp"/> bytes.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The cycle after the last store (the current cycle when there is none).</returns>
     /// <exception cref="ArgumentOutOfRangeException">A store has a bad length (nothing ran).</exception>
     /// <exception cref="SimBatchException">A store failed; the ones before it ran, the ones after it did not.</exception>
+    /// <remarks>Past one batch, a timeout or cancellation of a later batch leaves the earlier batches' stores done.</remarks>
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<ulong> CpuWriteManyAsync(IReadOnlyList<CpuWriteAccess> stores, CancellationToken cancellationToken = default)
     {
@@ -296,7 +301,7 @@ public sealed class SimClient : IDisposable
 
     /// <summary>CPU stores through the data cache RTL (or around it).</summary>
     /// <param name="address">First byte.</param>
-    /// <param name="data">The bytes, 1..<see cref="MaxMemoryOp"/>.</param>
+    /// <param name="data">The bytes, 1..<see cref="MaxCpuOp"/>.</param>
     /// <param name="cached">False: uncached stores straight to the bus.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The cycle after the last store.</returns>
@@ -499,14 +504,14 @@ public sealed class SimClient : IDisposable
     private static Dictionary<string, object?> CpuReadArgs(CpuReadAccess load)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(load.Length, 1, "length");
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(load.Length, MaxMemoryOp, "length");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(load.Length, MaxCpuOp, "length");
         return Args(("addr", load.Address), ("len", load.Length), ("cached", load.Cached));
     }
 
     private static Dictionary<string, object?> CpuWriteArgs(CpuWriteAccess store)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(store.Data.Length, 1, "data");
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(store.Data.Length, MaxMemoryOp, "data");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(store.Data.Length, MaxCpuOp, "data");
         return Args(("addr", store.Address), ("data", store.Data), ("cached", store.Cached));
     }
 

@@ -28,13 +28,13 @@ public enum CacheOp
 
 /// <summary>One CPU load of <see cref="SimClient.CpuReadManyAsync"/>.</summary>
 /// <param name="Address">First byte.</param>
-/// <param name="Length">Bytes, 1..<see cref="SimClient.MaxMemoryOp"/>.</param>
+/// <param name="Length">Bytes, 1..<see cref="SimClient.MaxCpuOp"/>.</param>
 /// <param name="Cached">False: uncached, straight to the bus.</param>
 public readonly record struct CpuReadAccess(ulong Address, int Length, bool Cached = true);
 
 /// <summary>One CPU store of <see cref="SimClient.CpuWriteManyAsync"/>.</summary>
 /// <param name="Address">First byte.</param>
-/// <param name="Data">The bytes, 1..<see cref="SimClient.MaxMemoryOp"/>.</param>
+/// <param name="Data">The bytes, 1..<see cref="SimClient.MaxCpuOp"/>.</param>
 /// <param name="Cached">False: uncached, straight to the bus.</param>
 public readonly record struct CpuWriteAccess(ulong Address, ReadOnlyMemory<byte> Data, bool Cached = true);
 
