@@ -84,6 +84,37 @@ public sealed class DriverDmaApiTests(HarnessFixture fixture)
     }
 
     [Fact]
+    public async Task Interrupt_ErrorInTheMiddleTransaction_OnlyTheOneBeforeItCompletes()
+    {
+        const ulong Source = 0x0160_0000, Destination = 0x0260_0000, Size = 4096;
+        var channel = await ProbedChannelAsync();
+        await fixture.Memory.WriteAsync(Source, SeededPattern.Create(3 * (int)Size, 43), Ct);
+        var transactions = new List<CdmaTransaction>();
+        for (var i = 0UL; i < 3; i++)
+        {
+            var transaction = await channel.PrepMemcpyAsync(Destination + (i * Size), Source + (i * Size), Size, Ct);
+            await channel.SubmitAsync(transaction, Ct);
+            transactions.Add(transaction);
+        }
+
+        await using (await fixture.MemConfigScopeAsync(new MemConfig
+        {
+            Faults = [new FaultWindow(Source + Size, 64, AxiFault.SlvErr, FaultDirection.Read)],
+        }))
+        {
+            await channel.IssuePendingAsync(Ct);
+            await channel.RunUntilInterruptAsync(1_000_000, Ct);
+        }
+
+        // the third descriptor was never fetched: its STATUS is still 0, which must not count as complete
+        Assert.Equal(
+            [CdmaTransactionState.Complete, CdmaTransactionState.Error, CdmaTransactionState.Error],
+            transactions.Select(t => t.State));
+        Assert.Equal(SeededPattern.Create(3 * (int)Size, 43)[..(int)Size], await fixture.Memory.ReadAsync(Destination, (int)Size, Ct));
+        Assert.Equal(0, channel.DescriptorPool.InUse);
+    }
+
+    [Fact]
     public async Task PrepMemcpy_SourceOwnedByTheCpu_RefusedByTheDebugCheck()
     {
         var (channel, to, from) = await MappedPairAsync(DmaDirection.ToDevice);
