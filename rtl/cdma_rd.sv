@@ -95,20 +95,19 @@ module cdma_rd
   // ---------------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------------
-  logic                  active_q,    active_d;     // a command is in progress
-  logic                  fixed_q,     fixed_d;      // the command reads FIXED bursts (keyhole)
-  logic [ADDR_WIDTH-1:0] addr_q,      addr_d;       // beat-aligned address of the next burst
-  logic [BEATS_W-1:0]    left_q,      left_d;       // beats not yet requested
-  logic                  arvalid_q,   arvalid_d;
-  logic [ADDR_WIDTH-1:0] araddr_q,    araddr_d;
-  logic [7:0]            arlen_q,     arlen_d;
-  logic [OUT_W-1:0]      out_q,       out_d;        // bursts issued, last beat not yet seen
-  logic [CREDIT_W-1:0]   credit_q,    credit_d;     // FIFO entries neither used nor reserved
-  logic [1:0]            resp_q,      resp_d;
-  logic                  done_q,      done_d;
+  logic                  active_q;                  // a command is in progress
+  logic                  fixed_q;                   // the command reads FIXED bursts (keyhole)
+  logic [ADDR_WIDTH-1:0] addr_q;                    // beat-aligned address of the next burst
+  logic [BEATS_W-1:0]    left_q;                    // beats not yet requested
+  logic                  arvalid_q;
+  logic [ADDR_WIDTH-1:0] araddr_q;
+  logic [7:0]            arlen_q;
+  logic [OUT_W-1:0]      out_q;                     // bursts issued, last beat not yet seen
+  logic [CREDIT_W-1:0]   credit_q;                  // FIFO entries neither used nor reserved
+  logic [1:0]            resp_q;
+  logic                  done_q;
 
   logic [LEN_W-1:0]      next_beats;                // beats of the burst that could go next
-  logic                  issue;                     // put a new burst on AR this cycle
   logic                  r_beat, r_last;
   logic [OFF_W-1:0]      cmd_off;
 
@@ -135,70 +134,32 @@ module cdma_rd
 
   assign cmd_off       = cmd_addr[OFF_W-1:0];
 
-  // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats
+  // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats (worked out
+  // only while a command is active, the only time it is used)
   always_comb begin
-    if (fixed_q) begin
-      next_beats = LEN_W'(burst_beats(0, 32'(left_q),
-                                      (32'(max_beats) < FIXED_MAX) ? 32'(max_beats) : FIXED_MAX,
-                                      OFF_W));
-    end else begin
-      next_beats = LEN_W'(burst_beats(32'(addr_q[11:0]), 32'(left_q), 32'(max_beats), OFF_W));
+    next_beats = '0;
+    if (active_q) begin
+      if (fixed_q) begin
+        next_beats = LEN_W'(burst_beats(0, 32'(left_q),
+                                        (32'(max_beats) < FIXED_MAX) ? 32'(max_beats) : FIXED_MAX,
+                                        OFF_W));
+      end else begin
+        next_beats = LEN_W'(burst_beats(32'(addr_q[11:0]), 32'(left_q), 32'(max_beats), OFF_W));
+      end
     end
   end
 
   // ---------------------------------------------------------------------------------------------
   // Burst issue: a new burst goes out when AR is free (or being taken this cycle), beats are left,
   // fewer than max_out bursts are in flight and the FIFO has room for all of its beats.
+  // One clocked process (README, Conventions: it reads the bus handshakes and only registers use
+  // its decisions); _d: next values used within it.
   // ---------------------------------------------------------------------------------------------
-  always_comb begin
-    active_d  = active_q;
-    fixed_d   = fixed_q;
-    addr_d    = addr_q;
-    left_d    = left_q;
-    arvalid_d = arvalid_q && !m_axi_arready;
-    araddr_d  = araddr_q;
-    arlen_d   = arlen_q;
-    out_d     = out_q;
-    credit_d  = credit_q + CREDIT_W'(fifo_pop);
-    resp_d    = resp_q;
-    done_d    = 1'b0;
-    issue     = 1'b0;
-
-    if (cmd_valid && cmd_ready) begin
-      // new command: align the start down to the beat, count the beats that cover it
-      active_d = 1'b1;
-      fixed_d  = cmd_fixed;
-      addr_d   = {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
-      left_d   = BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
-      resp_d   = RESP_OKAY;
-    end else if (active_q) begin
-      issue = !arvalid_d && !halt_req && left_q != '0
-              && 8'(out_q - OUT_W'(r_last)) < max_out
-              && credit_d >= CREDIT_W'(next_beats);  // a beat popped this cycle frees its slot
-      if (issue) begin
-        arvalid_d = 1'b1;
-        araddr_d  = addr_q;
-        arlen_d   = 8'(next_beats - LEN_W'(1));
-        if (!fixed_q) addr_d = addr_q + ADDR_WIDTH'({next_beats, {OFF_W{1'b0}}});
-        left_d    = left_q - BEATS_W'(next_beats);
-        credit_d  = credit_d - CREDIT_W'(next_beats);
-      end
-      if (halt_req) begin
-        left_d = '0;
-      end
-      if (r_beat) begin
-        resp_d = resp_worst(resp_q, m_axi_rresp);
-      end
-      out_d = out_q + OUT_W'(issue) - OUT_W'(r_last);
-      // finished once nothing is left to issue and nothing is in flight
-      if (left_d == '0 && !arvalid_d && out_d == '0) begin
-        active_d = 1'b0;
-        done_d   = 1'b1;
-      end
-    end
-  end
-
   always_ff @(posedge clk) begin
+    logic                arvalid_d, issue;
+    logic [BEATS_W-1:0]  left_d;
+    logic [OUT_W-1:0]    out_d;
+    logic [CREDIT_W-1:0] credit_d;
     if (rst) begin
       active_q  <= 1'b0;
       fixed_q   <= 1'b0;
@@ -212,17 +173,46 @@ module cdma_rd
       resp_q    <= RESP_OKAY;
       done_q    <= 1'b0;
     end else begin
-      active_q  <= active_d;
-      fixed_q   <= fixed_d;
-      addr_q    <= addr_d;
-      left_q    <= left_d;
+      arvalid_d = arvalid_q && !m_axi_arready;
+      credit_d  = credit_q + CREDIT_W'(fifo_pop);
+      done_q   <= 1'b0;
+      if (cmd_valid && cmd_ready) begin
+        // new command: align the start down to the beat, count the beats that cover it
+        active_q <= 1'b1;
+        fixed_q  <= cmd_fixed;
+        addr_q   <= {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
+        left_q   <= BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
+        resp_q   <= RESP_OKAY;
+      end else if (active_q) begin
+        issue  = !arvalid_d && !halt_req && left_q != '0
+                 && 8'(out_q - OUT_W'(r_last)) < max_out
+                 && credit_d >= CREDIT_W'(next_beats);  // a beat popped this cycle frees its slot
+        left_d = left_q;
+        if (issue) begin
+          arvalid_d = 1'b1;
+          araddr_q <= addr_q;
+          arlen_q  <= 8'(next_beats - LEN_W'(1));
+          if (!fixed_q) addr_q <= addr_q + ADDR_WIDTH'({next_beats, {OFF_W{1'b0}}});
+          left_d    = left_q - BEATS_W'(next_beats);
+          credit_d  = credit_d - CREDIT_W'(next_beats);
+        end
+        if (halt_req) begin
+          left_d = '0;
+        end
+        if (r_beat) begin
+          resp_q <= resp_worst(resp_q, m_axi_rresp);
+        end
+        out_d = out_q + OUT_W'(issue) - OUT_W'(r_last);
+        // finished once nothing is left to issue and nothing is in flight
+        if (left_d == '0 && !arvalid_d && out_d == '0) begin
+          active_q <= 1'b0;
+          done_q   <= 1'b1;
+        end
+        left_q <= left_d;
+        out_q  <= out_d;
+      end
       arvalid_q <= arvalid_d;
-      araddr_q  <= araddr_d;
-      arlen_q   <= arlen_d;
-      out_q     <= out_d;
       credit_q  <= credit_d;
-      resp_q    <= resp_d;
-      done_q    <= done_d;
     end
   end
 

@@ -122,19 +122,19 @@ module cdma_sg
   // ---------------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------------
-  state_e                state_q,     state_d;
-  logic [ADDR_WIDTH-1:0] desc_addr_q, desc_addr_d;  // the descriptor being worked on
-  logic [DESC_BITS-1:0]  desc_q,      desc_d;       // its words 0x00..0x1F
-  logic [BEAT_W-1:0]     beat_q,      beat_d;       // R beats of the fetch received so far
-  logic [BEAT_W-1:0]     fetch_last_q, fetch_last_d; // the beat that ends the fetch burst on AR
-  logic [1:0]            rresp_q,     rresp_d;      // worst RRESP of the fetch
-  logic                  arvalid_q,   arvalid_d;
-  logic                  awvalid_q,   awvalid_d;
-  logic                  wvalid_q,    wvalid_d;
-  logic [31:0]           status_q,    status_d;     // the STATUS word being written back
-  dma_err_e              err_q,       err_d;        // result of the descriptor's transfer
-  logic [ADDR_WIDTH-1:0] next_q,      next_d;       // NXTDESC of the last completed descriptor
-  logic                  resume_q,    resume_d;     // a TAILDESC write resumes at next_q
+  state_e                state_q;
+  logic [ADDR_WIDTH-1:0] desc_addr_q;               // the descriptor being worked on
+  logic [DESC_BITS-1:0]  desc_q;                    // its words 0x00..0x1F
+  logic [BEAT_W-1:0]     beat_q;                    // R beats of the fetch received so far
+  logic [BEAT_W-1:0]     fetch_last_q;              // the beat that ends the fetch burst on AR
+  logic [1:0]            rresp_q;                   // worst RRESP of the fetch
+  logic                  arvalid_q;
+  logic                  awvalid_q;
+  logic                  wvalid_q;
+  logic [31:0]           status_q;                  // the STATUS word being written back
+  dma_err_e              err_q;                     // result of the descriptor's transfer
+  logic [ADDR_WIDTH-1:0] next_q;                    // NXTDESC of the last completed descriptor
+  logic                  resume_q;                  // a TAILDESC write resumes at next_q
 
   // fields of the fetched descriptor
   logic [63:0]           d_nxt, d_sa, d_da;
@@ -171,12 +171,22 @@ module cdma_sg
     return s;
   endfunction
 
-  assign d_nxt     = {desc_word(desc_q, DESC_NXTDESC_MSB_OFFSET),
-                      desc_word(desc_q, DESC_NXTDESC_OFFSET)};
-  assign d_sa      = {desc_word(desc_q, DESC_SA_MSB_OFFSET), desc_word(desc_q, DESC_SA_OFFSET)};
-  assign d_da      = {desc_word(desc_q, DESC_DA_MSB_OFFSET), desc_word(desc_q, DESC_DA_OFFSET)};
-  assign d_control = desc_word(desc_q, DESC_CONTROL_OFFSET);
-  assign d_status  = desc_word(desc_q, DESC_STATUS_OFFSET);
+  // the fields, taken apart only while a descriptor is being worked on (idle, none is used)
+  always_comb begin
+    d_nxt     = '0;
+    d_sa      = '0;
+    d_da      = '0;
+    d_control = '0;
+    d_status  = '0;
+    if (state_q != ST_IDLE) begin
+      d_nxt     = {desc_word(desc_q, DESC_NXTDESC_MSB_OFFSET),
+                   desc_word(desc_q, DESC_NXTDESC_OFFSET)};
+      d_sa      = {desc_word(desc_q, DESC_SA_MSB_OFFSET), desc_word(desc_q, DESC_SA_OFFSET)};
+      d_da      = {desc_word(desc_q, DESC_DA_MSB_OFFSET), desc_word(desc_q, DESC_DA_OFFSET)};
+      d_control = desc_word(desc_q, DESC_CONTROL_OFFSET);
+      d_status  = desc_word(desc_q, DESC_STATUS_OFFSET);
+    end
+  end
   assign d_btt     = d_control[BTT_WIDTH-1:0];
   assign nxt_addr  = {d_nxt[ADDR_WIDTH-1:DESC_ALIGN_BITS], {DESC_ALIGN_BITS{1'b0}}};
   assign check_stale = d_status[DESC_STATUS_CMPLT_BIT] && !cyclic;
@@ -193,8 +203,6 @@ module cdma_sg
   assign xfer_da       = (state_q == ST_IDLE) ? start_da  : d_da[ADDR_WIDTH-1:0];
   assign xfer_btt      = (state_q == ST_IDLE) ? start_btt : d_btt;
   assign xfer_start    = (state_q == ST_IDLE) ? start : (state_q == ST_CHECK && check_go);
-
-  assign cur_addr      = desc_addr_d;
 
   // fetch: words 0x00..0x1F of a 64-byte aligned descriptor, full-width INCR, never across 4 KiB;
   // a burst from the next beat not yet received to fetch_last_q (beat_q holds still while AR waits)
@@ -231,172 +239,190 @@ module cdma_sg
     endcase
   endfunction
 
-  assign fetch_err = sg_err(resp_worst(rresp_q, m_axi_rresp));
-  assign b_err     = sg_err(m_axi_bresp);
+  // worked out only in the state that uses each
+  always_comb begin
+    fetch_err = DMA_ERR_NONE;
+    b_err     = DMA_ERR_NONE;
+    if (state_q == ST_FETCH)  fetch_err = sg_err(resp_worst(rresp_q, m_axi_rresp));
+    if (state_q == ST_UPDATE) b_err     = sg_err(m_axi_bresp);
+  end
 
   // ---------------------------------------------------------------------------------------------
-  // Walk
+  // Walk: what it tells the register file in this cycle (combinational) ...
   // ---------------------------------------------------------------------------------------------
   always_comb begin
-    state_d     = state_q;
-    desc_addr_d = desc_addr_q;
-    desc_d      = desc_q;
-    beat_d      = beat_q;
-    fetch_last_d = fetch_last_q;
-    rresp_d     = rresp_q;
-    arvalid_d   = arvalid_q && !m_axi_arready;
-    awvalid_d   = awvalid_q && !m_axi_awready;
-    wvalid_d    = wvalid_q && !m_axi_wready;
-    status_d    = status_q;
-    err_d       = err_q;
-    next_d      = next_q;
-    resume_d    = resume_q && !cur_sw_wr;
     // the sequencer's completion belongs to the register file unless a descriptor is running
-    done        = state_q == ST_IDLE && xfer_done;
-    done_err    = xfer_err;
-    done_err2   = DMA_ERR_NONE;
-    desc_done   = 1'b0;
-    cur_wr      = 1'b0;
-
+    done      = state_q == ST_IDLE && xfer_done;
+    done_err  = xfer_err;
+    done_err2 = DMA_ERR_NONE;
+    desc_done = 1'b0;
+    cur_wr    = 1'b0;
+    cur_addr  = desc_addr_q;
     unique case (state_q)
-      // simple mode passes through; a TAILDESC write starts the walk at CURDESC, or resumes it
+      // a TAILDESC write starts the walk at CURDESC, or resumes it
       ST_IDLE: begin
         if (sg_start && !soft_reset_req) begin
-          state_d     = ST_FETCH;
-          desc_addr_d = resume_q ? next_q : sg_cur;
-          arvalid_d   = 1'b1;
-          beat_d      = '0;
-          fetch_last_d = burst_last('0, max_beats);
-          rresp_d     = RESP_OKAY;
-          cur_wr      = 1'b1;
+          cur_wr   = 1'b1;
+          cur_addr = resume_q ? next_q : sg_cur;
         end
       end
-      // read the descriptor, burst after burst; a bad response halts with SGSlvErr/SGDecErr
-      // (CURDESC names it)
+      // a bad response to the fetch's last burst halts with SGSlvErr/SGDecErr
       ST_FETCH: begin
-        if (r_beat) begin
-          desc_d[DATA_WIDTH * beat_q +: DATA_WIDTH] = m_axi_rdata;
-          beat_d  = beat_q + BEAT_W'(1);
-          rresp_d = resp_worst(rresp_q, m_axi_rresp);
-        end
-        if (r_end) begin
-          if (soft_reset_req) begin
-            state_d = ST_IDLE;             // parked until the soft reset clears the engine
-          end else if (fetch_err != DMA_ERR_NONE) begin
-            state_d  = ST_IDLE;
-            done     = 1'b1;
-            done_err = fetch_err;
-            resume_d = 1'b0;
-          end else if (beat_q != BEAT_W'(FETCH_BEATS - 1)) begin
-            arvalid_d    = 1'b1;                // the next burst of the fetch
-            fetch_last_d = burst_last(beat_d, max_beats);
-          end else begin
-            state_d = ST_CHECK;
-          end
+        if (r_end && !soft_reset_req && fetch_err != DMA_ERR_NONE) begin
+          done     = 1'b1;
+          done_err = fetch_err;
         end
       end
-      // a completed descriptor halts (SGIntErr) unless cyclic; BTT = 0 fails without bus traffic
+      // a completed descriptor halts (SGIntErr) unless cyclic
       ST_CHECK: begin
-        if (soft_reset_req) begin
-          state_d = ST_IDLE;
-        end else if (check_stale) begin
-          state_d  = ST_IDLE;
+        if (!soft_reset_req && check_stale) begin
           done     = 1'b1;
           done_err = DMA_ERR_SG_INT;
-          resume_d = 1'b0;
-        end else if (d_btt == '0) begin
-          state_d   = ST_UPDATE;
-          err_d     = DMA_ERR_DMA_INT;
-          status_d  = status_word(DMA_ERR_DMA_INT, d_status);
-          awvalid_d = 1'b1;
-          wvalid_d  = 1'b1;
-        end else begin
-          state_d = ST_XFER;                // xfer_start (check_go) is high in this cycle
         end
       end
-      // the data engines move the bytes; then write STATUS (also after a data error)
-      ST_XFER: begin
-        if (xfer_done) begin
-          state_d   = ST_UPDATE;
-          err_d     = xfer_err;
-          status_d  = status_word(xfer_err, d_status);
-          awvalid_d = 1'b1;
-          wvalid_d  = 1'b1;
-        end
-      end
-      // STATUS on the bus; a bad BRESP halts with SGSlvErr/SGDecErr, a data error halts here
+      // a bad BRESP halts with SGSlvErr/SGDecErr, a data error halts here
       ST_UPDATE: begin
-        if (b_take) begin
-          if (soft_reset_req) begin
-            state_d = ST_IDLE;
-          end else if (b_err != DMA_ERR_NONE || err_q != DMA_ERR_NONE) begin
-            state_d   = ST_IDLE;
-            done      = 1'b1;
-            done_err  = (err_q != DMA_ERR_NONE) ? err_q : b_err;
-            done_err2 = (err_q != DMA_ERR_NONE) ? b_err : DMA_ERR_NONE;
-            resume_d  = 1'b0;
-          end else begin
-            state_d = ST_NEXT;
-            next_d  = nxt_addr;
-          end
+        if (b_take && !soft_reset_req && (b_err != DMA_ERR_NONE || err_q != DMA_ERR_NONE)) begin
+          done      = 1'b1;
+          done_err  = (err_q != DMA_ERR_NONE) ? err_q : b_err;
+          done_err2 = (err_q != DMA_ERR_NONE) ? b_err : DMA_ERR_NONE;
         end
       end
-      // the descriptor is complete: stop after the tail (unless cyclic), else fetch NXTDESC;
-      // a TAILDESC write in this very cycle is waited out so that the new tail counts
+      // the descriptor is complete: the walk ends after the tail, else CURDESC moves on
       ST_NEXT: begin
         if (!tail_wr) begin
           desc_done = 1'b1;
           if (!cyclic && desc_addr_q == sg_tail) begin
-            state_d  = ST_IDLE;
             done     = 1'b1;
             done_err = DMA_ERR_NONE;
-            resume_d = 1'b1;
-          end else if (soft_reset_req) begin
-            state_d = ST_IDLE;
-          end else begin
-            state_d     = ST_FETCH;
-            desc_addr_d = next_q;
-            arvalid_d   = 1'b1;
-            beat_d      = '0;
-            fetch_last_d = burst_last('0, max_beats);
-            rresp_d     = RESP_OKAY;
-            cur_wr      = 1'b1;
+          end else if (!soft_reset_req) begin
+            cur_wr   = 1'b1;
+            cur_addr = next_q;
           end
         end
       end
-      default: state_d = ST_IDLE;
+      default: ;
     endcase
   end
 
+  // ... and the walk itself, in one clocked process (README, Conventions: it reads the bus
+  // handshakes and only registers use its decisions)
   always_ff @(posedge clk) begin
     if (rst) begin
-      state_q     <= ST_IDLE;
-      desc_addr_q <= '0;
-      desc_q      <= '0;
-      beat_q      <= '0;
+      state_q      <= ST_IDLE;
+      desc_addr_q  <= '0;
+      desc_q       <= '0;
+      beat_q       <= '0;
       fetch_last_q <= '0;
-      rresp_q     <= RESP_OKAY;
-      arvalid_q   <= 1'b0;
-      awvalid_q   <= 1'b0;
-      wvalid_q    <= 1'b0;
-      status_q    <= '0;
-      err_q       <= DMA_ERR_NONE;
-      next_q      <= '0;
-      resume_q    <= 1'b0;
+      rresp_q      <= RESP_OKAY;
+      arvalid_q    <= 1'b0;
+      awvalid_q    <= 1'b0;
+      wvalid_q     <= 1'b0;
+      status_q     <= '0;
+      err_q        <= DMA_ERR_NONE;
+      next_q       <= '0;
+      resume_q     <= 1'b0;
     end else begin
-      state_q     <= state_d;
-      desc_addr_q <= desc_addr_d;
-      desc_q      <= desc_d;
-      beat_q      <= beat_d;
-      fetch_last_q <= fetch_last_d;
-      rresp_q     <= rresp_d;
-      arvalid_q   <= arvalid_d;
-      awvalid_q   <= awvalid_d;
-      wvalid_q    <= wvalid_d;
-      status_q    <= status_d;
-      err_q       <= err_d;
-      next_q      <= next_d;
-      resume_q    <= resume_d;
+      if (m_axi_arready) arvalid_q <= 1'b0;
+      if (m_axi_awready) awvalid_q <= 1'b0;
+      if (m_axi_wready)  wvalid_q  <= 1'b0;
+      if (cur_sw_wr)     resume_q  <= 1'b0;
+      unique case (state_q)
+        // simple mode passes through; a TAILDESC write starts the walk at CURDESC, or resumes it
+        ST_IDLE: begin
+          if (sg_start && !soft_reset_req) begin
+            state_q      <= ST_FETCH;
+            desc_addr_q  <= resume_q ? next_q : sg_cur;
+            arvalid_q    <= 1'b1;
+            beat_q       <= '0;
+            fetch_last_q <= burst_last('0, max_beats);
+            rresp_q      <= RESP_OKAY;
+          end
+        end
+        // read the descriptor, burst after burst; a bad response halts with SGSlvErr/SGDecErr
+        // (CURDESC names it)
+        ST_FETCH: begin
+          if (r_beat) begin
+            desc_q[DATA_WIDTH * beat_q +: DATA_WIDTH] <= m_axi_rdata;
+            beat_q  <= beat_q + BEAT_W'(1);
+            rresp_q <= resp_worst(rresp_q, m_axi_rresp);
+          end
+          if (r_end) begin
+            if (soft_reset_req) begin
+              state_q <= ST_IDLE;          // parked until the soft reset clears the engine
+            end else if (fetch_err != DMA_ERR_NONE) begin
+              state_q  <= ST_IDLE;
+              resume_q <= 1'b0;
+            end else if (beat_q != BEAT_W'(FETCH_BEATS - 1)) begin
+              arvalid_q    <= 1'b1;              // the next burst of the fetch
+              fetch_last_q <= burst_last(beat_q + BEAT_W'(1), max_beats);
+            end else begin
+              state_q <= ST_CHECK;
+            end
+          end
+        end
+        // a completed descriptor halts (SGIntErr) unless cyclic; BTT = 0 fails without bus traffic
+        ST_CHECK: begin
+          if (soft_reset_req) begin
+            state_q <= ST_IDLE;
+          end else if (check_stale) begin
+            state_q  <= ST_IDLE;
+            resume_q <= 1'b0;
+          end else if (d_btt == '0) begin
+            state_q   <= ST_UPDATE;
+            err_q     <= DMA_ERR_DMA_INT;
+            status_q  <= status_word(DMA_ERR_DMA_INT, d_status);
+            awvalid_q <= 1'b1;
+            wvalid_q  <= 1'b1;
+          end else begin
+            state_q <= ST_XFER;            // xfer_start (check_go) is high in this cycle
+          end
+        end
+        // the data engines move the bytes; then write STATUS (also after a data error)
+        ST_XFER: begin
+          if (xfer_done) begin
+            state_q   <= ST_UPDATE;
+            err_q     <= xfer_err;
+            status_q  <= status_word(xfer_err, d_status);
+            awvalid_q <= 1'b1;
+            wvalid_q  <= 1'b1;
+          end
+        end
+        // STATUS on the bus; a bad BRESP halts with SGSlvErr/SGDecErr, a data error halts here
+        ST_UPDATE: begin
+          if (b_take) begin
+            if (soft_reset_req) begin
+              state_q <= ST_IDLE;
+            end else if (b_err != DMA_ERR_NONE || err_q != DMA_ERR_NONE) begin
+              state_q  <= ST_IDLE;
+              resume_q <= 1'b0;
+            end else begin
+              state_q <= ST_NEXT;
+              next_q  <= nxt_addr;
+            end
+          end
+        end
+        // the descriptor is complete: stop after the tail (unless cyclic), else fetch NXTDESC;
+        // a TAILDESC write in this very cycle is waited out so that the new tail counts
+        ST_NEXT: begin
+          if (!tail_wr) begin
+            if (!cyclic && desc_addr_q == sg_tail) begin
+              state_q  <= ST_IDLE;
+              resume_q <= 1'b1;
+            end else if (soft_reset_req) begin
+              state_q <= ST_IDLE;
+            end else begin
+              state_q      <= ST_FETCH;
+              desc_addr_q  <= next_q;
+              arvalid_q    <= 1'b1;
+              beat_q       <= '0;
+              fetch_last_q <= burst_last('0, max_beats);
+              rresp_q      <= RESP_OKAY;
+            end
+          end
+        end
+        default: state_q <= ST_IDLE;
+      endcase
     end
   end
 

@@ -94,34 +94,34 @@ module cdma_wr
   // ---------------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------------
-  logic                  active_q,    active_d;     // a command is in progress
-  logic                  fixed_q,     fixed_d;      // the command writes FIXED bursts (keyhole)
-  logic [LEN_W-1:0]      cap_q,       cap_d;        // the command's burst limit (beats)
+  logic                  active_q;                  // a command is in progress
+  logic                  fixed_q;                   // the command writes FIXED bursts (keyhole)
+  logic [LEN_W-1:0]      cap_q;                     // the command's burst limit (beats)
   // AW side
-  logic [ADDR_WIDTH-1:0] aw_addr_q,   aw_addr_d;    // beat-aligned address of the next burst
-  logic [BEATS_W-1:0]    aw_left_q,   aw_left_d;    // beats not yet covered by an AW
-  logic                  awvalid_q,   awvalid_d;
-  logic [ADDR_WIDTH-1:0] awaddr_q,    awaddr_d;
-  logic [7:0]            awlen_q,     awlen_d;
-  logic [OUT_W-1:0]      b_out_q,     b_out_d;      // bursts issued, B not yet received
-  logic [OUT_W-1:0]      w_avail_q,   w_avail_d;    // bursts accepted on AW, W not yet started
+  logic [ADDR_WIDTH-1:0] aw_addr_q;                 // beat-aligned address of the next burst
+  logic [BEATS_W-1:0]    aw_left_q;                 // beats not yet covered by an AW
+  logic                  awvalid_q;
+  logic [ADDR_WIDTH-1:0] awaddr_q;
+  logic [7:0]            awlen_q;
+  logic [OUT_W-1:0]      b_out_q;                   // bursts issued, B not yet received
+  logic [OUT_W-1:0]      w_avail_q;                 // bursts accepted on AW, W not yet started
   // W side: it splits the same way as the AW side, so it recomputes each burst length
-  logic [ADDR_WIDTH-1:0] w_addr_q,    w_addr_d;     // beat-aligned address of the next W beat
-  logic [BEATS_W-1:0]    w_left_q,    w_left_d;     // W beats of the command not yet loaded
-  logic [LEN_W-1:0]      w_burst_q,   w_burst_d;    // beats left in the current W burst
-  logic                  first_q,     first_d;      // the next W beat is the command's first
-  logic [BPB-1:0]        strb_first_q, strb_first_d; // WSTRB mask of the first beat
-  logic [BPB-1:0]        strb_last_q,  strb_last_d;  // WSTRB mask of the last beat
-  logic                  wvalid_q,    wvalid_d;
-  logic [DATA_WIDTH-1:0] wdata_q,     wdata_d;
-  logic [BPB-1:0]        wstrb_q,     wstrb_d;
-  logic                  wlast_q,     wlast_d;
-  logic [1:0]            resp_q,      resp_d;
-  logic                  done_q,      done_d;
+  logic [ADDR_WIDTH-1:0] w_addr_q;                  // beat-aligned address of the next W beat
+  logic [BEATS_W-1:0]    w_left_q;                  // W beats of the command not yet loaded
+  logic [LEN_W-1:0]      w_burst_q;                 // beats left in the current W burst
+  logic                  first_q;                   // the next W beat is the command's first
+  logic [BPB-1:0]        strb_first_q;              // WSTRB mask of the first beat
+  logic [BPB-1:0]        strb_last_q;               // WSTRB mask of the last beat
+  logic                  wvalid_q;
+  logic [DATA_WIDTH-1:0] wdata_q;
+  logic [BPB-1:0]        wstrb_q;
+  logic                  wlast_q;
+  logic [1:0]            resp_q;
+  logic                  done_q;
 
   logic [LEN_W-1:0]      aw_beats;                  // beats of the burst that could go on AW next
   logic [LEN_W-1:0]      w_beats;                   // beats of the W burst that would start next
-  logic                  aw_issue, aw_take, w_free, w_have, w_load, b_take;
+  logic                  aw_take, w_free, w_have, w_load, b_take;
   logic [OFF_W-1:0]      cmd_off, cmd_end;
   logic [LEN_W-1:0]      burst_left;
 
@@ -149,14 +149,19 @@ module cdma_wr
   assign cmd_off = cmd_addr[OFF_W-1:0];
   assign cmd_end = cmd_off + cmd_len[OFF_W-1:0];   // (offset + length) mod BPB; 0 = full last beat
 
-  // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats
+  // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats (worked out
+  // only while a command is active, the only time they are used)
   always_comb begin
-    if (fixed_q) begin
-      aw_beats = LEN_W'(burst_beats(0, 32'(aw_left_q), 32'(cap_q), OFF_W));
-      w_beats  = LEN_W'(burst_beats(0, 32'(w_left_q), 32'(cap_q), OFF_W));
-    end else begin
-      aw_beats = LEN_W'(burst_beats(32'(aw_addr_q[11:0]), 32'(aw_left_q), 32'(cap_q), OFF_W));
-      w_beats  = LEN_W'(burst_beats(32'(w_addr_q[11:0]), 32'(w_left_q), 32'(cap_q), OFF_W));
+    aw_beats = '0;
+    w_beats  = '0;
+    if (active_q) begin
+      if (fixed_q) begin
+        aw_beats = LEN_W'(burst_beats(0, 32'(aw_left_q), 32'(cap_q), OFF_W));
+        w_beats  = LEN_W'(burst_beats(0, 32'(w_left_q), 32'(cap_q), OFF_W));
+      end else begin
+        aw_beats = LEN_W'(burst_beats(32'(aw_addr_q[11:0]), 32'(aw_left_q), 32'(cap_q), OFF_W));
+        w_beats  = LEN_W'(burst_beats(32'(w_addr_q[11:0]), 32'(w_left_q), 32'(cap_q), OFF_W));
+      end
     end
   end
 
@@ -168,88 +173,16 @@ module cdma_wr
   assign w_load   = active_q && w_free && w_have && (halt_req || in_valid);
   assign burst_left = (w_burst_q != '0) ? w_burst_q : w_beats;
 
-  always_comb begin
-    active_d     = active_q;
-    fixed_d      = fixed_q;
-    cap_d        = cap_q;
-    aw_addr_d    = aw_addr_q;
-    aw_left_d    = aw_left_q;
-    awvalid_d    = awvalid_q && !m_axi_awready;
-    awaddr_d     = awaddr_q;
-    awlen_d      = awlen_q;
-    b_out_d      = b_out_q;
-    w_avail_d    = w_avail_q;
-    w_addr_d     = w_addr_q;
-    w_left_d     = w_left_q;
-    w_burst_d    = w_burst_q;
-    first_d      = first_q;
-    strb_first_d = strb_first_q;
-    strb_last_d  = strb_last_q;
-    wvalid_d     = wvalid_q && !m_axi_wready;
-    wdata_d      = wdata_q;
-    wstrb_d      = wstrb_q;
-    wlast_d      = wlast_q;
-    resp_d       = resp_q;
-    done_d       = 1'b0;
-    aw_issue     = 1'b0;
-
-    if (cmd_valid && cmd_ready) begin
-      // new command: beat-aligned start, beats that cover the bytes, strobes of the end beats
-      active_d     = 1'b1;
-      fixed_d      = cmd_fixed;
-      cap_d        = (cmd_fixed && 32'(max_beats) > FIXED_MAX) ? LEN_W'(FIXED_MAX) : max_beats;
-      aw_addr_d    = {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
-      aw_left_d    = BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
-      w_addr_d     = aw_addr_d;
-      w_left_d     = aw_left_d;
-      w_burst_d    = '0;
-      first_d      = 1'b1;
-      strb_first_d = {BPB{1'b1}} << cmd_off;
-      strb_last_d  = (cmd_end == '0) ? {BPB{1'b1}} : ~({BPB{1'b1}} << cmd_end);
-      resp_d       = RESP_OKAY;
-    end else if (active_q) begin
-      // AW: the next burst goes out when AW is free and fewer than max_out are in flight
-      aw_issue = !awvalid_d && !halt_req && aw_left_q != '0
-                 && 8'(b_out_q - OUT_W'(b_take)) < max_out;
-      if (aw_issue) begin
-        awvalid_d = 1'b1;
-        awaddr_d  = aw_addr_q;
-        awlen_d   = 8'(aw_beats - LEN_W'(1));
-        if (!fixed_q) aw_addr_d = aw_addr_q + ADDR_WIDTH'({aw_beats, {OFF_W{1'b0}}});
-        aw_left_d = aw_left_q - BEATS_W'(aw_beats);
-      end
-      if (halt_req) begin
-        aw_left_d = '0;
-      end
-      // W: one beat into the output register, data from the stream (or empty after halt_req)
-      if (w_load) begin
-        wvalid_d  = 1'b1;
-        wdata_d   = halt_req ? '0 : in_data;
-        wstrb_d   = {BPB{1'b1}};
-        if (first_q) wstrb_d = wstrb_d & strb_first_q;
-        if (w_left_q == BEATS_W'(1)) wstrb_d = wstrb_d & strb_last_q;
-        if (halt_req) wstrb_d = '0;
-        wlast_d   = burst_left == LEN_W'(1);
-        w_burst_d = burst_left - LEN_W'(1);
-        first_d   = 1'b0;
-        if (!fixed_q) w_addr_d = w_addr_q + ADDR_WIDTH'(BPB);
-        w_left_d  = w_left_q - BEATS_W'(1);
-      end
-      w_avail_d = w_avail_q + OUT_W'(aw_take) - OUT_W'(w_load && w_burst_q == '0);
-      b_out_d   = b_out_q + OUT_W'(aw_issue) - OUT_W'(b_take);
-      if (b_take) begin
-        resp_d = resp_worst(resp_q, m_axi_bresp);
-      end
-      // finished once every AW is accepted, every owed W beat sent and every B back
-      if (aw_left_d == '0 && !awvalid_d && w_avail_d == '0 && w_burst_d == '0 && !wvalid_d
-          && b_out_d == '0) begin
-        active_d = 1'b0;
-        done_d   = 1'b1;
-      end
-    end
-  end
-
+  // ---------------------------------------------------------------------------------------------
+  // Command, AW and W in one clocked process (README, Conventions: it reads the bus handshakes and
+  // the beat stream, and only registers use its decisions); _d: next values used within it
+  // ---------------------------------------------------------------------------------------------
   always_ff @(posedge clk) begin
+    logic               awvalid_d, wvalid_d, aw_issue;
+    logic [BEATS_W-1:0] aw_left_d;
+    logic [LEN_W-1:0]   w_burst_d;
+    logic [OUT_W-1:0]   w_avail_d, b_out_d;
+    logic [BPB-1:0]     wstrb_d;
     if (rst) begin
       active_q     <= 1'b0;
       fixed_q      <= 1'b0;
@@ -274,28 +207,72 @@ module cdma_wr
       resp_q       <= RESP_OKAY;
       done_q       <= 1'b0;
     end else begin
-      active_q     <= active_d;
-      fixed_q      <= fixed_d;
-      cap_q        <= cap_d;
-      aw_addr_q    <= aw_addr_d;
-      aw_left_q    <= aw_left_d;
-      awvalid_q    <= awvalid_d;
-      awaddr_q     <= awaddr_d;
-      awlen_q      <= awlen_d;
-      b_out_q      <= b_out_d;
-      w_avail_q    <= w_avail_d;
-      w_addr_q     <= w_addr_d;
-      w_left_q     <= w_left_d;
-      w_burst_q    <= w_burst_d;
-      first_q      <= first_d;
-      strb_first_q <= strb_first_d;
-      strb_last_q  <= strb_last_d;
-      wvalid_q     <= wvalid_d;
-      wdata_q      <= wdata_d;
-      wstrb_q      <= wstrb_d;
-      wlast_q      <= wlast_d;
-      resp_q       <= resp_d;
-      done_q       <= done_d;
+      awvalid_d = awvalid_q && !m_axi_awready;
+      wvalid_d  = wvalid_q && !m_axi_wready;
+      done_q   <= 1'b0;
+      if (cmd_valid && cmd_ready) begin
+        // new command: beat-aligned start, beats that cover the bytes, strobes of the end beats
+        active_q     <= 1'b1;
+        fixed_q      <= cmd_fixed;
+        cap_q        <= (cmd_fixed && 32'(max_beats) > FIXED_MAX) ? LEN_W'(FIXED_MAX) : max_beats;
+        aw_addr_q    <= {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
+        aw_left_q    <= BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
+        w_addr_q     <= {cmd_addr[ADDR_WIDTH-1:OFF_W], {OFF_W{1'b0}}};
+        w_left_q     <= BEATS_W'((SUM_W'(cmd_off) + SUM_W'(cmd_len) + SUM_W'(BPB - 1)) >> OFF_W);
+        w_burst_q    <= '0;
+        first_q      <= 1'b1;
+        strb_first_q <= {BPB{1'b1}} << cmd_off;
+        strb_last_q  <= (cmd_end == '0) ? {BPB{1'b1}} : ~({BPB{1'b1}} << cmd_end);
+        resp_q       <= RESP_OKAY;
+      end else if (active_q) begin
+        // AW: the next burst goes out when AW is free and fewer than max_out are in flight
+        aw_issue  = !awvalid_d && !halt_req && aw_left_q != '0
+                    && 8'(b_out_q - OUT_W'(b_take)) < max_out;
+        aw_left_d = aw_left_q;
+        if (aw_issue) begin
+          awvalid_d = 1'b1;
+          awaddr_q <= aw_addr_q;
+          awlen_q  <= 8'(aw_beats - LEN_W'(1));
+          if (!fixed_q) aw_addr_q <= aw_addr_q + ADDR_WIDTH'({aw_beats, {OFF_W{1'b0}}});
+          aw_left_d = aw_left_q - BEATS_W'(aw_beats);
+        end
+        if (halt_req) begin
+          aw_left_d = '0;
+        end
+        // W: one beat into the output register, data from the stream (or empty after halt_req)
+        w_burst_d = w_burst_q;
+        if (w_load) begin
+          wvalid_d = 1'b1;
+          wdata_q <= halt_req ? '0 : in_data;
+          wstrb_d  = {BPB{1'b1}};
+          if (first_q) wstrb_d = wstrb_d & strb_first_q;
+          if (w_left_q == BEATS_W'(1)) wstrb_d = wstrb_d & strb_last_q;
+          if (halt_req) wstrb_d = '0;
+          wstrb_q <= wstrb_d;
+          wlast_q <= burst_left == LEN_W'(1);
+          w_burst_d = burst_left - LEN_W'(1);
+          first_q <= 1'b0;
+          if (!fixed_q) w_addr_q <= w_addr_q + ADDR_WIDTH'(BPB);
+          w_left_q <= w_left_q - BEATS_W'(1);
+        end
+        w_avail_d = w_avail_q + OUT_W'(aw_take) - OUT_W'(w_load && w_burst_q == '0);
+        b_out_d   = b_out_q + OUT_W'(aw_issue) - OUT_W'(b_take);
+        if (b_take) begin
+          resp_q <= resp_worst(resp_q, m_axi_bresp);
+        end
+        // finished once every AW is accepted, every owed W beat sent and every B back
+        if (aw_left_d == '0 && !awvalid_d && w_avail_d == '0 && w_burst_d == '0 && !wvalid_d
+            && b_out_d == '0) begin
+          active_q <= 1'b0;
+          done_q   <= 1'b1;
+        end
+        aw_left_q <= aw_left_d;
+        w_burst_q <= w_burst_d;
+        w_avail_q <= w_avail_d;
+        b_out_q   <= b_out_d;
+      end
+      awvalid_q <= awvalid_d;
+      wvalid_q  <= wvalid_d;
     end
   end
 
