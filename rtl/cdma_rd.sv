@@ -107,7 +107,6 @@ module cdma_rd
   logic [1:0]            resp_q;
   logic                  done_q;
 
-  logic [LEN_W-1:0]      next_beats;                // beats of the burst that could go next
   logic                  r_beat, r_last;
   logic [OFF_W-1:0]      cmd_off;
 
@@ -134,21 +133,6 @@ module cdma_rd
 
   assign cmd_off       = cmd_addr[OFF_W-1:0];
 
-  // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats (worked out
-  // only while a command is active, the only time it is used)
-  always_comb begin
-    next_beats = '0;
-    if (active_q) begin
-      if (fixed_q) begin
-        next_beats = LEN_W'(burst_beats(0, 32'(left_q),
-                                        (32'(max_beats) < FIXED_MAX) ? 32'(max_beats) : FIXED_MAX,
-                                        OFF_W));
-      end else begin
-        next_beats = LEN_W'(burst_beats(32'(addr_q[11:0]), 32'(left_q), 32'(max_beats), OFF_W));
-      end
-    end
-  end
-
   // ---------------------------------------------------------------------------------------------
   // Burst issue: a new burst goes out when AR is free (or being taken this cycle), beats are left,
   // fewer than max_out bursts are in flight and the FIFO has room for all of its beats.
@@ -157,6 +141,7 @@ module cdma_rd
   // ---------------------------------------------------------------------------------------------
   always_ff @(posedge clk) begin
     logic                arvalid_d, issue;
+    logic [LEN_W-1:0]    next_beats;                // beats of the burst that could go next
     logic [BEATS_W-1:0]  left_d;
     logic [OUT_W-1:0]    out_d;
     logic [CREDIT_W-1:0] credit_d;
@@ -185,8 +170,19 @@ module cdma_rd
         resp_q   <= RESP_OKAY;
       end else if (active_q) begin
         issue  = !arvalid_d && !halt_req && left_q != '0
-                 && 8'(out_q - OUT_W'(r_last)) < max_out
-                 && credit_d >= CREDIT_W'(next_beats);  // a beat popped this cycle frees its slot
+                 && 8'(out_q - OUT_W'(r_last)) < max_out;
+        if (issue) begin
+          // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats
+          if (fixed_q) begin
+            next_beats = LEN_W'(burst_beats(0, 32'(left_q),
+                                            (32'(max_beats) < FIXED_MAX) ? 32'(max_beats)
+                                                                         : FIXED_MAX, OFF_W));
+          end else begin
+            next_beats = LEN_W'(burst_beats(32'(addr_q[11:0]), 32'(left_q), 32'(max_beats),
+                                            OFF_W));
+          end
+          issue = credit_d >= CREDIT_W'(next_beats);  // a beat popped this cycle frees its slot
+        end
         left_d = left_q;
         if (issue) begin
           arvalid_d = 1'b1;

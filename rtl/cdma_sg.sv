@@ -326,19 +326,20 @@ module cdma_sg
       if (m_axi_arready) arvalid_q <= 1'b0;
       if (m_axi_awready) awvalid_q <= 1'b0;
       if (m_axi_wready)  wvalid_q  <= 1'b0;
+      if (cur_wr) begin
+        // the walk starts (ST_IDLE) or moves on (ST_NEXT): fetch the descriptor CURDESC now names
+        state_q      <= ST_FETCH;
+        desc_addr_q  <= cur_addr;
+        arvalid_q    <= 1'b1;
+        beat_q       <= '0;
+        fetch_last_q <= burst_last('0, max_beats);
+        rresp_q      <= RESP_OKAY;
+      end
       if (cur_sw_wr)     resume_q  <= 1'b0;
       unique case (state_q)
         // simple mode passes through; a TAILDESC write starts the walk at CURDESC, or resumes it
-        ST_IDLE: begin
-          if (sg_start && !soft_reset_req) begin
-            state_q      <= ST_FETCH;
-            desc_addr_q  <= resume_q ? next_q : sg_cur;
-            arvalid_q    <= 1'b1;
-            beat_q       <= '0;
-            fetch_last_q <= burst_last('0, max_beats);
-            rresp_q      <= RESP_OKAY;
-          end
-        end
+        // (cur_wr, above)
+        ST_IDLE: ;
         // read the descriptor, burst after burst; a bad response halts with SGSlvErr/SGDecErr
         // (CURDESC names it)
         ST_FETCH: begin
@@ -402,8 +403,9 @@ module cdma_sg
             end
           end
         end
-        // the descriptor is complete: stop after the tail (unless cyclic), else fetch NXTDESC;
-        // a TAILDESC write in this very cycle is waited out so that the new tail counts
+        // the descriptor is complete: stop after the tail (unless cyclic), else fetch NXTDESC
+        // (cur_wr, above); a TAILDESC write in this very cycle is waited out so that the new tail
+        // counts
         ST_NEXT: begin
           if (!tail_wr) begin
             if (!cyclic && desc_addr_q == sg_tail) begin
@@ -411,13 +413,6 @@ module cdma_sg
               resume_q <= 1'b1;
             end else if (soft_reset_req) begin
               state_q <= ST_IDLE;
-            end else begin
-              state_q      <= ST_FETCH;
-              desc_addr_q  <= next_q;
-              arvalid_q    <= 1'b1;
-              beat_q       <= '0;
-              fetch_last_q <= burst_last('0, max_beats);
-              rresp_q      <= RESP_OKAY;
             end
           end
         end

@@ -119,11 +119,8 @@ module cdma_wr
   logic [1:0]            resp_q;
   logic                  done_q;
 
-  logic [LEN_W-1:0]      aw_beats;                  // beats of the burst that could go on AW next
-  logic [LEN_W-1:0]      w_beats;                   // beats of the W burst that would start next
   logic                  aw_take, w_free, w_have, w_load, b_take;
   logic [OFF_W-1:0]      cmd_off, cmd_end;
-  logic [LEN_W-1:0]      burst_left;
 
   // ---------------------------------------------------------------------------------------------
   // Outputs
@@ -149,29 +146,12 @@ module cdma_wr
   assign cmd_off = cmd_addr[OFF_W-1:0];
   assign cmd_end = cmd_off + cmd_len[OFF_W-1:0];   // (offset + length) mod BPB; 0 = full last beat
 
-  // a FIXED burst stays on one beat address: no page limit, at most FIXED_MAX beats (worked out
-  // only while a command is active, the only time they are used)
-  always_comb begin
-    aw_beats = '0;
-    w_beats  = '0;
-    if (active_q) begin
-      if (fixed_q) begin
-        aw_beats = LEN_W'(burst_beats(0, 32'(aw_left_q), 32'(cap_q), OFF_W));
-        w_beats  = LEN_W'(burst_beats(0, 32'(w_left_q), 32'(cap_q), OFF_W));
-      end else begin
-        aw_beats = LEN_W'(burst_beats(32'(aw_addr_q[11:0]), 32'(aw_left_q), 32'(cap_q), OFF_W));
-        w_beats  = LEN_W'(burst_beats(32'(w_addr_q[11:0]), 32'(w_left_q), 32'(cap_q), OFF_W));
-      end
-    end
-  end
-
   // the W register can take a beat; a beat is owed when a burst is open or one was accepted on AW
   assign w_free = !wvalid_q || m_axi_wready;
   assign w_have = w_burst_q != '0 || w_avail_q != '0;
   // a real beat is taken from the stream; after halt_req the owed beats go out empty (WSTRB 0)
   assign in_ready = active_q && w_free && w_have && !halt_req;
   assign w_load   = active_q && w_free && w_have && (halt_req || in_valid);
-  assign burst_left = (w_burst_q != '0) ? w_burst_q : w_beats;
 
   // ---------------------------------------------------------------------------------------------
   // Command, AW and W in one clocked process (README, Conventions: it reads the bus handshakes and
@@ -181,6 +161,8 @@ module cdma_wr
     logic               awvalid_d, wvalid_d, aw_issue;
     logic [BEATS_W-1:0] aw_left_d;
     logic [LEN_W-1:0]   w_burst_d;
+    logic [LEN_W-1:0]   aw_beats;                   // beats of the burst going on AW
+    logic [LEN_W-1:0]   burst_left;                 // beats of the W burst left, this one included
     logic [OUT_W-1:0]   w_avail_d, b_out_d;
     logic [BPB-1:0]     wstrb_d;
     if (rst) begin
@@ -230,6 +212,10 @@ module cdma_wr
                     && 8'(b_out_q - OUT_W'(b_take)) < max_out;
         aw_left_d = aw_left_q;
         if (aw_issue) begin
+          // a FIXED burst stays on one beat address: no page limit, at most cap_q beats
+          if (fixed_q) aw_beats = LEN_W'(burst_beats(0, 32'(aw_left_q), 32'(cap_q), OFF_W));
+          else aw_beats = LEN_W'(burst_beats(32'(aw_addr_q[11:0]), 32'(aw_left_q), 32'(cap_q),
+                                             OFF_W));
           awvalid_d = 1'b1;
           awaddr_q <= aw_addr_q;
           awlen_q  <= 8'(aw_beats - LEN_W'(1));
@@ -242,6 +228,11 @@ module cdma_wr
         // W: one beat into the output register, data from the stream (or empty after halt_req)
         w_burst_d = w_burst_q;
         if (w_load) begin
+          // a new W burst splits as its AW did
+          if (w_burst_q != '0) burst_left = w_burst_q;
+          else if (fixed_q) burst_left = LEN_W'(burst_beats(0, 32'(w_left_q), 32'(cap_q), OFF_W));
+          else burst_left = LEN_W'(burst_beats(32'(w_addr_q[11:0]), 32'(w_left_q), 32'(cap_q),
+                                               OFF_W));
           wvalid_d = 1'b1;
           wdata_q <= halt_req ? '0 : in_data;
           wstrb_d  = {BPB{1'b1}};
