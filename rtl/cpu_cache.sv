@@ -353,6 +353,22 @@ module cpu_cache
   // unless a state below changes it; the line state is written here too (tags and data have no
   // reset: valid_q guards them).
   // ---------------------------------------------------------------------------------------------
+  // From the request FSM (below): write the line at `line` (in way `way`) back to memory, then do `then_`;
+  // reported as a write-back event. The caller has set bus_addr_q to `line`.
+  task automatic start_write_back(input wb_then_e then_, input logic [ADDR_WIDTH-1:0] line,
+                                  input logic [WAY_W-1:0] way);
+    state_q     <= ST_WB;
+    wb_then_q   <= then_;
+    awvalid_q   <= 1'b1;
+    wvalid_q    <= 1'b1;
+    beat_q      <= '0;
+    wbs_q       <= wbs_q + 32'd1;
+    evt_valid_q <= 1'b1;
+    evt_kind_q  <= CACHE_EVT_WRITEBACK;
+    evt_addr_q  <= line;
+    evt_way_q   <= way;
+  endtask
+
   always_ff @(posedge clk) begin
     if (rst) begin
       state_q       <= ST_IDLE;
@@ -458,16 +474,7 @@ module cpu_cache
               bus_addr_q <= {tag_q[slot(set, victim)], set, {LOFF_W{1'b0}}};
               if (victim_dirty) begin
                 // evict: write the dirty victim back first
-                state_q     <= ST_WB;
-                wb_then_q   <= WB_THEN_FILL;
-                awvalid_q   <= 1'b1;
-                wvalid_q    <= 1'b1;
-                beat_q      <= '0;
-                wbs_q       <= wbs_q + 32'd1;
-                evt_valid_q <= 1'b1;
-                evt_kind_q  <= CACHE_EVT_WRITEBACK;
-                evt_addr_q  <= {tag_q[slot(set, victim)], set, {LOFF_W{1'b0}}};
-                evt_way_q   <= victim;
+                start_write_back(WB_THEN_FILL, {tag_q[slot(set, victim)], set, {LOFF_W{1'b0}}}, victim);
               end else begin
                 state_q   <= ST_FILL;
                 arvalid_q <= 1'b1;
@@ -479,17 +486,8 @@ module cpu_cache
             state_q <= ST_DONE;
           end else if (hit_dirty && op_q != CPU_OP_INVALIDATE) begin
             // clean / flush of a dirty line: write it back
-            state_q     <= ST_WB;
-            wb_then_q   <= (op_q == CPU_OP_CLEAN) ? WB_THEN_DONE : WB_THEN_INVAL;
-            bus_addr_q  <= {tag, set, {LOFF_W{1'b0}}};
-            awvalid_q   <= 1'b1;
-            wvalid_q    <= 1'b1;
-            beat_q      <= '0;
-            wbs_q       <= wbs_q + 32'd1;
-            evt_valid_q <= 1'b1;
-            evt_kind_q  <= CACHE_EVT_WRITEBACK;
-            evt_addr_q  <= {tag, set, {LOFF_W{1'b0}}};
-            evt_way_q   <= hit_way;
+            bus_addr_q <= {tag, set, {LOFF_W{1'b0}}};
+            start_write_back((op_q == CPU_OP_CLEAN) ? WB_THEN_DONE : WB_THEN_INVAL, {tag, set, {LOFF_W{1'b0}}}, hit_way);
           end else if (op_q == CPU_OP_CLEAN) begin
             // clean of a clean line
             state_q <= ST_DONE;

@@ -161,7 +161,7 @@ internal static class BenchCommand
             IReadOnlyList<ScatterGatherRound> nativeRun = [];
             if (cppFirst)
             {
-                nativeRun = (await ScatterGatherBench.RunNativeAsync(driver, plan, descriptors, CopiesPerSide + 1, harness.Hello.Rtl, ct).ConfigureAwait(false)).Rounds;
+                nativeRun = await NativeRunAsync().ConfigureAwait(false);
             }
 
             var bridgeRun = new List<ScatterGatherRound>();
@@ -172,7 +172,7 @@ internal static class BenchCommand
 
             if (!cppFirst)
             {
-                nativeRun = (await ScatterGatherBench.RunNativeAsync(driver, plan, descriptors, CopiesPerSide + 1, harness.Hello.Rtl, ct).ConfigureAwait(false)).Rounds;
+                nativeRun = await NativeRunAsync().ConfigureAwait(false);
             }
 
             bridge.AddRange(bridgeRun);
@@ -208,6 +208,10 @@ internal static class BenchCommand
         }
 
         return figures;
+
+        // a run of the C++ driver: one untimed copy, then CopiesPerSide timed ones
+        async Task<IReadOnlyList<ScatterGatherRound>> NativeRunAsync() =>
+            (await ScatterGatherBench.RunNativeAsync(driver, plan, descriptors, CopiesPerSide + 1, harness.Hello.Rtl, ct).ConfigureAwait(false)).Rounds;
     }
 
     private static ScatterGatherRound Fastest(IEnumerable<ScatterGatherRound> copies) => copies.MinBy(copy => copy.Wall)!;

@@ -395,11 +395,21 @@ public sealed partial class CdmaChannel
     {
         var reads = transactions.SelectMany(t => t.Blocks).Select(block => (block, CdmaDescriptor.StatusOffset, 4)).ToList();
         var words = await Device.CoherentReadManyAsync(reads, cancellationToken).ConfigureAwait(false);
+        var complete = new List<bool>(transactions.Count);
         var next = 0;
-        return transactions.ConvertAll(transaction => transaction.Blocks
-            .Select(_ => BitConverter.ToUInt32(words[next++]))
-            .ToList()
-            .TrueForAll(word => (word & CdmaDescriptor.StatusComplete) != 0 && (word & CdmaDescriptor.StatusErrors) == 0));
+        foreach (var transaction in transactions)
+        {
+            var all = true;
+            foreach (var _ in transaction.Blocks)
+            {
+                var word = BitConverter.ToUInt32(words[next++]);
+                all &= (word & CdmaDescriptor.StatusComplete) != 0 && (word & CdmaDescriptor.StatusErrors) == 0;
+            }
+
+            complete.Add(all);
+        }
+
+        return complete;
     }
 
     private void FreeDescriptors(IEnumerable<CoherentBuffer> blocks)
