@@ -162,11 +162,13 @@ CPP_TEST_DIR   := $(BUILD)/cpp-unit
 CPP_TEST_BIN   := $(CPP_TEST_DIR)/cpp-unit-tests
 # the tests, and the cosim sources they test (none of them may include a Verilator header)
 CPP_TEST_SRCS  := $(sort $(wildcard tests/cpp/*.cpp)) cosim/axi_checker.cpp cosim/cpu_load.cpp \
-                  cosim/msgpack_io.cpp
+                  cosim/msgpack_io.cpp cosim/limit_checker.cpp
 # the harness's own warning set; -O1 -g: quick to build, readable in a debugger
-CPP_TEST_FLAGS := -std=c++17 -O1 -g -Wall -Wextra -I$(CURDIR)/cosim
+# (DMACOSIM_SOURCE_DIR: the register-map test parses rtl/dma_pkg.sv)
+CPP_TEST_FLAGS := -std=c++17 -O1 -g -Wall -Wextra -I$(CURDIR)/cosim \
+                  -DDMACOSIM_SOURCE_DIR='"$(CURDIR)"'
 
-$(CPP_TEST_BIN): $(CPP_TEST_SRCS) $(wildcard tests/cpp/*.h) $(COSIM_HDRS) Makefile | $(BUILD)
+$(CPP_TEST_BIN): $(CPP_TEST_SRCS) $(wildcard tests/cpp/*.h) $(COSIM_HDRS) rtl/dma_pkg.sv Makefile | $(BUILD)
 	@echo "== cpp-unit: building $@"
 	@mkdir -p $(CPP_TEST_DIR)
 	$(CXX) $(CPP_TEST_FLAGS) -o $@ $(CPP_TEST_SRCS) $(GTEST_LIBS)

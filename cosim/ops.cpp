@@ -580,6 +580,8 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
   PackCounters(w.Key(f::kAxil), {{f::kReads, h.axil.reads()}, {f::kWrites, h.axil.writes()}});
   // a min gap not measured yet (fewer than two bursts) reads 0
   const auto gap = [](uint64_t g) { return g == UINT64_MAX ? uint64_t{0} : g; };
+  const LimitChecker& lim = h.dma_port.limits();
+  const LimitStats& ls = lim.stats();
   PackCounters(w.Key(f::kDma), {{f::kReads, d.dma_read.bursts},
                                 {f::kWrites, d.dma_write.bursts},
                                 {f::kReadBeats, d.dma_read.beats},
@@ -587,7 +589,29 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
                                 {f::kMaxReadBurst, d.dma_read.max_burst},
                                 {f::kMaxWriteBurst, d.dma_write.max_burst},
                                 {f::kMinReadGap, gap(d.dma_read.min_gap)},
-                                {f::kMinWriteGap, gap(d.dma_write.min_gap)}});
+                                {f::kMinWriteGap, gap(d.dma_write.min_gap)},
+                                {f::kReadsInFlight, lim.reads_in_flight()},
+                                {f::kWritesInFlight, lim.writes_in_flight()},
+                                {f::kMaxReadsInFlight, ls.max_reads_in_flight},
+                                {f::kMaxWritesInFlight, ls.max_writes_in_flight},
+                                {f::kBusyCycles, ls.busy_cycles},
+                                {f::kBusWaitCycles, ls.bus_wait_cycles}});
+  {
+    auto& arb = w.Key(f::kArbiter);
+    arb.pack_map(2);
+    const std::pair<std::string_view, ArbChannel> channels[] = {{f::kAr, ArbChannel::kAr},
+                                                                {f::kAw, ArbChannel::kAw}};
+    for (const auto& [name, ch] : channels) {
+      const auto c = static_cast<unsigned>(ch);
+      constexpr auto kCpu = static_cast<unsigned>(ArbMaster::kCpu);
+      constexpr auto kDmaM = static_cast<unsigned>(ArbMaster::kDma);
+      PackStr(arb, name);
+      PackCounters(arb, {{f::kCpuGrants, ls.grants[c][kCpu]},
+                         {f::kDmaGrants, ls.grants[c][kDmaM]},
+                         {f::kCpuMaxWait, ls.max_wait[c][kCpu]},
+                         {f::kDmaMaxWait, ls.max_wait[c][kDmaM]}});
+    }
+  }
   const CpuPortStats c = h.cpu.stats();
   PackCounters(w.Key(f::kCache),
                {{f::kHits, c.hits}, {f::kMisses, c.misses}, {f::kWritebacks, c.writebacks}});

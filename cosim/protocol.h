@@ -164,6 +164,22 @@ inline constexpr std::string_view kMaxReadBurst = "max_read_burst";
 inline constexpr std::string_view kMaxWriteBurst = "max_write_burst";
 inline constexpr std::string_view kMinReadGap = "min_read_gap";
 inline constexpr std::string_view kMinWriteGap = "min_write_gap";
+// kDma, from the DMA port's limit checks: bursts in flight now and at most, and the events of the
+// RTL's EXT_PERF_BUSY / EXT_PERF_BUS_WAIT counters
+inline constexpr std::string_view kReadsInFlight = "reads_in_flight";
+inline constexpr std::string_view kWritesInFlight = "writes_in_flight";
+inline constexpr std::string_view kMaxReadsInFlight = "max_reads_in_flight";
+inline constexpr std::string_view kMaxWritesInFlight = "max_writes_in_flight";
+inline constexpr std::string_view kBusyCycles = "busy_cycles";
+inline constexpr std::string_view kBusWaitCycles = "bus_wait_cycles";
+// stats results: kArbiter holds kAr and kAw, each with grants and the longest wait per master
+inline constexpr std::string_view kArbiter = "arbiter";
+inline constexpr std::string_view kAr = "ar";
+inline constexpr std::string_view kAw = "aw";
+inline constexpr std::string_view kCpuGrants = "cpu_grants";
+inline constexpr std::string_view kDmaGrants = "dma_grants";
+inline constexpr std::string_view kCpuMaxWait = "cpu_max_wait";
+inline constexpr std::string_view kDmaMaxWait = "dma_max_wait";
 // stats results from the RTL's counters: kCache, kBus, kMonitor groups
 inline constexpr std::string_view kCache = "cache";
 inline constexpr std::string_view kHits = "hits";

@@ -11,13 +11,9 @@
 
 #include "clocked_model.h"
 #include "platform.h"
+#include "reg_map.h"  // kMonCtrl*
 
 namespace dmacosim {
-
-// rtl/dma_pkg.sv MON_CTRL_OFFSET and its bits
-inline constexpr uint32_t kMonCtrlOffset = 0x1000;
-inline constexpr uint32_t kMonCtrlSnoopEn = 1u << 0;
-inline constexpr uint32_t kMonCtrlClear = 1u << 1;
 
 struct Violation {
   uint64_t cycle = 0;  // the cycle the report was on the port (Platform::cycle() after its edge)

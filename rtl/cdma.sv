@@ -84,7 +84,16 @@ module cdma
   // from the bus: the CPU uses the bus or is about to (transparent mode), and the arbiter's
   // free-running count of CPU wait cycles (EXT_PERF_CPU_WAIT)
   input  logic                       cpu_bus_busy,
-  input  logic [31:0]                cpu_wait_total
+  input  logic [31:0]                cpu_wait_total,
+
+  // debug, read-only: the engines' request handshakes as they enter cdma_mode_gate (the point
+  // where EXT_PERF_BUS_WAIT is counted), for the harness's count of the same cycles
+  output logic                       dbg_eng_arvalid,
+  output logic                       dbg_eng_arready,
+  output logic                       dbg_eng_awvalid,
+  output logic                       dbg_eng_awready,
+  output logic                       dbg_eng_wvalid,
+  output logic                       dbg_eng_wready
 );
 
   localparam int unsigned OFF_W = $clog2(DATA_WIDTH / 8);
@@ -564,6 +573,13 @@ module cdma
     .m_axi_rready    (m_axi_rready),
     .m_axi_rlast     (m_axi_rlast)
   );
+
+  assign dbg_eng_arvalid = mx_axi_arvalid;
+  assign dbg_eng_arready = mx_axi_arready;
+  assign dbg_eng_awvalid = mx_axi_awvalid;
+  assign dbg_eng_awready = mx_axi_awready;
+  assign dbg_eng_wvalid  = mx_axi_wvalid;
+  assign dbg_eng_wready  = mx_axi_wready;
 
   cdma_perf u_perf (
     .clk             (clk),

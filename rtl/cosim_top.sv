@@ -152,7 +152,29 @@ module cosim_top
   output logic [1:0]                 dbg_dma_rresp,
   output logic                       dbg_dma_rlast,
   output logic                       dbg_dma_rvalid,
-  output logic                       dbg_dma_rready
+  output logic                       dbg_dma_rready,
+
+  // debug, read-only: the CPU side of the arbiter (port s0, the cache's master) as the harness's
+  // checks of the transfer modes and of arbitration need it: AR / AW requests and grants, W valid,
+  // and dbg_cpu_take: the cache took a CPU or snoop request this cycle (the next is its look-up)
+  output logic                       dbg_cpu_arvalid,
+  output logic                       dbg_cpu_arready,
+  output logic                       dbg_cpu_awvalid,
+  output logic                       dbg_cpu_awready,
+  output logic                       dbg_cpu_wvalid,
+  output logic                       dbg_cpu_take,
+
+  // debug, read-only: where cdma counts EXT_PERF_BUS_WAIT — the engines' AR / AW / W handshakes
+  // entering cdma_mode_gate (dbg_eng_*) and the gate's AW handshake on cdma's m_axi (dbg_gate_aw*;
+  // an AW taken on the engine side and not yet here waits in the gate's hold)
+  output logic                       dbg_eng_arvalid,
+  output logic                       dbg_eng_arready,
+  output logic                       dbg_eng_awvalid,
+  output logic                       dbg_eng_awready,
+  output logic                       dbg_eng_wvalid,
+  output logic                       dbg_eng_wready,
+  output logic                       dbg_gate_awvalid,
+  output logic                       dbg_gate_awready
 );
 
   // the DMA's and the cache's AXI IDs (the top ID bit stays 0: the arbiter owns it)
@@ -340,6 +362,16 @@ module cosim_top
   assign dbg_dma_rvalid  = mon_axi_rvalid;
   assign dbg_dma_rready  = mon_axi_rready;
 
+  // the CPU side of the arbiter and the mode gate's bus-wait point, as debug outputs (port list)
+  assign dbg_cpu_arvalid  = cpu_axi_arvalid;
+  assign dbg_cpu_arready  = cpu_axi_arready;
+  assign dbg_cpu_awvalid  = cpu_axi_awvalid;
+  assign dbg_cpu_awready  = cpu_axi_awready;
+  assign dbg_cpu_wvalid   = cpu_axi_wvalid;
+  assign dbg_cpu_take     = (cpu_req_valid_s && cpu_req_ready) || (snoop_req_valid && snoop_req_ready);
+  assign dbg_gate_awvalid = dma_axi_awvalid;
+  assign dbg_gate_awready = dma_axi_awready;
+
   axil_decoder #(
     .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH)
   ) u_axil_decoder (
@@ -445,7 +477,13 @@ module cosim_top
     .irq             (irq),
     .idle            (dma_idle),
     .cpu_bus_busy    (cpu_bus_busy),
-    .cpu_wait_total  (cpu_wait_cycles)
+    .cpu_wait_total  (cpu_wait_cycles),
+    .dbg_eng_arvalid (dbg_eng_arvalid),
+    .dbg_eng_arready (dbg_eng_arready),
+    .dbg_eng_awvalid (dbg_eng_awvalid),
+    .dbg_eng_awready (dbg_eng_awready),
+    .dbg_eng_wvalid  (dbg_eng_wvalid),
+    .dbg_eng_wready  (dbg_eng_wready)
   );
 
   coherency_monitor #(
