@@ -340,7 +340,7 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
       }
       if (!w.on) w = Wait{true, false, cycle, 0};
       if (take[ch][1 - m]) ++w.others;
-      if (w.others > kFairnessBound[ch] && !w.reported) {
+      if (w.others > kFairnessBound[ch] + 1 && !w.reported) {
         w.reported = true;
         Keep(first, Finding(limit_rule::kArbFairness, cycle,
                             std::string(kChannelName[ch]) + ": the " + kMasterName[m] +

@@ -400,6 +400,17 @@ public sealed class SimClient : IDisposable
         return DramStats.FromReply(reply);
     }
 
+    /// <summary>Reads what the DMA-port checks measured: in-flight gauges, busy / bus-wait cycles, arbiter grants and waits.</summary>
+    /// <param name="reset">Zero every <c>stats</c> counter after reading (all groups, as <see cref="StatsAsync"/> does).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The statistics.</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<DmaBusStats> DmaBusStatsAsync(bool reset = false, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("stats", Args(("reset", reset)), null, cancellationToken).ConfigureAwait(false);
+        return DmaBusStats.FromReply(reply);
+    }
+
     /// <summary>
     /// Starts (or replaces) the background CPU load: from the next cycle the harness runs on, in every cycle
     /// in which the CPU port is free, an access starts with probability <see cref="CpuLoad.Rate"/> / 100
