@@ -130,16 +130,15 @@ void LimitChecker::RegWrite(uint32_t offset, uint32_t data, uint32_t strb) {
       const uint32_t mode = (v >> kExtXferCtrlModeLsb) & 3;
       if (mode != kXferModeKeep) c.mode = mode;
       c.max_burst = std::min(((v >> kExtXferCtrlMaxBurstM1Lsb) & 0xFF) + 1, build_.max_burst);
-      c.max_out = std::min(std::max((v >> kExtXferCtrlMaxOutLsb) & 0xFFu, 1u),
-                           build_.max_outstanding);
+      c.max_out =
+          std::min(std::max((v >> kExtXferCtrlMaxOutLsb) & 0xFFu, 1u), build_.max_outstanding);
       break;
     }
     case kExtStealCfgOffset: {
       const uint32_t now =
           (c.steal_beats << kExtStealCfgBeatsLsb) | (c.steal_idle << kExtStealCfgIdleLsb);
       const uint32_t v = merge(now);
-      c.steal_beats =
-          std::min(std::max((v >> kExtStealCfgBeatsLsb) & 0xFFu, 1u), build_.max_burst);
+      c.steal_beats = std::min(std::max((v >> kExtStealCfgBeatsLsb) & 0xFFu, 1u), build_.max_burst);
       c.steal_idle = (v >> kExtStealCfgIdleLsb) & 0xFFFF;
       break;
     }
@@ -230,8 +229,8 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
     const char* ch = ar_start ? "AR" : "AW";
     Keep(first, Finding(limit_rule::kTransparentCpuBusy, cycle,
                         std::string("transparent mode started a DMA ") + ch +
-                            " while the CPU is busy (" + why.substr(1) + "): " +
-                            describe_.Describe(ch, ar_start ? dma.ar.beat : dma.aw.beat)));
+                            " while the CPU is busy (" + why.substr(1) +
+                            "): " + describe_.Describe(ch, ar_start ? dma.ar.beat : dma.aw.beat)));
   }
 
   // cycle stealing: per direction, a new burst only after the last one's last beat and the gap
@@ -239,20 +238,21 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
     const auto gap = [&](const char* ch, const AxiAddr& a, uint64_t open, const char* open_what,
                          const std::optional<uint64_t>& last, const char* last_name) {
       if (open != 0) {
-        Keep(first, Finding(limit_rule::kStealIdle, cycle,
-                            std::string(ch) + " started with " + std::to_string(open) + " " +
-                                open_what + " (cycle stealing: one burst per grant): " +
-                                describe_.Describe(ch, a)));
+        Keep(first,
+             Finding(limit_rule::kStealIdle, cycle,
+                     std::string(ch) + " started with " + std::to_string(open) + " " + open_what +
+                         " (cycle stealing: one burst per grant): " + describe_.Describe(ch, a)));
       } else if (last && cycle - *last - 1 < bounds_.steal_idle) {
-        Keep(first, Finding(limit_rule::kStealIdle, cycle,
-                            std::string(ch) + " started " + std::to_string(cycle - *last - 1) +
-                                " idle cycles after the " + last_name + " of cycle " +
-                                std::to_string(*last) + " (EXT_STEAL_CFG idle cycles " +
-                                std::to_string(bounds_.steal_idle) +
-                                "): " + describe_.Describe(ch, a)));
+        Keep(first,
+             Finding(limit_rule::kStealIdle, cycle,
+                     std::string(ch) + " started " + std::to_string(cycle - *last - 1) +
+                         " idle cycles after the " + last_name + " of cycle " +
+                         std::to_string(*last) + " (EXT_STEAL_CFG idle cycles " +
+                         std::to_string(bounds_.steal_idle) + "): " + describe_.Describe(ch, a)));
       }
     };
-    if (ar_start) gap("AR", dma.ar.beat, rd_inflight_, "read bursts in flight", last_rlast_, "RLAST");
+    if (ar_start)
+      gap("AR", dma.ar.beat, rd_inflight_, "read bursts in flight", last_rlast_, "RLAST");
     if (aw_start) {
       gap("AW", dma.aw.beat, w_owed_, "write bursts owing W beats", last_wlast_, "WLAST");
     }
@@ -266,12 +266,12 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
     for (unsigned m = 0; m < 3; ++m) {
       if (modes_ & (1u << m)) modes += std::string(modes.empty() ? "" : " / ") + ModeName(m);
     }
-    Keep(first, Finding(limit_rule::kMaxBurstLen, cycle,
-                        std::string(ch) + " of " + std::to_string(a.beats()) + " beats, " + modes +
-                            " mode allows " + std::to_string(limit) + " (max burst length " +
-                            std::to_string(bounds_.max_burst) + ", beats per grant " +
-                            std::to_string(bounds_.steal_beats) +
-                            "): " + describe_.Describe(ch, a)));
+    Keep(first,
+         Finding(limit_rule::kMaxBurstLen, cycle,
+                 std::string(ch) + " of " + std::to_string(a.beats()) + " beats, " + modes +
+                     " mode allows " + std::to_string(limit) + " (max burst length " +
+                     std::to_string(bounds_.max_burst) + ", beats per grant " +
+                     std::to_string(bounds_.steal_beats) + "): " + describe_.Describe(ch, a)));
   };
   if (ar_take) length("AR", dma.ar.beat);
   if (aw_take) length("AW", dma.aw.beat);
@@ -303,32 +303,22 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
   if (aw_take && bounds_.keyhole_wr) keyhole("AW", dma.aw.beat, wr_fixed_, "keyhole-write");
 
   // bursts in flight, per direction, after this cycle's handshakes
-  if (ar_take) {
-    const uint64_t after = rd_inflight_ + 1 - (r_end ? 1 : 0);
-    if (after > bounds_.max_out) {
-      Keep(first, Finding(limit_rule::kMaxOutstanding, cycle,
-                          "AR accepted with " + std::to_string(after) +
-                              " read bursts in flight (max outstanding " +
-                              std::to_string(bounds_.max_out) + ", build MAX_OUTSTANDING " +
-                              std::to_string(build_.max_outstanding) +
-                              "): " + describe_.Describe("AR", dma.ar.beat)));
-    }
-  }
-  if (aw_take) {
-    const uint64_t after = wr_inflight_ + 1 - (b_take ? 1 : 0);
-    if (after > bounds_.max_out) {
-      Keep(first, Finding(limit_rule::kMaxOutstanding, cycle,
-                          "AW accepted with " + std::to_string(after) +
-                              " write bursts in flight (max outstanding " +
-                              std::to_string(bounds_.max_out) + ", build MAX_OUTSTANDING " +
-                              std::to_string(build_.max_outstanding) +
-                              "): " + describe_.Describe("AW", dma.aw.beat)));
-    }
-  }
+  const auto in_flight = [&](const char* ch, const AxiAddr& a, uint64_t before, bool done,
+                             const char* what) {
+    const uint64_t after = before + 1 - (done ? 1 : 0);
+    if (after <= bounds_.max_out) return;
+    Keep(first, Finding(limit_rule::kMaxOutstanding, cycle,
+                        std::string(ch) + " accepted with " + std::to_string(after) + " " + what +
+                            " in flight (max outstanding " + std::to_string(bounds_.max_out) +
+                            ", build MAX_OUTSTANDING " + std::to_string(build_.max_outstanding) +
+                            "): " + describe_.Describe(ch, a)));
+  };
+  if (ar_take) in_flight("AR", dma.ar.beat, rd_inflight_, r_end, "read bursts");
+  if (aw_take) in_flight("AW", dma.aw.beat, wr_inflight_, b_take, "write bursts");
 
   // arbitration: per channel, a waiting master sees the other granted at most kFairnessBound times
-  const std::array<std::array<bool, 2>, 2> valid = {{{s.cpu_arvalid, dma.ar.valid},
-                                                     {s.cpu_awvalid, dma.aw.valid}}};
+  const std::array<std::array<bool, 2>, 2> valid = {
+      {{s.cpu_arvalid, dma.ar.valid}, {s.cpu_awvalid, dma.aw.valid}}};
   const std::array<std::array<bool, 2>, 2> take = {
       {{s.cpu_arvalid && s.cpu_arready, ar_take}, {s.cpu_awvalid && s.cpu_awready, aw_take}}};
   for (unsigned ch = 0; ch < 2; ++ch) {
@@ -340,15 +330,14 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
       }
       if (!w.on) w = Wait{true, false, cycle, 0};
       if (take[ch][1 - m]) ++w.others;
-      if (w.others > kFairnessBound[ch] + 1 && !w.reported) {
+      if (w.others > kFairnessBound[ch] && !w.reported) {
         w.reported = true;
         Keep(first, Finding(limit_rule::kArbFairness, cycle,
                             std::string(kChannelName[ch]) + ": the " + kMasterName[m] +
                                 " has waited " + std::to_string(cycle - w.since) +
-                                " cycles (since cycle " + std::to_string(w.since) +
-                                ") while the " + kMasterName[1 - m] + " was granted " +
-                                std::to_string(w.others) + " times (bound " +
-                                std::to_string(kFairnessBound[ch]) + ")"));
+                                " cycles (since cycle " + std::to_string(w.since) + ") while the " +
+                                kMasterName[1 - m] + " was granted " + std::to_string(w.others) +
+                                " times (bound " + std::to_string(kFairnessBound[ch]) + ")"));
       }
       if (take[ch][m]) {
         ++stats_.grants[ch][m];

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// limit_checker.h — checks, every cycle, that the DMA's bursts on the DMA port (cosim_top dbg_dma_*,
-// the samples of DmaPortChecker) keep the limits software configured: bursts in flight, burst
-// length per transfer mode, cycle stealing's idle gap, transparent mode's CPU-busy cycles, keyhole
-// addresses, and the arbiter's fairness between the CPU cache and the DMA per channel. It learns the
-// configuration from the harness's own AXI-Lite writes (never from the RTL's registers) and counts
-// what `stats` reports (in-flight gauges, grants, EXT_PERF_BUSY / EXT_PERF_BUS_WAIT's events).
-// No Verilator type: DmaPortChecker feeds it, and so can a unit test. Observes only.
+// limit_checker.h — checks, every cycle, that the DMA's bursts on the DMA port (cosim_top
+// dbg_dma_*, the samples of DmaPortChecker) keep the limits software configured: bursts in flight,
+// burst length per transfer mode, cycle stealing's idle gap, transparent mode's CPU-busy cycles,
+// keyhole addresses, and the arbiter's fairness between the CPU cache and the DMA per channel. It
+// learns the configuration from the harness's own AXI-Lite writes (never from the RTL's registers)
+// and counts what `stats` reports (in-flight gauges, grants, EXT_PERF_BUSY / EXT_PERF_BUS_WAIT's
+// events). No Verilator type: DmaPortChecker feeds it, and so can a unit test. Observes only.
 //
 // When a new configuration applies (docs/protocol.md §7): the RTL takes a register write a few
 // cycles after its AXI-Lite handshake and applies it to the next burst (the write engine keeps a
@@ -68,7 +68,8 @@ struct LimitSample {
   // the CPU side of the arbiter (dbg_cpu_*)
   bool cpu_arvalid = false, cpu_arready = false, cpu_awvalid = false, cpu_awready = false;
   bool cpu_wvalid = false, cpu_take = false;
-  // the engines' requests entering the mode gate, and the gate's AW handshake (dbg_eng_*, dbg_gate_*)
+  // the engines' requests entering the mode gate, and the gate's AW handshake (dbg_eng_*,
+  // dbg_gate_*)
   bool eng_arvalid = false, eng_arready = false, eng_awvalid = false, eng_awready = false;
   bool eng_wvalid = false, eng_wready = false, gate_awvalid = false, gate_awready = false;
   bool dma_idle = true;  // CDMASR.Idle
@@ -76,8 +77,9 @@ struct LimitSample {
 
 // What `stats` reports (counts since start or ResetCounts; the gauges are state).
 struct LimitStats {
-  uint64_t busy_cycles = 0;      // cycles with dma_idle = 0 (EXT_PERF_BUSY's events)
-  uint64_t bus_wait_cycles = 0;  // cycles an engine AR / AW / W could not move (EXT_PERF_BUS_WAIT's)
+  uint64_t busy_cycles = 0;  // cycles with dma_idle = 0 (EXT_PERF_BUSY's events)
+  uint64_t bus_wait_cycles =
+      0;  // cycles an engine AR / AW / W could not move (EXT_PERF_BUS_WAIT's)
   uint64_t max_reads_in_flight = 0, max_writes_in_flight = 0;
   uint64_t findings = 0;
   // [channel][master]: AR / AW handshakes, and the longest wait (cycles from VALID to handshake)
@@ -102,8 +104,8 @@ class LimitChecker {
   // Zero the counts; the maxima restart from the current gauges.
   void ResetCounts();
 
-  uint64_t reads_in_flight() const { return rd_inflight_; }    // AR taken, RLAST not yet
-  uint64_t writes_in_flight() const { return wr_inflight_; }   // AW taken, B not yet
+  uint64_t reads_in_flight() const { return rd_inflight_; }   // AR taken, RLAST not yet
+  uint64_t writes_in_flight() const { return wr_inflight_; }  // AW taken, B not yet
   const LimitConfig& config() const { return config_; }       // written last
   const LimitConfig& bounds() const { return bounds_; }       // checked against (see above)
   unsigned bound_modes() const { return modes_; }             // bit per XFER_MODE_* in bounds

@@ -21,7 +21,8 @@ AxiAddr Burst(uint64_t addr, uint32_t beats, uint8_t burst = axi::kBurstIncr) {
 // A checker fed cycle by cycle; findings collected.
 class Rig {
  public:
-  explicit Rig(unsigned max_outstanding = 4) : c_("dma port", LimitBuild{256, max_outstanding}, 32) {}
+  explicit Rig(unsigned max_outstanding = 4)
+      : c_("dma port", LimitBuild{256, max_outstanding}, 32) {}
 
   // One cycle; returns its finding (if any) and records every one.
   std::optional<ProtocolViolation> Step(const AxiSnapshot& bus, LimitSample s) {

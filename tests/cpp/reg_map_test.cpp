@@ -22,7 +22,8 @@ std::map<std::string, uint64_t> PkgParams() {
   text << in.rdbuf();
   const std::string src = text.str();
   std::map<std::string, uint64_t> out;
-  const std::regex re(R"(localparam\s+[^=;]*?\b([A-Z][A-Z0-9_]*)\s*=\s*(?:\d+'([hdb]))?([0-9a-fA-F_]+)\s*;)");
+  const std::regex re(
+      R"(localparam\s+[^=;]*?\b([A-Z][A-Z0-9_]*)\s*=\s*(?:\d+'([hdb]))?([0-9a-fA-F_]+)\s*;)");
   for (auto it = std::sregex_iterator(src.begin(), src.end(), re); it != std::sregex_iterator();
        ++it) {
     std::string digits = (*it)[3];
