@@ -138,7 +138,7 @@ public static partial class ScenarioGenerator
     /// <param name="seed">The seed.</param>
     /// <param name="rtl">The build's parameters.</param>
     /// <returns>The scenario.</returns>
-    internal static Scenario GenerateDriverPath(ulong seed, RtlInfo rtl)
+    public static Scenario GenerateDriverPath(ulong seed, RtlInfo rtl)
     {
         ArgumentNullException.ThrowIfNull(rtl);
         var random = new Random(unchecked((int)(seed ^ (seed >> 32) ^ 0x5EED)));
