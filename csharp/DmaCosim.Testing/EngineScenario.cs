@@ -134,6 +134,9 @@ public sealed record EngineScenario
     /// <summary>EXT_PERF_* zeroed while a transfer runs.</summary>
     public bool PerfClearMidTransfer => PerfClearAfter >= 0;
 
+    /// <summary>The coherency monitor's snoop mode is on.</summary>
+    public bool SnoopOn => Snoop == true;
+
     /// <summary>CPU traffic during the transfer.</summary>
     public bool CpuLoadOn => CpuLoad != null;
 

@@ -7,7 +7,21 @@ namespace DmaCosim.Testing;
 /// <param name="Source">Source address.</param>
 /// <param name="Destination">Destination address.</param>
 /// <param name="Length">Bytes.</param>
-public sealed record ScenarioCopy(ulong Source, ulong Destination, uint Length);
+public sealed record ScenarioCopy(ulong Source, ulong Destination, uint Length)
+{
+    /// <summary>Whether the source or the destination range crosses a 4 KiB boundary.</summary>
+    public bool CrossesPage => Length > 0 && (Source / 4096 != (Source + Length - 1) / 4096 || Destination / 4096 != (Destination + Length - 1) / 4096);
+
+    /// <summary>The source's byte offset within a data beat.</summary>
+    /// <param name="bytesPerBeat">The build's bytes per beat.</param>
+    /// <returns>The offset.</returns>
+    public int SourceOffsetInBeat(int bytesPerBeat) => (int)(Source % (ulong)bytesPerBeat);
+
+    /// <summary>The destination's byte offset within a data beat.</summary>
+    /// <param name="bytesPerBeat">The build's bytes per beat.</param>
+    /// <returns>The offset.</returns>
+    public int DestinationOffsetInBeat(int bytesPerBeat) => (int)(Destination % (ulong)bytesPerBeat);
+}
 
 /// <summary>
 /// A constrained-random regression scenario, fully determined by (seed, build): a chain of copies,
