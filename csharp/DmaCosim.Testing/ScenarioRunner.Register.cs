@@ -372,6 +372,8 @@ public static partial class ScenarioRunner
             await CountAsync(ct, _polling ? stopCycle : null).ConfigureAwait(false);
             var sr = await _sim.RegReadAsync(CdmaRegisters.CdmasrOffset, ct).ConfigureAwait(false);
             var cur = await _sim.RegReadAsync(CdmaRegisters.CurdescOffset, ct).ConfigureAwait(false);
+            var seenAtStop = _seen.Count;
+            var readsDone = await _sim.RunAsync(0, ct).ConfigureAwait(false);
             var uncertain = _irqUncertain;
             _irqUncertain = false;
             var unsettled = false;
@@ -393,8 +395,11 @@ public static partial class ScenarioRunner
                 unsettled = _counted < _seen.Count; // a completion landed around the Dly_Irq: its done may come after the reads
             }
 
+            _cycle = readsDone;
             await CountAsync(ct).ConfigureAwait(false);
             var countedBefore = _counted;
+            // a STATUS that landed during the reads: its done may come after them, the reads may not show it
+            unsettled |= _seen.Count > seenAtStop;
             if ((sr & (1u << CdmaRegisters.Sr.ErrIrqBit)) != 0 && !_model.Halted)
             {
                 var outcome = _outcomes[_model.Position];
