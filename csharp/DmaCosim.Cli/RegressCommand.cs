@@ -91,7 +91,7 @@ internal static class RegressCommand
                     async (harness, s) =>
                     {
                         var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);
-                        if (scenario.Cpu != null)
+                        if (scenario.Cpu != null || scenario.Engine?.CpuLoad != null)
                         {
                             Interlocked.Increment(ref withCpu);
                         }
