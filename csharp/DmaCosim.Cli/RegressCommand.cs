@@ -28,21 +28,30 @@ internal static class RegressCommand
             DefaultValueFactory = _ => "none",
         };
         var output = new Option<string>("--out") { Description = "directory for waveforms", DefaultValueFactory = _ => "build/regress" };
+        var generator = new Option<int?>("--generator")
+        {
+            Description = $"scenario-generator version the seeds belong to (this build: {ScenarioGenerator.Version}; another is a usage error)",
+        };
         var command = new Command("regress", "run seeded random DMA scenarios against the RTL and check every byte")
         {
-            count, seeds, seed, jobs, build, junit, shard, waves, output,
+            count, seeds, seed, jobs, build, junit, shard, waves, output, generator,
         };
         command.SetAction((r, ct) => RunAsync(
             r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(jobs), r.GetValue(build)!, r.GetValue(junit),
-            r.GetValue(shard), r.GetValue(waves)!, r.GetValue(output)!, ct));
+            r.GetValue(shard), r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(
         int? count, string? range, ulong? seed, int jobs, string build, string? junit, string? shard, string wavesText, string output,
-        CancellationToken ct)
+        int? generator, CancellationToken ct)
     {
         var (list, error) = SeedSelection.Select(count, range, seed, shard);
+        if (error == null && generator is { } version && version != ScenarioGenerator.Version)
+        {
+            error = $"--generator {version}: this build generates version {ScenarioGenerator.Version} scenarios (a seed of another version is another scenario)";
+        }
+
         if (error == null && jobs < 1)
         {
             error = $"--jobs {jobs} must be at least 1";
@@ -66,7 +75,7 @@ internal static class RegressCommand
         Directory.CreateDirectory(waveDirectory);
         var options = new HarnessOptions { HarnessPath = harnessPath };
         var pool = new HarnessPool(jobs, options);
-        var repro = (ulong s) => $"dmacosim regress --seed {s} --build {build} --waves all";
+        var repro = (ulong s) => $"dmacosim regress --seed {s} --build {build} --generator {ScenarioGenerator.Version} --waves all";
         var clock = Stopwatch.StartNew();
         var passed = 0;
         var failed = 0;
@@ -82,7 +91,7 @@ internal static class RegressCommand
                     async (harness, s) =>
                     {
                         var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);
-                        if (scenario.Cpu != null)
+                        if (scenario.Cpu != null || scenario.Engine?.CpuLoad != null)
                         {
                             Interlocked.Increment(ref withCpu);
                         }

@@ -28,6 +28,7 @@ public static class JUnitReport
                 new XAttribute("time", r.Wall.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)),
                 new XElement("properties",
                     Property("seed", r.Seed.ToString(CultureInfo.InvariantCulture)),
+                    Property("generator", ScenarioGenerator.Version.ToString(CultureInfo.InvariantCulture)),
                     Property("cycles", r.Cycles.ToString(CultureInfo.InvariantCulture)),
                     Property("checksum", r.Checksum),
                     Property("waveform", r.WaveformPath ?? ""),

@@ -7,7 +7,21 @@ namespace DmaCosim.Testing;
 /// <param name="Source">Source address.</param>
 /// <param name="Destination">Destination address.</param>
 /// <param name="Length">Bytes.</param>
-public sealed record ScenarioCopy(ulong Source, ulong Destination, uint Length);
+public sealed record ScenarioCopy(ulong Source, ulong Destination, uint Length)
+{
+    /// <summary>Whether the source or the destination range crosses a 4 KiB boundary.</summary>
+    public bool CrossesPage => Length > 0 && (Source / 4096 != (Source + Length - 1) / 4096 || Destination / 4096 != (Destination + Length - 1) / 4096);
+
+    /// <summary>The source's byte offset within a data beat.</summary>
+    /// <param name="bytesPerBeat">The build's bytes per beat.</param>
+    /// <returns>The offset.</returns>
+    public int SourceOffsetInBeat(int bytesPerBeat) => (int)(Source % (ulong)bytesPerBeat);
+
+    /// <summary>The destination's byte offset within a data beat.</summary>
+    /// <param name="bytesPerBeat">The build's bytes per beat.</param>
+    /// <returns>The offset.</returns>
+    public int DestinationOffsetInBeat(int bytesPerBeat) => (int)(Destination % (ulong)bytesPerBeat);
+}
 
 /// <summary>
 /// A constrained-random regression scenario, fully determined by (seed, build): a chain of copies,
@@ -20,14 +34,20 @@ public sealed record ScenarioCopy(ulong Source, ulong Destination, uint Length);
 /// <param name="Fault">The fault window, or null.</param>
 /// <param name="FaultedCopy">Index of the copy the fault hits, or −1.</param>
 /// <param name="Cpu">The CPU's loads and stores, or null when the CPU stays idle.</param>
-public sealed record Scenario(ulong Seed, IReadOnlyList<ScenarioCopy> Copies, MemConfig Memory, FaultWindow? Fault, int FaultedCopy, CpuActivity? Cpu = null)
+/// <param name="Engine">The register-level knobs (the runner then drives the engine at register level and checks it
+/// against <see cref="Pg034Model"/>), or null for the dmaengine-driver path.</param>
+public sealed record Scenario(
+    ulong Seed, IReadOnlyList<ScenarioCopy> Copies, MemConfig Memory, FaultWindow? Fault, int FaultedCopy, CpuActivity? Cpu = null, EngineScenario? Engine = null)
 {
+    /// <summary>The build the scenario was generated for (for <see cref="Describe"/>), or null.</summary>
+    public RtlInfo? Rtl { get; init; }
+
     /// <summary>Total bytes copied.</summary>
     public long Bytes => Copies.Sum(c => (long)c.Length);
 
     /// <summary>One line describing it.</summary>
     public string Describe() =>
-        $"seed {Seed}: {Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
+        $"generator v{ScenarioGenerator.Version} seed {Seed}: " + (Engine is { } e && Rtl is { } rtl ? e.Describe(rtl) + "; " : "") + $"{Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
         $"backpressure {Memory.Backpressure?.Ar:0.##}" + (Fault is { } f ? $", {f.Response} on {f.On} at copy {FaultedCopy}" : "") +
         (Cpu is { } cpu ? $"; {cpu.Describe()}" : "");
 
@@ -96,8 +116,15 @@ public sealed record Scenario(ulong Seed, IReadOnlyList<ScenarioCopy> Copies, Me
 }
 
 /// <summary>Generates <see cref="Scenario"/>s from seeds; the same seed and build always give the same scenario.</summary>
-public static class ScenarioGenerator
+public static partial class ScenarioGenerator
 {
+    /// <summary>
+    /// The generator's version: a seed means the same scenario only under the same version (it is printed in
+    /// <see cref="Scenario.Describe"/>, the repro lines and the JUnit properties). 1: the dmaengine-driver path
+    /// only; 2: also the register-level path over the whole configuration space (<see cref="EngineScenario"/>).
+    /// </summary>
+    public const int Version = 2;
+
     /// <summary>First byte of the sources' arena: sources and destinations all lie in [ArenaBase, ArenaEnd).</summary>
     internal const ulong ArenaBase = SourceArena;
 
@@ -115,6 +142,17 @@ public static class ScenarioGenerator
     /// <param name="rtl">The build's parameters.</param>
     /// <returns>The scenario.</returns>
     public static Scenario Generate(ulong seed, RtlInfo rtl)
+    {
+        ArgumentNullException.ThrowIfNull(rtl);
+        var path = new Random(BitConverter.ToInt32(SeededPattern.Create(sizeof(int), seed ^ 0x2E61)));
+        return path.Next(100) < DriverPathPercent ? GenerateDriverPath(seed, rtl) : GenerateEngine(seed, rtl, path) with { Rtl = rtl };
+    }
+
+    /// <summary>The version-1 scenario of <paramref name="seed"/>: the dmaengine driver's path.</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="rtl">The build's parameters.</param>
+    /// <returns>The scenario.</returns>
+    public static Scenario GenerateDriverPath(ulong seed, RtlInfo rtl)
     {
         ArgumentNullException.ThrowIfNull(rtl);
         var random = new Random(unchecked((int)(seed ^ (seed >> 32) ^ 0x5EED)));

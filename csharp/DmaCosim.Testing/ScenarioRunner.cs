@@ -17,8 +17,10 @@ namespace DmaCosim.Testing;
 /// <param name="WaveformPath">The kept waveform, or null.</param>
 /// <param name="Wall">Wall time.</param>
 /// <param name="Scenario">The scenario's one-line description (<see cref="Scenario.Describe"/>), or null when unknown.</param>
+/// <param name="Observed">What a register-level scenario observed (completions per IOC, Dly_Irq, cyclic wraps), or null.</param>
 public sealed record ScenarioResult(
-    ulong Seed, bool Passed, ulong Cycles, string Checksum, string? Failure, string? WaveformPath, TimeSpan Wall, string? Scenario = null);
+    ulong Seed, bool Passed, ulong Cycles, string Checksum, string? Failure, string? WaveformPath, TimeSpan Wall, string? Scenario = null,
+    EngineObservations? Observed = null);
 
 /// <summary>
 /// A deliberately wrong driver, for tests that prove the checks can fail: the DMA API's cache
@@ -75,12 +77,15 @@ public static partial class ScenarioRunner
         string? failure = null;
         string? wave = null;
         var expected = new ExpectedMemory();
+        var register = scenario.Engine == null ? null : new RegisterRun(harness, scenario);
         try
         {
             wave = await Waveforms.RecordAsync(sim, waveDirectory ?? ".", $"seed-{scenario.Seed}", waves, async () =>
             {
                 var cpuFindings = new List<string>();
-                cycles = await ExecuteAsync(harness, scenario, expected, mistake, cpuFindings, cancellationToken).ConfigureAwait(false);
+                cycles = register != null
+                    ? await register.ExecuteAsync(expected, cancellationToken).ConfigureAwait(false)
+                    : await ExecuteAsync(harness, scenario, expected, mistake, cpuFindings, cancellationToken).ConfigureAwait(false);
                 await CheckAsync(harness, scenario, expected, cpuFindings, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
@@ -95,10 +100,14 @@ public static partial class ScenarioRunner
         {
             await sim.MemConfigAsync(new MemConfig { Faults = [], Backpressure = Backpressure.None, ReadLatency = 0, WriteLatency = 0 }, cancellationToken)
                 .ConfigureAwait(false);
+            if (scenario.Engine?.CpuLoad != null)
+            {
+                await sim.StopCpuLoadAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var checksum = await ChecksumAsync(harness.Memory, expected, cancellationToken).ConfigureAwait(false);
-        return new ScenarioResult(scenario.Seed, failure == null, cycles, checksum, failure, wave, clock.Elapsed, scenario.Describe());
+        return new ScenarioResult(scenario.Seed, failure == null, cycles, checksum, failure, wave, clock.Elapsed, scenario.Describe(), register?.Observed);
     }
 
     private static async Task<ulong> ExecuteAsync(

@@ -1,4 +1,5 @@
 using DmaCosim.Bridge;
+using DmaCosim.Driver;
 using DmaCosim.Testing;
 
 namespace DmaCosim.Cosim.Tests;
@@ -10,8 +11,9 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(3UL)]
+    [InlineData(3UL)] // register level
     [InlineData(17UL)]
+    [InlineData(1UL)] // the dmaengine driver's path
     public async Task Run_SameSeedTwice_SameCyclesAndSameMemoryChecksum(ulong seed)
     {
         var scenario = ScenarioGenerator.Generate(seed, fixture.Rtl);
@@ -27,9 +29,9 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
     [Fact]
     public async Task Run_FaultedScenario_PassesBecauseTheExpectedOutcomeIsTheError()
     {
-        var seed = Enumerable.Range(1, 200).Select(s => (ulong)s).First(s => ScenarioGenerator.Generate(s, fixture.Rtl).Fault != null);
+        var seed = Enumerable.Range(1, 200).Select(s => (ulong)s).First(s => ScenarioGenerator.GenerateDriverPath(s, fixture.Rtl).Fault != null);
 
-        var result = await ScenarioRunner.RunAsync(fixture.Harness, ScenarioGenerator.Generate(seed, fixture.Rtl), cancellationToken: Ct);
+        var result = await ScenarioRunner.RunAsync(fixture.Harness, ScenarioGenerator.GenerateDriverPath(seed, fixture.Rtl), cancellationToken: Ct);
 
         Assert.True(result.Passed, result.Failure);
     }
@@ -37,8 +39,8 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
     [Fact]
     public async Task Run_FaultTheModelDoesNotKnowAbout_FailsNamingTheCopy()
     {
-        var clean = ScenarioGenerator.Generate(Enumerable.Range(1, 200).Select(s => (ulong)s)
-            .First(s => ScenarioGenerator.Generate(s, fixture.Rtl) is { Fault: null, Copies.Count: >= 2 }), fixture.Rtl);
+        var clean = ScenarioGenerator.GenerateDriverPath(Enumerable.Range(1, 200).Select(s => (ulong)s)
+            .First(s => ScenarioGenerator.GenerateDriverPath(s, fixture.Rtl) is { Fault: null, Copies.Count: >= 2 }), fixture.Rtl);
         var copy = clean.Copies[1];
         var lying = clean with { Memory = clean.Memory with { Faults = [new FaultWindow(copy.Source, 1, AxiFault.SlvErr, FaultDirection.Read)] } };
 
@@ -46,6 +48,36 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
 
         Assert.False(result.Passed);
         Assert.Contains("copy 1", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_RegisterLevelWithCoalescingFaultsAndCpuLoad_PassesWithTheSameCyclesAndChecksumTwice()
+    {
+        var scenario = SmallestRegisterLevel(e => e is { IrqThreshold: > 1, Faults.Count: > 0, CpuLoadOn: true });
+
+        var first = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+        var second = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+
+        Assert.True(first.Passed, first.Failure);
+        Assert.Equal(first.Cycles, second.Cycles);
+        Assert.Equal(first.Checksum, second.Checksum);
+        Assert.Equal(first.Observed!.CompletionsPerIoc, second.Observed!.CompletionsPerIoc);
+    }
+
+    [Fact]
+    public async Task Run_RegisterLevelFaultTheModelPutsOnAnotherDescriptor_FailsNamingRegisterFieldAndCycle()
+    {
+        var clean = SmallestRegisterLevel(e => e is { Simple: false, CyclicWraps: 0, Faults.Count: 0, SoftResetAfter: < 0, FirstTail: < 0, IrqDelay: 0 } &&
+                                               e.Descriptors.Count >= 3);
+        var e = clean.Engine!;
+        // the DRAM model fails descriptor 2's fetch; the model is told it is descriptor 1's
+        var window = new FaultWindow(e.Descriptors[2], CdmaDescriptor.HardwareSize, AxiFault.DecErr, FaultDirection.Read);
+        var lying = clean with { Engine = e with { Faults = [new InjectedFault(1, FaultSite.DescriptorFetch, AxiFault.DecErr, window)] } };
+
+        var result = await ScenarioRunner.RunAsync(fixture.Harness, lying, cancellationToken: Ct);
+
+        Assert.False(result.Passed);
+        Assert.Matches(@"(CDMASR expected 0x[0-9A-F]{8} read 0x[0-9A-F]{8}.*(Idle|SGDecErr|Err_Irq) expected|descriptor 1 .*STATUS expected|Err_Irq at cycle \d+ on descriptor 2).*cycle \d+", result.Failure);
     }
 
     [Fact]
@@ -107,7 +139,12 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
         return (scenario.Cpu!.Actions.First(a => a.Kind == kind), result);
     }
 
+    /// <summary>The register-level scenario of seeds 1..500 with the fewest bytes whose knobs satisfy <paramref name="wanted"/>.</summary>
+    private Scenario SmallestRegisterLevel(Func<EngineScenario, bool> wanted) =>
+        Enumerable.Range(1, 500).Select(s => ScenarioGenerator.Generate((ulong)s, fixture.Rtl)).Where(s => s.Engine != null && wanted(s.Engine))
+            .MinBy(s => s.Bytes)!;
+
     /// <summary>The scenario of seeds 1..500 with the fewest bytes that satisfies <paramref name="wanted"/> (a quick test).</summary>
     private Scenario Smallest(Func<Scenario, bool> wanted) =>
-        Enumerable.Range(1, 500).Select(s => ScenarioGenerator.Generate((ulong)s, fixture.Rtl)).Where(wanted).MinBy(s => s.Bytes)!;
+        Enumerable.Range(1, 500).Select(s => ScenarioGenerator.GenerateDriverPath((ulong)s, fixture.Rtl)).Where(wanted).MinBy(s => s.Bytes)!;
 }

@@ -26,8 +26,8 @@ public sealed class RegressionTests
     [Fact]
     public void Generate_ThousandSeedsTwice_CpuActivityForAboutHalfTheSameSeedsWithTheSameActions()
     {
-        var first = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.Generate((ulong)s, Rtl64)).ToList();
-        var second = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.Generate((ulong)s, Rtl64)).ToList();
+        var first = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.GenerateDriverPath((ulong)s, Rtl64)).ToList();
+        var second = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.GenerateDriverPath((ulong)s, Rtl64)).ToList();
 
         Assert.InRange(first.Count(s => s.Cpu != null), 400, 600);
         Assert.InRange(first.Where(s => s.Seed % 2 == 0).Count(s => s.Cpu != null), 200, 300); // not tied to the seed's low bit
@@ -40,7 +40,7 @@ public sealed class RegressionTests
     [Fact]
     public void Generate_ThousandSeeds_EveryKindOfCpuActionAppearsAndEachStaysInsideItsRange()
     {
-        var scenarios = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.Generate((ulong)s, Rtl64)).Where(s => s.Cpu != null).ToList();
+        var scenarios = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.GenerateDriverPath((ulong)s, Rtl64)).Where(s => s.Cpu != null).ToList();
 
         Assert.All(Enum.GetValues<CpuActionKind>(), kind => Assert.Contains(scenarios, s => s.Cpu!.Actions.Any(a => a.Kind == kind)));
         Assert.All(scenarios, s => Assert.NotEmpty(s.Cpu!.Actions));
@@ -62,7 +62,7 @@ public sealed class RegressionTests
     public void Generate_UnrelatedRegion_SharesNoCacheLineWithAnyDmaBufferItsGuardsOrTheDescriptorPool()
     {
         const ulong line = 64;
-        var scenarios = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.Generate((ulong)s, Rtl64))
+        var scenarios = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.GenerateDriverPath((ulong)s, Rtl64))
             .Where(s => s.Cpu is { UnrelatedLength: > 0 }).ToList();
 
         Assert.NotEmpty(scenarios);
@@ -81,13 +81,13 @@ public sealed class RegressionTests
     {
         var noCache = Rtl64 with { CacheLine = 0, CacheSets = 0, CacheWays = 0 };
 
-        Assert.All(Enumerable.Range(1, 200), s => Assert.Null(ScenarioGenerator.Generate((ulong)s, noCache).Cpu));
+        Assert.All(Enumerable.Range(1, 200), s => Assert.Null(ScenarioGenerator.GenerateDriverPath((ulong)s, noCache).Cpu));
     }
 
     [Fact]
     public void SourceData_CpuStoredIntoTheSource_InitialBytesWithTheStoresOverThemAndTheDestinationExpectsThem()
     {
-        var scenario = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.Generate((ulong)s, Rtl64))
+        var scenario = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.GenerateDriverPath((ulong)s, Rtl64))
             .First(s => s is { Fault: null, Cpu: not null } && s.Cpu.Actions.Any(a => a.Kind == CpuActionKind.StoreSource));
         var index = scenario.Cpu!.Actions.ToList().FindIndex(a => a.Kind == CpuActionKind.StoreSource);
         var store = scenario.Cpu.Actions[index];
@@ -109,7 +109,7 @@ public sealed class RegressionTests
     [Fact]
     public void ExpectedDestination_FaultedChain_SourceBeforeNothingAtTheFaultGuardValueAfter()
     {
-        var scenario = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.Generate((ulong)s, Rtl64))
+        var scenario = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.GenerateDriverPath((ulong)s, Rtl64))
             .First(s => s.FaultedCopy >= 1 && s.FaultedCopy < s.Copies.Count - 1);
 
         Assert.Equal(scenario.SourceData(0), scenario.ExpectedDestination(0));
@@ -128,7 +128,7 @@ public sealed class RegressionTests
     [Fact]
     public void Generate_ThousandSeeds_ChainsOf1To64DisjointCopiesOf1ByteTo1MiBAndSomeFaults()
     {
-        var scenarios = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.Generate((ulong)s, Rtl64)).ToList();
+        var scenarios = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.GenerateDriverPath((ulong)s, Rtl64)).ToList();
 
         Assert.All(scenarios, s => Assert.InRange(s.Copies.Count, 1, 64));
         Assert.All(scenarios.SelectMany(s => s.Copies), c => Assert.InRange(c.Length, 1u, 1u << 20));
@@ -195,6 +195,7 @@ public sealed class RegressionTests
         Assert.Equal("2000", Property(failing, "cycles"));
         Assert.Equal("2", Property(failing, "seed"));
         Assert.Equal("seed 2: 1 descriptors, 10 bytes; CPU: 1 source store", Property(failing, "scenario"));
+        Assert.Equal(ScenarioGenerator.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), Property(failing, "generator"));
     }
 
     private static string Property(XElement testcase, string name) =>

@@ -1,0 +1,228 @@
+using DmaCosim.Bridge;
+using DmaCosim.Driver;
+
+namespace DmaCosim.Testing;
+
+/// <summary>The register-level scenarios of generator version 2: the engine's configuration space, weighted so each stays short.</summary>
+public static partial class ScenarioGenerator
+{
+    /// <summary>Share of seeds (percent) that take the dmaengine-driver path (version 1's scenarios).</summary>
+    internal const int DriverPathPercent = 40;
+
+    private const ulong DescriptorArena = 0x3000_0000; // 4096 slots of 64 bytes, clear of every data arena
+    private const ulong LoadArena = 0x3A00_0000; // the background CPU load's region
+    private const int MaxEngineBytes = 96 * 1024;
+
+    private static Scenario GenerateEngine(ulong seed, RtlInfo rtl, Random r)
+    {
+        var bpb = rtl.BytesPerBeat;
+        var simple = r.Next(5) == 0;
+        var cyclic = !simple && r.Next(8) == 0;
+        var keyholeRead = r.Next(7) == 0;
+        var keyholeWrite = r.Next(7) == 0;
+        var delay = !simple && !cyclic && r.Next(5) == 0 ? (uint)r.Next(1, 4) : 0;
+        var thresholdWritten = r.Next(20) == 0 ? 0u : r.Next(3) == 0 ? 1u : (uint)r.Next(2, 7);
+        var threshold = Math.Max(thresholdWritten, 1);
+        int count;
+        if (simple)
+        {
+            count = r.Next(1, 5);
+        }
+        else if (cyclic)
+        {
+            count = r.Next(2, 6);
+            thresholdWritten = threshold = (uint)Math.Min(threshold, count - 1); // at most one completion per descriptor between interrupts
+        }
+        else
+        {
+            count = r.Next(1, 11);
+            if (threshold > 1)
+            {
+                count = Math.Max(count, ((int)threshold * r.Next(2, 4)) + r.Next(0, 2)); // long enough to coalesce several times
+            }
+
+            count = Math.Min(count, 24);
+        }
+
+        var snoop = !simple && !cyclic && rtl.CacheLine != 0 && r.Next(4) == 0 ? r.Next(2) == 0 : (bool?)null;
+        var softResetAfter = !simple && !cyclic && count >= 3 && r.Next(8) == 0 ? r.Next(1, count - 1) : -1;
+        var firstTail = !simple && !cyclic && count >= 2 && r.Next(6) == 0 ? r.Next(0, count - 1) : -1;
+        var perfClearAfter = !simple && r.Next(5) == 0 ? r.Next(1, count + 1) : -1;
+
+        // copies: keyhole ones beat-aligned and many FIXED bursts long; the others from 1 byte to 32 KiB
+        var copies = new List<ScenarioCopy>(count);
+        ulong sourceCursor = SourceArena, destinationCursor = DestinationArena;
+        var total = 0L;
+        for (var i = 0; i < count; i++)
+        {
+            uint length;
+            ulong source, destination;
+            if (keyholeRead || keyholeWrite)
+            {
+                length = (uint)(bpb * r.Next(AxiMaxFixedBurst + 1, AxiMaxFixedBurst * 8));
+                source = sourceCursor + (ulong)(bpb * r.Next(0, 4096 / bpb));
+                destination = destinationCursor + (ulong)(bpb * r.Next(0, 4096 / bpb));
+            }
+            else
+            {
+                length = r.Next(10) switch
+                {
+                    0 => (uint)r.Next(1, (4 * bpb) + 1),
+                    1 => (uint)(4096 + r.Next(-1, 2)),
+                    2 => (uint)r.Next(8192, 32769),
+                    _ => (uint)r.Next(1, 3001),
+                };
+                source = sourceCursor + (ulong)r.Next(0, 4096);
+                destination = destinationCursor + (ulong)r.Next(0, 4096);
+            }
+
+            if (total + length > MaxEngineBytes && i > 0)
+            {
+                count = i;
+                break;
+            }
+
+            total += length;
+            copies.Add(new ScenarioCopy(source, destination, length));
+            sourceCursor = (source + length + 4096 + 63) & ~63UL;
+            destinationCursor = (destination + length + 4096 + 63) & ~63UL;
+        }
+
+        if (softResetAfter >= count - 1)
+        {
+            softResetAfter = -1;
+        }
+
+        if (firstTail >= count - 1)
+        {
+            firstTail = -1;
+        }
+
+        perfClearAfter = Math.Min(perfClearAfter, count);
+
+        // a descriptor with BTT = 0 (DMAIntErr) now and then
+        if (!cyclic && softResetAfter < 0 && r.Next(15) == 0)
+        {
+            var z = r.Next(count);
+            copies[z] = copies[z] with { Length = 0 };
+        }
+
+        var descriptors = DescriptorAddresses(r, simple ? 0 : count);
+        var reserved = Enumerable.Range(0, count).Select(_ => r.Next(3) == 0 ? (uint)r.Next(0, 1 << 28) : 0u).ToList();
+        var faults = !cyclic && softResetAfter < 0 && r.Next(4) == 0
+            ? Faults(r, rtl, copies, descriptors, simple || snoop != null, keyholeRead, keyholeWrite)
+            : [];
+
+        var mode = (ScenarioTransferMode)(r.Next(4) switch { 0 or 1 => 0, 2 => 1, _ => 2 });
+        CpuLoad? load = null;
+        if (rtl.CacheLine != 0 && r.Next(4) == 0)
+        {
+            load = new CpuLoad(
+                r.Next(2) == 0 ? CpuLoadPattern.Random : CpuLoadPattern.Stream, r.Next(5, mode == ScenarioTransferMode.Transparent ? 30 : 60),
+                LoadArena + (ulong)(4 * r.Next(0, 1024)), (ulong)(4 * r.Next(1, 4097)), seed, r.Next(0, 61), r.Next(4) != 0);
+        }
+
+        var engine = new EngineScenario
+        {
+            Mode = mode,
+            MaxBurstM1Written = r.Next(2) == 0 ? (uint)(rtl.MaxBurst - 1) : (uint)(r.Next(6) switch { 0 => 0, 1 => 1, 2 => 3, 3 => 7, 4 => 15, _ => r.Next(0, 256) }),
+            MaxOutstandingWritten = r.Next(2) == 0 ? (uint)rtl.MaxOutstanding : (uint)r.Next(0, rtl.MaxOutstanding + 3),
+            BeatsPerGrantWritten = r.Next(10) == 0 ? (uint)r.Next(0, 256) : (uint)r.Next(0, 17),
+            IdleGap = (uint)r.Next(0, 9),
+            Simple = simple,
+            KeyholeRead = keyholeRead,
+            KeyholeWrite = keyholeWrite,
+            CyclicWraps = cyclic ? r.Next(2, 4) : 0,
+            IrqThresholdWritten = thresholdWritten,
+            IrqDelay = delay,
+            Descriptors = descriptors,
+            ReservedStatus = reserved,
+            Faults = faults,
+            SoftResetAfter = softResetAfter,
+            FirstTail = firstTail,
+            PerfClearAfter = perfClearAfter,
+            Snoop = snoop,
+            CpuLoad = load,
+        };
+
+        var backpressure = r.Next(3) == 0 ? 0.0 : Math.Round(r.NextDouble() * 0.4, 3);
+        var memory = new MemConfig
+        {
+            ReadLatency = (uint)(r.Next(3) == 0 ? 0 : r.Next(0, 30)),
+            WriteLatency = (uint)(r.Next(3) == 0 ? 0 : r.Next(0, 30)),
+            MaxOutstanding = 8,
+            // the delay window is measured from STATUS landing in memory: no B backpressure after it
+            Backpressure = new Backpressure(backpressure, backpressure, backpressure, backpressure, delay > 0 ? 0 : backpressure),
+            Seed = seed,
+            Faults = [],
+        };
+        return new Scenario(seed, copies, memory, null, -1, null, engine);
+    }
+
+    private const int AxiMaxFixedBurst = 16;
+
+    /// <summary>64-byte aligned descriptor slots: one after the other, or scattered over the pool.</summary>
+    private static List<ulong> DescriptorAddresses(Random r, int count)
+    {
+        if (r.Next(2) == 0)
+        {
+            var first = r.Next(0, 4096 - count);
+            return [.. Enumerable.Range(first, count).Select(s => DescriptorArena + ((ulong)s * CdmaDescriptor.Size))];
+        }
+
+        var slots = new HashSet<int>();
+        var list = new List<ulong>(count);
+        while (list.Count < count)
+        {
+            var slot = r.Next(0, 4096);
+            if (slots.Add(slot))
+            {
+                list.Add(DescriptorArena + ((ulong)slot * CdmaDescriptor.Size));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>One to three fault windows, sometimes a data error and a failed STATUS write-back on the same descriptor.</summary>
+    private static List<InjectedFault> Faults(
+        Random r, RtlInfo rtl, List<ScenarioCopy> copies, List<ulong> descriptors, bool dataOnly, bool keyholeRead, bool keyholeWrite)
+    {
+        var faults = new List<InjectedFault>();
+        void Add(int d, FaultSite site)
+        {
+            if (faults.Any(f => f.Descriptor == d && (f.Site == site || (IsData(f.Site) && IsData(site)))))
+            {
+                return; // one data error per descriptor: which of a read and a write error comes first is timing
+            }
+
+            var copy = copies[d];
+            var span = Math.Max(1, (int)copy.Length);
+            var response = r.Next(2) == 0 ? AxiFault.SlvErr : AxiFault.DecErr;
+            var window = site switch
+            {
+                FaultSite.DataRead => new FaultWindow(copy.Source + (ulong)r.Next(0, keyholeRead ? rtl.BytesPerBeat : span), 1, response, FaultDirection.Read),
+                FaultSite.DataWrite => new FaultWindow(copy.Destination + (ulong)r.Next(0, keyholeWrite ? rtl.BytesPerBeat : span), 1, response, FaultDirection.Write),
+                FaultSite.DescriptorFetch => new FaultWindow(descriptors[d], CdmaDescriptor.HardwareSize, response, FaultDirection.Read),
+                _ => new FaultWindow(descriptors[d] + CdmaDescriptor.StatusOffset, 4, response, FaultDirection.Write),
+            };
+            faults.Add(new InjectedFault(d, site, response, window));
+        }
+
+        for (var n = r.Next(1, 4); n > 0; n--)
+        {
+            Add(r.Next(copies.Count), (FaultSite)r.Next(dataOnly ? 2 : 4));
+        }
+
+        if (!dataOnly && r.Next(3) == 0)
+        {
+            var d = r.Next(copies.Count);
+            Add(d, r.Next(2) == 0 ? FaultSite.DataRead : FaultSite.DataWrite);
+            Add(d, FaultSite.StatusWrite);
+        }
+
+        return faults;
+    }
+
+    private static bool IsData(FaultSite site) => site is FaultSite.DataRead or FaultSite.DataWrite;
+}
