@@ -432,17 +432,31 @@ public sealed class ModelMismatchException : Exception
     }
 }
 
-/// <summary>Performance counters, as the RTL reports them (EXT_PERF_*) or as the harness observed them on the DMA's port.</summary>
+/// <summary>Performance counters, as the RTL reports them (EXT_PERF_*) or as the harness observed their events on the DMA's port.</summary>
 /// <param name="ReadBeats">R beats the DMA took.</param>
 /// <param name="WriteBeats">W beats the DMA sent.</param>
-/// <param name="BusyCycles">Cycles with CDMASR.Idle = 0, or null when not observed.</param>
-/// <param name="BusWaitCycles">Cycles an AR / AW / W of the DMA waited, or null when not observed.</param>
-public sealed record PerfCounts(ulong ReadBeats, ulong WriteBeats, ulong? BusyCycles = null, ulong? BusWaitCycles = null)
+/// <param name="BusyCycles">Cycles with CDMASR.Idle = 0.</param>
+/// <param name="BusWaitCycles">Cycles an AR / AW / W of the DMA engines waited.</param>
+public sealed record PerfCounts(ulong ReadBeats, ulong WriteBeats, ulong BusyCycles, ulong BusWaitCycles)
 {
+    /// <summary>Every count zero.</summary>
+    public static PerfCounts Zero { get; } = new(0, 0, 0, 0);
+
+    /// <summary>The counts of <paramref name="later"/> since <paramref name="earlier"/>, field by field.</summary>
+    /// <param name="later">The later snapshot.</param>
+    /// <param name="earlier">The earlier snapshot.</param>
+    /// <returns>The differences.</returns>
+    public static PerfCounts operator -(PerfCounts later, PerfCounts earlier)
+    {
+        ArgumentNullException.ThrowIfNull(later);
+        ArgumentNullException.ThrowIfNull(earlier);
+        return new(later.ReadBeats - earlier.ReadBeats, later.WriteBeats - earlier.WriteBeats,
+            later.BusyCycles - earlier.BusyCycles, later.BusWaitCycles - earlier.BusWaitCycles);
+    }
+
     /// <summary>
-    /// Compares the RTL's counters with the observed counts: each observed field must lie in
-    /// [<paramref name="observedLow"/>, <paramref name="observedHigh"/>] (equal bounds: exact). A field the
-    /// harness does not observe (null) is not compared.
+    /// Compares the RTL's counters with the observed counts: each RTL counter (32 bits, wrapping) must lie in
+    /// [<paramref name="observedLow"/>, <paramref name="observedHigh"/>] (equal bounds: exact).
     /// </summary>
     /// <param name="rtl">EXT_PERF_* as read.</param>
     /// <param name="observedLow">Lower bound of what the counters must hold.</param>
@@ -455,17 +469,17 @@ public sealed record PerfCounts(ulong ReadBeats, ulong WriteBeats, ulong? BusyCy
         ArgumentNullException.ThrowIfNull(observedHigh);
         foreach (var (name, actual, low, high) in new[]
                  {
-                     ("EXT_PERF_RD_BEATS", (ulong?)rtl.ReadBeats, (ulong?)observedLow.ReadBeats, (ulong?)observedHigh.ReadBeats),
+                     ("EXT_PERF_RD_BEATS", rtl.ReadBeats, observedLow.ReadBeats, observedHigh.ReadBeats),
                      ("EXT_PERF_WR_BEATS", rtl.WriteBeats, observedLow.WriteBeats, observedHigh.WriteBeats),
                      ("EXT_PERF_BUSY", rtl.BusyCycles, observedLow.BusyCycles, observedHigh.BusyCycles),
                      ("EXT_PERF_BUS_WAIT", rtl.BusWaitCycles, observedLow.BusWaitCycles, observedHigh.BusWaitCycles),
                  })
         {
-            if (actual is { } a && low is { } lo && high is { } hi && (a < (lo & uint.MaxValue) || a > (hi & uint.MaxValue)))
+            if (actual < (low & uint.MaxValue) || actual > (high & uint.MaxValue))
             {
-                yield return lo == hi
-                    ? $"{name} expected {lo} (harness stats) read {a}"
-                    : $"{name} expected {lo}..{hi} (harness stats around the mid-transfer clear) read {a}";
+                yield return low == high
+                    ? $"{name} expected {low} (harness stats) read {actual}"
+                    : $"{name} expected {low}..{high} (harness stats around the mid-transfer clear) read {actual}";
             }
         }
     }

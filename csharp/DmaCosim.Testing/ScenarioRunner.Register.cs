@@ -39,10 +39,8 @@ public static partial class ScenarioRunner
         private bool _resumed;
         private bool _reset;
         private bool _perfCleared;
-        private ulong _readBeatsBase;
-        private ulong _readBeatsBaseHigh;
-        private ulong _writeBeatsBase;
-        private ulong _writeBeatsBaseHigh;
+        private PerfCounts _perfBase = PerfCounts.Zero;
+        private PerfCounts _perfBaseHigh = PerfCounts.Zero;
 
         public RegisterRun(HarnessProcess harness, Scenario scenario)
         {
@@ -320,9 +318,9 @@ public static partial class ScenarioRunner
                 {
                     // the clear lands somewhere inside the register write: the stats before and after it bound the counters
                     _perfCleared = true;
-                    (_readBeatsBase, _writeBeatsBase) = await DmaBeatsAsync(ct).ConfigureAwait(false);
+                    _perfBase = await ObservedPerfAsync(ct).ConfigureAwait(false);
                     await _sim.RegWriteAsync(CdmaRegisters.ExtPerfCtrlOffset, 1u << CdmaRegisters.Xfer.PerfClearBit, ct).ConfigureAwait(false);
-                    (_readBeatsBaseHigh, _writeBeatsBaseHigh) = await DmaBeatsAsync(ct).ConfigureAwait(false);
+                    _perfBaseHigh = await ObservedPerfAsync(ct).ConfigureAwait(false);
                 }
             }
         }
@@ -646,15 +644,14 @@ public static partial class ScenarioRunner
             }
 
             // the performance counters against what the harness saw on the DMA's port
-            var (reads, writes) = await DmaBeatsAsync(ct).ConfigureAwait(false);
+            var observed = await ObservedPerfAsync(ct).ConfigureAwait(false);
             var rtl = new PerfCounts(
                 await _sim.RegReadAsync(CdmaRegisters.ExtPerfRdBeatsOffset, ct).ConfigureAwait(false),
-                await _sim.RegReadAsync(CdmaRegisters.ExtPerfWrBeatsOffset, ct).ConfigureAwait(false));
-            // HOOK (coordinator, after the merge): stats dma.busy_cycles / dma.bus_wait_cycles -> PerfCounts.BusyCycles /
-            // BusWaitCycles of both bounds, and EXT_PERF_BUSY / EXT_PERF_BUS_WAIT into `rtl`; PerfCounts.Compare
-            // already compares them when they are not null.
-            var low = new PerfCounts(reads - _readBeatsBaseHigh, writes - _writeBeatsBaseHigh);
-            var high = new PerfCounts(reads - _readBeatsBase, writes - _writeBeatsBase);
+                await _sim.RegReadAsync(CdmaRegisters.ExtPerfWrBeatsOffset, ct).ConfigureAwait(false),
+                await _sim.RegReadAsync(CdmaRegisters.ExtPerfBusyOffset, ct).ConfigureAwait(false),
+                await _sim.RegReadAsync(CdmaRegisters.ExtPerfBusWaitOffset, ct).ConfigureAwait(false));
+            var low = observed - _perfBaseHigh;
+            var high = observed - _perfBase;
             foreach (var difference in PerfCounts.Compare(rtl, low, high))
             {
                 Fail($"{difference} at the end (cycle {_cycle})");
@@ -682,11 +679,11 @@ public static partial class ScenarioRunner
             }
         }
 
-        private async Task<(ulong Reads, ulong Writes)> DmaBeatsAsync(CancellationToken ct)
+        /// <summary>What the harness counted on the DMA's port: the events of the four EXT_PERF counters it can see.</summary>
+        private async Task<PerfCounts> ObservedPerfAsync(CancellationToken ct)
         {
-            var reply = await _sim.RequestAsync("stats", new Dictionary<string, object?> { ["reset"] = false }, null, ct).ConfigureAwait(false);
-            var dma = reply.GetMap("dma");
-            return (dma.GetUInt64("read_beats"), dma.GetUInt64("write_beats"));
+            var bus = await _sim.DmaBusStatsAsync(cancellationToken: ct).ConfigureAwait(false);
+            return new PerfCounts(bus.ReadBeats, bus.WriteBeats, bus.BusyCycles, bus.BusWaitCycles);
         }
 
         private T Check<T>(Func<T> step, ulong cycle)

@@ -11,13 +11,15 @@ namespace DmaCosim.Bridge;
 /// <param name="WritesInFlight">DMA write bursts accepted whose B has not been taken.</param>
 /// <param name="MaxReadsInFlight">The most DMA read bursts in flight seen.</param>
 /// <param name="MaxWritesInFlight">The most DMA write bursts in flight seen.</param>
+/// <param name="ReadBeats">R beats the DMA took (the events of EXT_PERF_RD_BEATS).</param>
+/// <param name="WriteBeats">W beats the DMA sent (the events of EXT_PERF_WR_BEATS).</param>
 /// <param name="BusyCycles">Cycles with CDMASR.Idle = 0 (the events of EXT_PERF_BUSY).</param>
 /// <param name="BusWaitCycles">Cycles in which an AR, AW or W of the DMA engines could not move (the events of EXT_PERF_BUS_WAIT).</param>
 /// <param name="Ar">The read-address channel's arbitration.</param>
 /// <param name="Aw">The write-address channel's arbitration.</param>
 public sealed record DmaBusStats(
     ulong Cycle, ulong ReadsInFlight, ulong WritesInFlight, ulong MaxReadsInFlight, ulong MaxWritesInFlight,
-    ulong BusyCycles, ulong BusWaitCycles, ArbiterChannelStats Ar, ArbiterChannelStats Aw)
+    ulong ReadBeats, ulong WriteBeats, ulong BusyCycles, ulong BusWaitCycles, ArbiterChannelStats Ar, ArbiterChannelStats Aw)
 {
     internal static DmaBusStats FromReply(SimReply reply)
     {
@@ -29,6 +31,8 @@ public sealed record DmaBusStats(
             d.GetUInt64("writes_in_flight"),
             d.GetUInt64("max_reads_in_flight"),
             d.GetUInt64("max_writes_in_flight"),
+            d.GetUInt64("read_beats"),
+            d.GetUInt64("write_beats"),
             d.GetUInt64("busy_cycles"),
             d.GetUInt64("bus_wait_cycles"),
             ArbiterChannelStats.FromReply(a.GetMap("ar")),

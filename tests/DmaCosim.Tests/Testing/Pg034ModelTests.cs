@@ -207,15 +207,23 @@ public sealed class Pg034ModelTests
     }
 
     [Fact]
-    public void PerfCounts_Compare_ExactOrInsideTheWindowAndUnobservedFieldsSkipped()
+    public void PerfCounts_Compare_ExactOrInsideTheWindowEveryField()
     {
-        var observed = new PerfCounts(100, 50);
-        var clearWindowHigh = new PerfCounts(110, 55);
+        var observed = new PerfCounts(100, 50, 300, 20);
+        var clearWindowHigh = new PerfCounts(110, 55, 330, 22);
 
-        Assert.Empty(PerfCounts.Compare(new PerfCounts(100, 50, 999, 999), observed, observed));
-        Assert.Equal(["EXT_PERF_RD_BEATS expected 100 (harness stats) read 101"], PerfCounts.Compare(new PerfCounts(101, 50), observed, observed));
-        Assert.Empty(PerfCounts.Compare(new PerfCounts(105, 55), observed, clearWindowHigh));
-        Assert.Single(PerfCounts.Compare(new PerfCounts(100, 50, 7), observed with { BusyCycles = 8 }, observed with { BusyCycles = 8 }));
+        Assert.Empty(PerfCounts.Compare(observed, observed, observed));
+        Assert.Equal(["EXT_PERF_RD_BEATS expected 100 (harness stats) read 101"], PerfCounts.Compare(observed with { ReadBeats = 101 }, observed, observed));
+        Assert.Empty(PerfCounts.Compare(new PerfCounts(105, 55, 301, 21), observed, clearWindowHigh));
+        Assert.Equal(["EXT_PERF_BUSY expected 300 (harness stats) read 299"], PerfCounts.Compare(observed with { BusyCycles = 299 }, observed, observed));
+        Assert.Equal(["EXT_PERF_BUS_WAIT expected 20..22 (harness stats around the mid-transfer clear) read 23"],
+            PerfCounts.Compare(observed with { BusWaitCycles = 23 }, observed, clearWindowHigh));
+    }
+
+    [Fact]
+    public void PerfCounts_Subtract_FieldByField()
+    {
+        Assert.Equal(new PerfCounts(1, 2, 3, 4), new PerfCounts(11, 22, 33, 44) - new PerfCounts(10, 20, 30, 40));
     }
 
     [Fact]
