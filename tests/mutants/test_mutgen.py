@@ -33,6 +33,7 @@ module m (input logic clk, input logic [7:0] a, input logic [7:0] b, output logi
     else cnt_q <= a & b;
   end
 `ifndef SYNTHESIS
+  assign chk = a + 1;   // a checker's helper: not a site
   always_ff @(posedge clk) begin
     a_never: assert (a <= b) else $error("x %d", a + 1);
   end
@@ -160,6 +161,7 @@ class Operators(unittest.TestCase):
     def test_never_mutates_checkers_initial_or_declarations(self):
         lines = {m.line for m in self.tree.mutants}
         self.assertEqual(lines, {6, 7, 9, 10})
+        self.assertFalse(any("chk" in m.orig or m.site.kind == "assign" and m.line > 12 for m in self.tree.mutants))
 
     def test_nonblocking_assignment_is_not_a_relational_operator(self):
         for m in self.tree.mutants:
