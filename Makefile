@@ -81,7 +81,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint mutants clean FORCE
+.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint mutants mutants-named test-mutants-gen clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -176,19 +176,23 @@ $(CPP_TEST_BIN): $(CPP_TEST_SRCS) $(wildcard tests/cpp/*.h) $(COSIM_HDRS) rtl/dm
 # run the C++ unit tests into $(RESULTS)/cpp-unit.xml (a line of the shell recipe, like run_tests)
 run_cpp_tests = echo "== test: cpp-unit"; \
 	$(CPP_TEST_BIN) --gtest_brief=1 --gtest_output=xml:$(abspath $(RESULTS))/cpp-unit.xml || status=1;
+# the mutant generator's self-test (Python, a few seconds), JUnit XML as mutgen.xml
+run_mutgen_tests = echo "== test: mutgen"; \
+	python3 tests/mutants/test_mutgen.py --junit $(abspath $(RESULTS))/mutgen.xml || status=1;
 
 # run one test project: $(1) = project, $(2) = results name, $(3) = harness binary
 run_tests = echo "== test: $(2)"; \
 	DMACOSIM_HARNESS=$(abspath $(3)) $(DOTNET) test tests/$(1)/$(1).csproj -c $(CONFIG) --no-build --nologo \
 	  --logger "trx;LogFileName=$(2).trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
 	  --results-directory $(RESULTS) || status=1;
-# result sets that must exist: the C++ and C# unit tests, and the co-simulation tests once per variant
-RESULT_SETS := cpp-unit DmaCosim.Tests $(foreach v,$(VARIANTS),DmaCosim.Cosim.Tests-$(call vname,$(v)))
+# result sets that must exist: the C++ and C# unit tests, the mutant generator self-test, and the co-simulation tests once per variant
+RESULT_SETS := cpp-unit mutgen DmaCosim.Tests $(foreach v,$(VARIANTS),DmaCosim.Cosim.Tests-$(call vname,$(v)))
 
 test: deps harnesses csharp $(CPP_TEST_BIN) ## build every variant, run every test, print "tests: N passed, M failed"
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@status=0; \
 	$(run_cpp_tests) \
+	$(run_mutgen_tests) \
 	$(call run_tests,DmaCosim.Tests,DmaCosim.Tests,$(HARNESS)) \
 	$(foreach v,$(VARIANTS),$(call run_tests,DmaCosim.Cosim.Tests,DmaCosim.Cosim.Tests-$(call vname,$(v)),$(call harness_of,$(call vname,$(v))))) \
 	python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS)) || status=1; \
@@ -213,13 +217,25 @@ lint: ## verilator --lint-only -Wall on every RTL module, in every variant
 ######################################################################
 # Mutation check of the suite (tests/mutants/; slow, not part of `make test`)
 ######################################################################
-# regress seeds per mutant; a mutant is built with the default build's parameters
+# mechanical mutants: how many to sample, from which seed (docs/verification.md)
+MUTANTS      ?= 120
+MUTANT_SEED  ?= 1
+# regress seeds per hand-written mutant (mutants-named); built with the default build's parameters
 MUTANT_COUNT ?= 50
 
-mutants: harness csharp ## build each RTL bug of tests/mutants/ and check the suite catches it (slow: a build each)
-	python3 tests/mutants/run --jobs $(JOBS) --count $(MUTANT_COUNT) --out $(BUILD)/mutants --cli $(CLI) \
+mutants: csharp ## MUTANTS sampled RTL mutants (seed MUTANT_SEED) in one schemata harness: score per module, survivors (slow)
+	python3 tests/mutants/run --mutants $(MUTANTS) --seed $(MUTANT_SEED) --jobs $(JOBS) --out $(BUILD)/mutants \
+	  --cli $(CLI) --config $(CONFIG) --dotnet $(DOTNET) --verilator $(VERILATOR) \
+	  --data-width $(DATA_WIDTH) --addr-width $(ADDR_WIDTH) --max-burst $(MAX_BURST)
+
+mutants-named: harness csharp ## the hand-written RTL bugs of tests/mutants/*.patch, a harness build each (slow)
+	python3 tests/mutants/run-patches --jobs $(JOBS) --count $(MUTANT_COUNT) --out $(BUILD)/mutants-named --cli $(CLI) \
 	  --baseline $(HARNESS) --config $(CONFIG) --dotnet $(DOTNET) -- \
 	  VERILATOR=$(VERILATOR) DATA_WIDTH=$(DATA_WIDTH) ADDR_WIDTH=$(ADDR_WIDTH) MAX_BURST=$(MAX_BURST)
+
+test-mutants-gen: ## self-test of the mutant generator (no harness; also part of `make test`)
+	@mkdir -p $(RESULTS)
+	@status=0; $(run_mutgen_tests) exit $$status
 
 clean: ## remove every build output
 	rm -rf $(BUILD)
