@@ -27,4 +27,18 @@ public sealed class ReferenceModelPhaseTests(HarnessFixture fixture)
 
         TestContext.Current.TestOutputHelper?.WriteLine($"{Seeds} seeds, {checks} checks");
     }
+
+    [Fact]
+    public async Task CachePhase_FiftySeeds_EveryByteCounterAndDramLineAsTheModelPredicts()
+    {
+        var checks = 0;
+        for (ulong seed = 1; seed <= Seeds; seed++)
+        {
+            var result = await CachePhase.RunAsync(fixture.Harness, seed, Ct);
+            checks += result.Checks;
+            Assert.True(result.Checks >= CachePhase.Ops / 4, $"seed {seed}: only {result.Checks} checks");
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{Seeds} seeds, {checks} checks");
+    }
 }
