@@ -17,7 +17,7 @@ public static class RegisterMapPhase
     public const string Name = "register-map";
 
     /// <summary>Random accesses per call.</summary>
-    public const int Accesses = 48;
+    public const int Accesses = 96;
 
     /// <summary>Accesses to the DECERR space per call (each ends a batch).</summary>
     public const int DecodeErrors = 3;
@@ -114,9 +114,11 @@ public static class RegisterMapPhase
     private static uint PickMapped(Random random)
     {
         var roll = random.Next(100);
-        if (roll < 70)
+        if (roll < 80)
         {
-            var names = RegisterMapModel.Names.Keys.ToArray();
+            // half of the picks on the PG034 registers, whose behaviour is the richest
+            var block = roll < 45 ? RegisterBlock.Cdma : roll < 65 ? RegisterBlock.Extension : RegisterBlock.Monitor;
+            var names = RegisterMapModel.Names.Keys.Where(o => RegisterMapModel.BlockOf(o) == block).ToArray();
             return names[random.Next(names.Length)];
         }
 
@@ -154,6 +156,9 @@ public static class RegisterMapPhase
                     value &= ~(0xFFu << CdmaRegisters.Cr.IrqThresholdLsb); // IRQThreshold 0 stores 1
                 }
 
+                break;
+            case CdmaRegisters.CdmasrOffset when random.Next(2) == 0:
+                value |= CdmaRegisters.Sr.IrqMask; // clear every interrupt
                 break;
             case CdmaRegisters.ExtXferCtrlOffset or CdmaRegisters.ExtStealCfgOffset when random.Next(100) < 30:
                 value &= 0xFF00_00FFu; // small fields: 0 (stores 1) and in-range values
