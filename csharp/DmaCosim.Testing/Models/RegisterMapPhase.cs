@@ -52,7 +52,7 @@ public static class RegisterMapPhase
             }
 
             uint value;
-            (offset, value) = Harmless(model, offset, PickValue(random, offset));
+            (offset, value) = Harmless(model, offset, PickValue(random, harness.Hello.Rtl, offset));
             await WriteAsync(batch, model, offset, value, ct).ConfigureAwait(false);
             if (RegisterMapModel.Answers(offset) && random.Next(100) < 60)
             {
@@ -140,7 +140,7 @@ public static class RegisterMapPhase
     };
 
     // a random value that starts no transfer; Reset rarely (a soft reset undoes most of what came before)
-    private static uint PickValue(Random random, uint offset)
+    private static uint PickValue(Random random, RtlInfo rtl, uint offset)
     {
         var value = (uint)random.NextInt64(1L << 32);
         switch (offset)
@@ -160,9 +160,15 @@ public static class RegisterMapPhase
             case CdmaRegisters.CdmasrOffset when random.Next(2) == 0:
                 value |= CdmaRegisters.Sr.IrqMask; // clear every interrupt
                 break;
-            case CdmaRegisters.ExtXferCtrlOffset or CdmaRegisters.ExtStealCfgOffset when random.Next(100) < 30:
-                value &= 0xFF00_00FFu; // small fields: 0 (stores 1) and in-range values
-                value |= (uint)random.Next(4) << CdmaRegisters.Xfer.MaxOutLsb;
+            case CdmaRegisters.ExtXferCtrlOffset when random.Next(100) < 50:
+                // the clamps' edges: 0 stores 1, the largest legal value, one above it
+                value = ((uint)random.Next(4) << CdmaRegisters.Xfer.ModeLsb)
+                    | (Edge(random, (uint)rtl.MaxBurst - 1, 0xFF) << CdmaRegisters.Xfer.MaxBurstM1Lsb)
+                    | (Edge(random, (uint)rtl.MaxOutstanding, 0xFF) << CdmaRegisters.Xfer.MaxOutLsb);
+                break;
+            case CdmaRegisters.ExtStealCfgOffset when random.Next(100) < 50:
+                value = (Edge(random, (uint)rtl.MaxBurst, 0xFF) << CdmaRegisters.Xfer.StealBeatsLsb)
+                    | (Edge(random, 0xFFFF, 0xFFFF) << CdmaRegisters.Xfer.StealIdleLsb);
                 break;
             case CdmaRegisters.ExtPerfCtrlOffset:
                 value = random.Next(2) == 0 ? 1u << CdmaRegisters.Xfer.PerfClearBit : value;
@@ -173,6 +179,16 @@ public static class RegisterMapPhase
 
         return value;
     }
+
+    // 0, 1, the largest legal value, one above it (when the field holds it), the field's largest
+    private static uint Edge(Random random, uint largest, uint fieldMax) => random.Next(5) switch
+    {
+        0 => 0,
+        1 => 1,
+        2 => Math.Min(largest, fieldMax),
+        3 => Math.Min(largest + 1, fieldMax),
+        _ => fieldMax,
+    };
 
     // instead of a write that would start a transfer: BTT = 0 in simple mode (an error the model
     // knows), or the other half of TAILDESC
