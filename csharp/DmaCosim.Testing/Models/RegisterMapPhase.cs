@@ -20,7 +20,7 @@ public static class RegisterMapPhase
     public const int Accesses = 96;
 
     /// <summary>Accesses to the DECERR space per call (each ends a batch).</summary>
-    public const int DecodeErrors = 3;
+    public const int DecodeErrors = 4;
 
     // enough for a soft reset or a BTT = 0 start of an idle engine to finish
     private const ulong SettleCycles = 64;
