@@ -79,6 +79,12 @@ public static class CachePhase
             else
             {
                 var operation = random.Next(3) switch { 0 => CacheOp.Clean, 1 => CacheOp.Invalidate, _ => CacheOp.Flush };
+                var dirty = model.DirtyLines.ToArray();
+                if (dirty.Length > 0 && random.Next(2) == 0)
+                {
+                    address = dirty[random.Next(dirty.Length)] + (ulong)random.Next(rtl.CacheLine); // maintenance that writes back
+                }
+
                 var range = (ulong)Math.Min(random.Next(1, (2 * rtl.CacheLine) + 1), (int)(Region + (ulong)span - address));
                 model.Maintain(operation, address, range);
                 batch.Add($"cache {operation} 0x{address:X}+{range}", PhaseOps.Cache(operation, address, range));
