@@ -94,6 +94,28 @@ public sealed partial class RegisterMapTests
         { "Desc." + nameof(CdmaDescriptor.StatusDecErrBit), "DESC_STATUS_DMADECERR_BIT" },
         { "Desc." + nameof(CdmaDescriptor.StatusSlvErrBit), "DESC_STATUS_DMASLVERR_BIT" },
         { "Desc." + nameof(CdmaDescriptor.StatusIntErrBit), "DESC_STATUS_DMAINTERR_BIT" },
+        { "Blocks." + nameof(RegisterBlocks.RegSpaceEnd), "REG_SPACE_END" },
+        { "Blocks." + nameof(RegisterBlocks.CapsDataBytesLsb), "EXT_CAPS_DATA_BYTES_LSB" },
+        { "Blocks." + nameof(RegisterBlocks.CapsAddrWidthLsb), "EXT_CAPS_ADDR_WIDTH_LSB" },
+        { "Blocks." + nameof(RegisterBlocks.CapsMaxBurstM1Lsb), "EXT_CAPS_MAX_BURST_M1_LSB" },
+        { "Blocks." + nameof(RegisterBlocks.CapsBttWidthLsb), "EXT_CAPS_BTT_WIDTH_LSB" },
+        { "Blocks." + nameof(RegisterBlocks.CapsDreBit), "EXT_CAPS_DRE_BIT" },
+        { "Blocks." + nameof(RegisterBlocks.CapsSgBit), "EXT_CAPS_SG_BIT" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.BaseOffset), "MON_BASE_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.CtrlOffset), "MON_CTRL_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.CountOffset), "MON_COUNT_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastAddrOffset), "MON_LAST_ADDR_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastKindOffset), "MON_LAST_KIND_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.SnoopStallOffset), "MON_SNOOP_STALL_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastAddrMsbOffset), "MON_LAST_ADDR_MSB_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.CountStaleCpuOffset), "MON_COUNT_STALE_CPU_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.CountLostDmaOffset), "MON_COUNT_LOST_DMA_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.CountStaleDmaOffset), "MON_COUNT_STALE_DMA_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.SnoopsOffset), "MON_SNOOPS_OFFSET" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.SpaceEnd), "MON_SPACE_END" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.CtrlSnoopEnBit), "MON_CTRL_SNOOP_EN_BIT" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.CtrlClearBit), "MON_CTRL_CLEAR_BIT" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.CtrlOverflowBit), "MON_CTRL_OVERFLOW_BIT" },
     };
 
     [Theory]
@@ -117,7 +139,17 @@ public sealed partial class RegisterMapTests
     private static ulong CSharpValue(string name)
     {
         var type = typeof(CdmaRegisters);
-        if (name.StartsWith("Desc.", StringComparison.Ordinal))
+        if (name.StartsWith("Blocks.", StringComparison.Ordinal))
+        {
+            type = typeof(RegisterBlocks);
+            name = name[7..];
+        }
+        else if (name.StartsWith("Mon.", StringComparison.Ordinal))
+        {
+            type = typeof(RegisterBlocks.Monitor);
+            name = name[4..];
+        }
+        else if (name.StartsWith("Desc.", StringComparison.Ordinal))
         {
             type = typeof(CdmaDescriptor);
             name = name[5..];

@@ -1,0 +1,209 @@
+using DmaCosim.Bridge;
+
+namespace DmaCosim.Testing.Models;
+
+/// <summary>What one reference-model phase did: enough to report its cost.</summary>
+/// <param name="Phase">The phase's name.</param>
+/// <param name="Seed">Its seed.</param>
+/// <param name="RoundTrips">Requests sent to the harness (a batch counts once).</param>
+/// <param name="Cycles">Simulated cycles the phase ran.</param>
+/// <param name="Checks">Values and responses compared with the model.</param>
+public sealed record PhaseResult(string Phase, ulong Seed, int RoundTrips, ulong Cycles, int Checks);
+
+/// <summary>
+/// A reference-model phase found the RTL disagreeing with its model: the message names the phase, the
+/// seed, what was compared (register and field, address, counter), expected and actual, the cycle,
+/// and the ops that led there.
+/// </summary>
+public sealed class PhaseFailureException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="phase">The phase's name.</param>
+    /// <param name="seed">Its seed.</param>
+    /// <param name="detail">What disagreed.</param>
+    public PhaseFailureException(string phase, ulong seed, string detail)
+        : base($"{phase} phase, seed {seed}: {detail}")
+    {
+        Phase = phase;
+        Seed = seed;
+        Detail = detail;
+    }
+
+    /// <summary>The phase's name.</summary>
+    public string Phase { get; }
+
+    /// <summary>Its seed.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>What disagreed.</summary>
+    public string Detail { get; }
+}
+
+/// <summary>
+/// Collects a phase's ops with the check of each reply, predicted while the model advanced, and sends
+/// them as few <c>batch</c> requests as possible: a batch ends only where an entry is expected to fail
+/// (the harness stops a batch at the first error) or at <see cref="FlushAsync"/>.
+/// </summary>
+internal sealed class PhaseBatch(SimClient sim, string phase, ulong seed)
+{
+    private const int HistoryLength = 8;
+
+    private readonly List<Entry> _entries = [];
+    private readonly Queue<string> _history = new();
+
+    /// <summary>Requests sent (one per batch).</summary>
+    public int RoundTrips { get; private set; }
+
+    /// <summary>Replies checked.</summary>
+    public int Checks { get; private set; }
+
+    /// <summary>The cycle after the last op that reported one.</summary>
+    public ulong Cycle { get; private set; }
+
+    /// <summary>Adds an op expected to succeed; <paramref name="check"/> (may be null) judges its reply.</summary>
+    public void Add(string what, SimRequest request, Action<SimReply>? check = null) =>
+        _entries.Add(new Entry(what, request, check, null));
+
+    /// <summary>Adds an op expected to fail with <paramref name="code"/> and a message containing <paramref name="text"/>, then sends the batch.</summary>
+    public Task AddFailingAsync(string what, SimRequest request, SimErrorCode code, string text, CancellationToken ct)
+    {
+        _entries.Add(new Entry(what, request, null, (code, text)));
+        return FlushAsync(ct);
+    }
+
+    /// <summary>A failure naming the phase, the seed, the cycle and the ops before it.</summary>
+    public PhaseFailureException Fail(string detail) =>
+        new(phase, seed, $"{detail}\n  after: {string.Join(" | ", _history)}");
+
+    /// <summary>Sends what was added and checks every reply.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        if (_entries.Count == 0)
+        {
+            return;
+        }
+
+        var entries = _entries.ToList();
+        _entries.Clear();
+        IReadOnlyList<SimReply> replies;
+        SimBatchException? failed = null;
+        RoundTrips++;
+        try
+        {
+            replies = await sim.BatchAsync(entries.Select(e => e.Request).ToList(), ct).ConfigureAwait(false);
+        }
+        catch (SimBatchException e)
+        {
+            failed = e;
+            replies = e.Completed;
+        }
+
+        for (var i = 0; i < replies.Count; i++)
+        {
+            Check(entries[i], replies[i]);
+        }
+
+        var last = entries[^1];
+        if (failed is null)
+        {
+            if (last.Failure is { } expected)
+            {
+                throw Fail($"{last.What}: expected {expected.Code} ({expected.Text}), got OKAY {Describe(replies[^1])}");
+            }
+
+            return;
+        }
+
+        var culprit = entries[failed.Index];
+        Remember(culprit.What);
+        if (culprit.Failure is not { } want || failed.Index != entries.Count - 1)
+        {
+            throw Fail($"{culprit.What}: expected OKAY, got {failed.Code}: {failed.EntryMessage}");
+        }
+
+        if (failed.ErrorCode != want.Code || !failed.EntryMessage.Contains(want.Text, StringComparison.Ordinal))
+        {
+            throw Fail($"{culprit.What}: expected {want.Code} ({want.Text}), got {failed.Code}: {failed.EntryMessage}");
+        }
+
+        Checks++;
+        Cycle = Math.Max(Cycle, ParseCycle(failed.EntryMessage));
+    }
+
+    private void Check(Entry entry, SimReply reply)
+    {
+        if (reply.Has("cycle"))
+        {
+            Cycle = reply.GetUInt64("cycle");
+        }
+
+        Remember(entry.What);
+        if (entry.Check is { } check)
+        {
+            check(reply);
+            Checks++;
+        }
+    }
+
+    private void Remember(string what)
+    {
+        _history.Enqueue($"{what} @{Cycle}");
+        while (_history.Count > HistoryLength)
+        {
+            _history.Dequeue();
+        }
+    }
+
+    private static string Describe(SimReply reply) =>
+        reply.Has("value") ? $"value 0x{reply.GetUInt64("value"):X8}" : "reply";
+
+    // "… (cycle 197)" at the end of a BUS_ERROR message; 0 when absent
+    private static ulong ParseCycle(string message)
+    {
+        var at = message.LastIndexOf("(cycle ", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return 0;
+        }
+
+        var digits = new string(message[(at + 7)..].TakeWhile(char.IsAsciiDigit).ToArray());
+        return ulong.TryParse(digits, out var cycle) ? cycle : 0;
+    }
+
+    private sealed record Entry(string What, SimRequest Request, Action<SimReply>? Check, (SimErrorCode Code, string Text)? Failure);
+}
+
+/// <summary>Small builders of the requests the phases send.</summary>
+internal static class PhaseOps
+{
+    public static SimRequest RegRead(uint offset) => new("reg_read", new Dictionary<string, object?> { ["addr"] = offset });
+
+    public static SimRequest RegWrite(uint offset, uint value) =>
+        new("reg_write", new Dictionary<string, object?> { ["addr"] = offset, ["value"] = value });
+
+    public static SimRequest Run(ulong cycles) => new("run", new Dictionary<string, object?> { ["cycles"] = cycles });
+
+    public static SimRequest Reset() => new("reset", new Dictionary<string, object?>());
+
+    public static SimRequest Stats() => new("stats", new Dictionary<string, object?>());
+
+    public static SimRequest MemRead(ulong address, int length) =>
+        new("mem_read", new Dictionary<string, object?> { ["addr"] = address, ["len"] = (ulong)length });
+
+    public static SimRequest MemWrite(ulong address, byte[] data) =>
+        new("mem_write", new Dictionary<string, object?> { ["addr"] = address, ["data"] = data });
+
+    public static SimRequest CpuRead(ulong address, int length, bool cached) =>
+        new("cpu_read", new Dictionary<string, object?> { ["addr"] = address, ["len"] = (ulong)length, ["cached"] = cached });
+
+    public static SimRequest CpuWrite(ulong address, byte[] data, bool cached) =>
+        new("cpu_write", new Dictionary<string, object?> { ["addr"] = address, ["data"] = data, ["cached"] = cached });
+
+    public static SimRequest Cache(CacheOp operation, ulong address, ulong length) =>
+        new("cache", new Dictionary<string, object?>
+        {
+            ["action"] = operation.ToString().ToLowerInvariant(),
+            ["addr"] = address,
+            ["len"] = length,
+        });
+}
