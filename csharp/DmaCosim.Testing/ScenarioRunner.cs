@@ -18,7 +18,11 @@ namespace DmaCosim.Testing;
 /// <param name="Wall">Wall time.</param>
 /// <param name="Scenario">The scenario's one-line description (<see cref="Scenario.Describe"/>), or null when unknown.</param>
 public sealed record ScenarioResult(
-    ulong Seed, bool Passed, ulong Cycles, string Checksum, string? Failure, string? WaveformPath, TimeSpan Wall, string? Scenario = null);
+    ulong Seed, bool Passed, ulong Cycles, string Checksum, string? Failure, string? WaveformPath, TimeSpan Wall, string? Scenario = null)
+{
+    /// <summary>What the scenario exercised, for functional coverage (null when unknown, e.g. the harness crashed).</summary>
+    public Coverage.ScenarioFacts? Facts { get; init; }
+}
 
 /// <summary>
 /// A deliberately wrong driver, for tests that prove the checks can fail: the DMA API's cache
