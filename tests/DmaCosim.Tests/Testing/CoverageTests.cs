@@ -14,12 +14,12 @@ public sealed partial class CoverageTests
 
     private sealed record Item(string Color, int Size);
 
-    private static CoverageModel<IReadOnlyList<Item>> Toy(string name = "toy/1", bool withShape = false)
+    private static CoverageModel<IReadOnlyList<Item>> Toy(string name = "toy/1", bool withShape = false, string blue = "blue")
     {
         var builder = new CoverGroupBuilder<IReadOnlyList<Item>, Item>("items", "toy items", items => items)
-            .Point("color", ["red", "green", "blue"], i => i.Color)
+            .Point("color", ["red", "green", blue], i => i.Color)
             .Point("size", ["small", "large"], i => i.Size < 10 ? "small" : i.Size < 100 ? "large" : null)
-            .Cross(["color", "size"], c => c[0] == "blue" && c[1] == "large");
+            .Cross(["color", "size"], c => c[0] == blue && c[1] == "large");
         if (withShape)
         {
             builder.Point("shape", ["round"], _ => "round");
@@ -110,9 +110,11 @@ public sealed partial class CoverageTests
 
         var modelError = Assert.Throws<CoverageMismatchException>(() => a.Merge(renamed));
         var binError = Assert.Throws<CoverageMismatchException>(() => a.Merge(wider));
+        var nameError = Assert.Throws<CoverageMismatchException>(() => a.Merge(Toy(blue: "navy").CreateDatabase())); // same count, one bin renamed
 
         Assert.Contains("toy/2", modelError.Message, StringComparison.Ordinal);
         Assert.Contains("items / shape / round", binError.Message, StringComparison.Ordinal);
+        Assert.Contains("items / color / blue", nameError.Message, StringComparison.Ordinal);
         Assert.Equal(before, a.ToJson());
     }
 
@@ -192,7 +194,7 @@ public sealed partial class CoverageTests
             .Point("value", [.. Enumerable.Range(0, 40).Select(i => $"bin number {i} of a coverpoint")], n => $"bin number {n} of a coverpoint")
             .Point(long1, [long1], _ => null)
             .Build();
-        var model = new CoverageModel<int>("wide/1", [group]);
+        var model = new CoverageModel<int>("a-model-name-long-enough-to-push-the-first-line-past-eighty-columns/1", [group]);
         var database = model.CreateDatabase();
         model.Sample(database, 3, 1);
 
