@@ -36,7 +36,8 @@ def parse(path):
             kind = KINDS.get(page.split("/", 1)[0])
             if kind is None:
                 continue  # another coverage type (user cover points): not ours to summarise
-            module = page.split("/", 1)[1] if "/" in page else "?"
+            # the module's name without Verilator's parameterisation suffix (cdma_rd__pi5 -> cdma_rd)
+            module = page.split("/", 1)[1].split("__", 1)[0] if "/" in page else "?"
             key = tuple(sorted((k, v) for k, v in fields.items() if k != "h"))  # one point over every instance
             entry = points.setdefault((kind, module, key), [0, fields])
             entry[0] += int(match.group(2))

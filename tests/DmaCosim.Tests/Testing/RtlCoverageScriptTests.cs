@@ -5,7 +5,7 @@ namespace DmaCosim.Tests.Testing;
 
 /// <summary>
 /// tests/coverage/rtl_coverage.py (the summary of <c>make coverage</c>) on a checked-in Verilator coverage file:
-/// two modules, line and branch points (one of them instantiated twice), toggle points and a user point.
+/// two modules (one with a parameterisation suffix), line and branch points (one of them instantiated twice), toggle points and a user point.
 /// </summary>
 public sealed class RtlCoverageScriptTests
 {
