@@ -68,6 +68,8 @@ VFLAGS  += --assert
 # deterministic X handling: every run of a seed is bit-for-bit the same
 VFLAGS  += --x-assign 0 --x-initial 0
 VFLAGS  += --top-module $(RTL_TOP) -o dmacosim-harness
+# the coverage build (make coverage) also counts lines and toggles; no other build does
+vextra   = $(if $(filter coverage,$(call vname,$(1))),--coverage-line --coverage-toggle)
 # per build: the RTL parameters, and the same values as C++ compile-time constants ($(1)=variant)
 vparams  = -GDATA_WIDTH=$(call vfield,$(1),2) -GADDR_WIDTH=$(call vfield,$(1),3) -GMAX_BURST=$(call vfield,$(1),4)
 vdefines = -DDMACOSIM_DATA_WIDTH=$(call vfield,$(1),2) -DDMACOSIM_ADDR_WIDTH=$(call vfield,$(1),3) \
@@ -81,7 +83,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint mutants mutants-named test-mutants-gen clean FORCE
+.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint mutants mutants-named test-mutants-gen coverage clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -125,7 +127,7 @@ $(BUILD)/$(call vname,$(1)).params: FORCE | $(BUILD)
 
 $(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) Makefile $(BUILD)/$(call vname,$(1)).params | $(BUILD)
 	@echo "== harness $(call vname,$(1)): DATA_WIDTH=$(call vfield,$(1),2) ADDR_WIDTH=$(call vfield,$(1),3) MAX_BURST=$(call vfield,$(1),4)"
-	$(VERILATOR) $(VFLAGS) --Mdir $(BUILD)/obj_$(call vname,$(1)) $(call vparams,$(1)) \
+	$(VERILATOR) $(VFLAGS) $(call vextra,$(1)) --Mdir $(BUILD)/obj_$(call vname,$(1)) $(call vparams,$(1)) \
 	  -CFLAGS "$(VCFLAGS) $(call vdefines,$(1))" -LDFLAGS "$(VLDFLAGS)" -MAKEFLAGS "$(VMAKE)" \
 	  $(RTL_SRCS) $(abspath $(COSIM_SRCS))
 	cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-harness $$@
@@ -236,6 +238,34 @@ mutants-named: harness csharp ## the hand-written RTL bugs of tests/mutants/*.pa
 test-mutants-gen: ## self-test of the mutant generator (no harness; also part of `make test`)
 	@mkdir -p $(RESULTS)
 	@status=0; $(run_mutgen_tests) exit $$status
+
+######################################################################
+# RTL code coverage: line and toggle, of the co-simulation suite and a regression (slow; not in `make test`)
+######################################################################
+# regress seeds run on the coverage build
+COVERAGE_COUNT ?= 200
+COV_HARNESS := $(call harness_of,coverage)
+COV_DIR     := $(BUILD)/coverage
+# the default build's parameters; not in VARIANTS, so `make harnesses` and `make test` never build it
+$(eval $(call HARNESS_RULE,coverage:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST)))
+# the co-simulation suite and `regress` on the coverage build; each harness writes its own .dat there
+cov_env = DMACOSIM_COVERAGE_DIR=$(abspath $(COV_DIR))/raw DMACOSIM_HARNESS=$(abspath $(COV_HARNESS))
+
+coverage: $(COV_HARNESS) csharp ## RTL line + toggle coverage of the co-simulation suite + regress (COVERAGE_COUNT) into build/coverage/
+	@rm -rf $(COV_DIR); mkdir -p $(COV_DIR)/raw
+	@status=0; start=$$(date +%s); \
+	echo "== coverage: co-simulation suite on $(COV_HARNESS)"; \
+	$(cov_env) $(DOTNET) test tests/DmaCosim.Cosim.Tests/DmaCosim.Cosim.Tests.csproj -c $(CONFIG) --no-build --nologo \
+	  --logger "console;verbosity=minimal" --blame-hang-timeout 5m --results-directory $(COV_DIR)/test-results || status=1; \
+	echo "== coverage: regress --count $(COVERAGE_COUNT) --jobs $(JOBS)"; \
+	$(cov_env) $(CLI) regress --count $(COVERAGE_COUNT) --jobs $(JOBS) --out $(COV_DIR)/regress > $(COV_DIR)/regress.log 2>&1 || status=1; \
+	tail -n 3 $(COV_DIR)/regress.log; \
+	echo "== coverage: merging $$(ls $(COV_DIR)/raw | wc -l) files"; \
+	verilator_coverage --write $(COV_DIR)/merged.dat $(COV_DIR)/raw/*.dat && \
+	verilator_coverage --annotate $(COV_DIR)/annotated $(COV_DIR)/merged.dat > $(COV_DIR)/annotate.log && \
+	python3 tests/coverage/rtl_coverage.py $(COV_DIR)/merged.dat --out $(COV_DIR)/summary.md || status=1; \
+	echo "coverage: $(COV_DIR)/summary.md, annotated sources in $(COV_DIR)/annotated/ ($$(( $$(date +%s) - start )) s)"; \
+	exit $$status
 
 clean: ## remove every build output
 	rm -rf $(BUILD)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DmaCosim.Bridge;
 using DmaCosim.Testing;
+using DmaCosim.Testing.Coverage;
 using Spectre.Console;
 
 namespace DmaCosim.Cli;
@@ -35,16 +36,19 @@ internal static class RegressCommand
         var command = new Command("regress", "run seeded random DMA scenarios against the RTL and check every byte")
         {
             count, seeds, seed, jobs, build, junit, shard, waves, output, generator,
+            RegressCoverage.FileOption, RegressCoverage.GoalOption, RegressCoverage.MaxSeedsOption,
         };
         command.SetAction((r, ct) => RunAsync(
             r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(jobs), r.GetValue(build)!, r.GetValue(junit),
-            r.GetValue(shard), r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator), ct));
+            r.GetValue(shard), r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator),
+            RegressCoverage.Create(r.GetValue(RegressCoverage.FileOption), r.GetValue(RegressCoverage.GoalOption), r.GetValue(RegressCoverage.MaxSeedsOption),
+                SeedSelection.Select(r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(shard)).Seeds.Count, r.GetValue(shard)), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(
         int? count, string? range, ulong? seed, int jobs, string build, string? junit, string? shard, string wavesText, string output,
-        int? generator, CancellationToken ct)
+        int? generator, (RegressCoverage? Coverage, string? Error) coverageOptions, CancellationToken ct)
     {
         var (list, error) = SeedSelection.Select(count, range, seed, shard);
         if (error == null && generator is { } version && version != ScenarioGenerator.Version)
@@ -62,6 +66,7 @@ internal static class RegressCommand
             error = $"--waves '{wavesText}' is not none, failing or all";
         }
 
+        error ??= coverageOptions.Error;
         var harnessPath = Locate(build, ref error);
         if (error != null)
         {
@@ -80,41 +85,48 @@ internal static class RegressCommand
         var passed = 0;
         var failed = 0;
         var withCpu = 0;
-        IReadOnlyList<ScenarioResult> results = [];
+        var coverage = coverageOptions.Coverage!;
+        var results = new List<ScenarioResult>();
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
             .StartAsync(async progress =>
             {
                 var bar = progress.AddTask($"{list.Count} scenarios", maxValue: list.Count);
-                results = await pool.RunAsync(
-                    list,
-                    async (harness, s) =>
-                    {
-                        var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);
-                        if (scenario.Cpu != null || scenario.Engine?.CpuLoad != null)
+                for (var batch = list; batch.Count > 0; batch = coverage.NextSeeds([.. results.Select(r => r.Seed)], jobs))
+                {
+                    bar.MaxValue = results.Count + batch.Count;
+                    results.AddRange(await pool.RunAsync(
+                        batch,
+                        async (harness, s) =>
                         {
-                            Interlocked.Increment(ref withCpu);
-                        }
-
-                        return await ScenarioRunner.RunAsync(harness, scenario, waves, waveDirectory, ct).ConfigureAwait(false);
-                    },
-                    (s, crash) => new ScenarioResult(
-                        s, false, 0, "", crash is SimRequestException ? crash.Message : $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
-                    result =>
-                    {
-                        var p = result.Passed ? Interlocked.Increment(ref passed) : Volatile.Read(ref passed);
-                        var f = result.Passed ? Volatile.Read(ref failed) : Interlocked.Increment(ref failed);
-                        bar.Description = $"[green]{p} passed[/] [red]{f} failed[/]";
-                        bar.Increment(1);
-                    },
-                    ct).ConfigureAwait(false);
+                            var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);
+                            if (scenario.Cpu != null || scenario.Engine?.CpuLoad != null)
+                            {
+                                Interlocked.Increment(ref withCpu);
+                            }
+    
+                            var result = await ScenarioRunner.RunAsync(harness, scenario, waves, waveDirectory, ct).ConfigureAwait(false);
+                            return result with { Facts = ScenarioFacts.From(scenario, result, harness.Hello.Rtl) };
+                        },
+                        (s, crash) => new ScenarioResult(
+                            s, false, 0, "", crash is SimRequestException ? crash.Message : $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+                        result =>
+                        {
+                            coverage.Sample(result);
+                            var p = result.Passed ? Interlocked.Increment(ref passed) : Volatile.Read(ref passed);
+                            var f = result.Passed ? Volatile.Read(ref failed) : Interlocked.Increment(ref failed);
+                            bar.Description = $"[green]{p} passed[/] [red]{f} failed[/]";
+                            bar.Increment(1);
+                        },
+                        ct).ConfigureAwait(false));
+                }
             }).ConfigureAwait(false);
         clock.Stop();
 
         var table = new Table().AddColumns(
             "build", "scenarios", "with CPU activity", "passed", "failed", "simulated cycles", "wall", "scenarios/min", "harnesses started");
-        table.AddRow(build, Text(list.Count), Text(withCpu), Text(passed), Text(failed), Text(results.Sum(r => (decimal)r.Cycles)),
-            $"{clock.Elapsed.TotalSeconds:0.0} s", Text(Math.Round(list.Count / clock.Elapsed.TotalMinutes, 1)), Text(pool.Started));
+        table.AddRow(build, Text(results.Count), Text(withCpu), Text(passed), Text(failed), Text(results.Sum(r => (decimal)r.Cycles)),
+            $"{clock.Elapsed.TotalSeconds:0.0} s", Text(Math.Round(results.Count / clock.Elapsed.TotalMinutes, 1)), Text(pool.Started));
         AnsiConsole.Write(table);
         foreach (var failure in results.Where(r => !r.Passed))
         {
@@ -140,7 +152,8 @@ internal static class RegressCommand
             Console.WriteLine($"junit: {Path.GetFullPath(junit)} ({results.Count} testcases)");
         }
 
-        return failed == 0 ? 0 : 1;
+        var goalMet = coverage.Report(results.Count);
+        return failed == 0 && goalMet ? 0 : 1;
     }
 
     private static string? Locate(string build, ref string? error)

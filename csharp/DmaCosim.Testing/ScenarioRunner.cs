@@ -20,7 +20,11 @@ namespace DmaCosim.Testing;
 /// <param name="Observed">What a register-level scenario observed (completions per IOC, Dly_Irq, cyclic wraps), or null.</param>
 public sealed record ScenarioResult(
     ulong Seed, bool Passed, ulong Cycles, string Checksum, string? Failure, string? WaveformPath, TimeSpan Wall, string? Scenario = null,
-    EngineObservations? Observed = null);
+    EngineObservations? Observed = null)
+{
+    /// <summary>What the scenario exercised, for functional coverage (null when unknown, e.g. the harness crashed).</summary>
+    public Coverage.ScenarioFacts? Facts { get; init; }
+}
 
 /// <summary>
 /// A deliberately wrong driver, for tests that prove the checks can fail: the DMA API's cache

@@ -227,7 +227,7 @@ public sealed class HarnessProcess : IAsyncDisposable
         {
             (Memory as IDisposable)?.Dispose();
             Client.Dispose();
-            ExitCode = await StopAsync(_process, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            ExitCode = await StopAsync(_process, ExitGrace).ConfigureAwait(false);
             _process.Dispose();
             RemoveLeftovers();
         }
@@ -373,6 +373,14 @@ public sealed class HarnessProcess : IAsyncDisposable
             // Already gone.
         }
     }
+
+    /// <summary>
+    /// How long a harness may take to exit after shutdown before it is sent SIGTERM (and as long again before SIGKILL):
+    /// 1 s, or 30 s when <c>DMACOSIM_COVERAGE_DIR</c> is set — a coverage build (make coverage) writes its coverage
+    /// data as it exits, which takes about a second on a loaded machine.
+    /// </summary>
+    private static TimeSpan ExitGrace =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DMACOSIM_COVERAGE_DIR")) ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Waits for the process to exit; if it does not within <paramref name="grace"/>, SIGTERM (the harness
