@@ -5,6 +5,7 @@ using System.Text;
 using DmaCosim.Bridge;
 using DmaCosim.Dma;
 using DmaCosim.Driver;
+using DmaCosim.Testing.Models;
 
 namespace DmaCosim.Testing;
 
@@ -52,7 +53,8 @@ public static partial class ScenarioRunner
 
     /// <summary>
     /// Runs the scenario and checks every byte it must leave, every status bit it must raise, every byte the
-    /// CPU loads, and that the coherency monitor saw no violation.
+    /// CPU loads, and that the coherency monitor saw no violation; then runs the register-map and CPU-cache
+    /// reference-model phases (<see cref="RegisterMapPhase"/>, <see cref="CachePhase"/>) seeded by the scenario.
     /// </summary>
     /// <param name="harness">The harness (reset first, so any previous scenario is gone).</param>
     /// <param name="scenario">The scenario.</param>
@@ -91,9 +93,14 @@ public static partial class ScenarioRunner
                     ? await register.ExecuteAsync(expected, cancellationToken).ConfigureAwait(false)
                     : await ExecuteAsync(harness, scenario, expected, mistake, cpuFindings, cancellationToken).ConfigureAwait(false);
                 await CheckAsync(harness, scenario, expected, cpuFindings, cancellationToken).ConfigureAwait(false);
+
+                // then the reference-model phases, seeded by the scenario: the whole AXI-Lite map and the CPU cache
+                // (each resets the harness first and works in its own address region, so the checksum below is unchanged)
+                await RegisterMapPhase.RunAsync(harness, scenario.Seed, cancellationToken).ConfigureAwait(false);
+                await CachePhase.RunAsync(harness, scenario.Seed, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WaveformAttachedException or MemoryMismatchException or ScenarioException
+        catch (Exception e) when (e is WaveformAttachedException or MemoryMismatchException or ScenarioException or PhaseFailureException
                                        or SimRequestException { ErrorCode: SimErrorCode.Timeout } or DmaApiException)
         {
             // a hang (the engine's interrupt or a CPU access never came) or a DMA-API misuse fails the scenario too
