@@ -1,7 +1,6 @@
 using System.Globalization;
 using DmaCosim.Bridge;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using MessagePack;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -81,13 +80,13 @@ public sealed class SecurityTests
             w.Write("hello");
         });
 
-        using (var big = new ZmqDealerTransport(harness.Endpoint))
+        using (var big = new NetMqDealerTransport(harness.Endpoint, harness.Keys))
         {
             big.Send(new byte[(64 << 20) + 1]);
             Assert.False(big.TryReceive(TimeSpan.FromSeconds(1), out _), "a reply to a frame above ZMQ_MAXMSGSIZE");
         }
 
-        using var fresh = new ZmqDealerTransport(harness.Endpoint);
+        using var fresh = new NetMqDealerTransport(harness.Endpoint, harness.Keys);
         var reply = RawFrames.Exchange(fresh, hello);
         Assert.Equal(true, reply["ok"]);
         Assert.Equal(1, (await harness.Client.HelloAsync(ct)).Protocol);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using MessagePack;
 
 namespace DmaCosim.Bridge;
 
@@ -204,7 +203,7 @@ internal sealed class RequestPipeline : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or NetMQ.NetMQException)
         {
             var reason = new HarnessExitedException($"client of {_endpoint} failed: {e.Message}", _endpoint);
             Interlocked.CompareExchange(ref _failure, reason, null); // later requests fail at once too
@@ -307,8 +306,7 @@ internal sealed class RequestPipeline : IDisposable
         Dictionary<string, object?>? map;
         try
         {
-            var reader = new MessagePackReader(frame);
-            map = reader.ReadObject() as Dictionary<string, object?>;
+            map = WireObjects.Decode(frame) as Dictionary<string, object?>;
         }
         catch (MessagePackSerializationException)
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using MessagePack;
 
 namespace DmaCosim.Bridge;
 
@@ -55,7 +54,7 @@ public sealed class SimClient : IDisposable
     private int _disposed;
 
     /// <summary>Creates a client over an already connected transport and takes ownership of it.</summary>
-    /// <param name="transport">The frame transport (e.g. <see cref="ZmqDealerTransport"/>).</param>
+    /// <param name="transport">The frame transport (e.g. <see cref="NetMqDealerTransport"/>).</param>
     /// <param name="options">Settings; defaults when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="transport"/> is null.</exception>
     public SimClient(IFrameTransport transport, SimClientOptions? options = null)
@@ -66,13 +65,14 @@ public sealed class SimClient : IDisposable
         _pipeline = new RequestPipeline(transport);
     }
 
-    /// <summary>Connects a client to the harness at <paramref name="endpoint"/> over ZeroMQ.</summary>
-    /// <param name="endpoint">A ZeroMQ endpoint, e.g. <c>ipc:///run/user/1000/dmacosim-x/harness.sock</c>.</param>
+    /// <summary>Connects a client to the harness at <paramref name="endpoint"/> over ZeroMQ (NetMQ), with CURVE.</summary>
+    /// <param name="endpoint">A ZeroMQ endpoint, e.g. <c>tcp://127.0.0.1:40123</c>.</param>
+    /// <param name="keys">The CURVE keys (e.g. <see cref="CurveKeys.Load"/> of the file the harness printed); null connects without authentication, which only a harness started with <c>--no-curve</c> answers.</param>
     /// <param name="options">Settings; defaults when null.</param>
     /// <returns>The connected client.</returns>
-    /// <exception cref="ZmqException">The endpoint is malformed.</exception>
-    public static SimClient Connect(string endpoint, SimClientOptions? options = null) =>
-        new(new ZmqDealerTransport(endpoint), options);
+    /// <exception cref="NetMQ.NetMQException">The endpoint is malformed.</exception>
+    public static SimClient Connect(string endpoint, CurveKeys? keys, SimClientOptions? options = null) =>
+        new(new NetMqDealerTransport(endpoint, keys), options);
 
     /// <summary>The endpoint of the harness.</summary>
     public string Endpoint { get; }
@@ -610,7 +610,7 @@ public sealed class SimClient : IDisposable
                 foreach (var (name, value) in args)
                 {
                     writer.Write(name);
-                    MessagePackObjectWriter.WriteObject(ref writer, name == "op" ? request.Op : value);
+                    WireObjects.WriteObject(ref writer, name == "op" ? request.Op : value);
                 }
             }
         }
@@ -633,7 +633,7 @@ public sealed class SimClient : IDisposable
             foreach (var (name, value) in args)
             {
                 writer.Write(name);
-                MessagePackObjectWriter.WriteObject(ref writer, value);
+                WireObjects.WriteObject(ref writer, value);
             }
         }
 
