@@ -111,8 +111,8 @@ CurveKeySet MakeKeys(const std::string& endpoint, std::string& dir) {
 }  // namespace
 
 bool IsLoopbackEndpoint(const std::string& endpoint) {
-  for (const char* prefix : {"ipc://", "inproc://", "tcp://127.", "tcp://localhost:",
-                             "tcp://[::1]:"}) {
+  for (const char* prefix :
+       {"ipc://", "inproc://", "tcp://127.", "tcp://localhost:", "tcp://[::1]:"}) {
     if (endpoint.rfind(prefix, 0) == 0) return true;
   }
   return false;
@@ -191,10 +191,12 @@ void CurveGuard::Service(uint64_t& refused) {
                           keys_.client_public.count(request[6].to_string()) != 0;
     const std::string id = request.size() > 1 ? request[1].to_string() : std::string();
     std::array<zmq::const_buffer, 6> reply = {
-        zmq::str_buffer("1.0"),      zmq::buffer(id),
+        zmq::str_buffer("1.0"),
+        zmq::buffer(id),
         accepted ? zmq::str_buffer("200") : zmq::str_buffer("400"),
         accepted ? zmq::str_buffer("OK") : zmq::str_buffer("client key not accepted"),
-        zmq::str_buffer(""),         zmq::str_buffer("")};
+        zmq::str_buffer(""),
+        zmq::str_buffer("")};
     zmq::send_multipart(zap_, reply, zmq::send_flags::dontwait);
   }
   // Monitor events: two frames, the event (u16 id, u32 value) and the peer address.

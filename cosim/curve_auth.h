@@ -15,9 +15,9 @@ namespace dmacosim {
 
 // The harness's CURVE identity and the clients it accepts.
 struct CurveKeySet {
-  std::string server_secret;           // Z85, 40 characters
+  std::string server_secret;            // Z85, 40 characters
   std::set<std::string> client_public;  // binary, 32 bytes each
-  std::string client_key_file;         // the file written for a hand-started harness, or empty
+  std::string client_key_file;          // the file written for a hand-started harness, or empty
 };
 
 // True for ipc://, inproc:// and tcp:// endpoints on 127.0.0.0/8, ::1 or localhost.

@@ -10,7 +10,8 @@
 
 namespace dmacosim {
 
-// How long the harness polls without blocking after a reply, when its client asks quickly (--spin-us).
+// How long the harness polls without blocking after a reply, when its client asks quickly
+// (--spin-us).
 inline constexpr uint64_t kDefaultSpinUs = 200;
 inline constexpr uint64_t kMaxSpinUs = 100'000;
 

@@ -151,14 +151,14 @@ class Server {
   }
 
  private:
-  // True when a request can be received now. After the reply to a request that came within --spin-us
-  // of the reply before it, polls without blocking (yielding the CPU between polls) until --spin-us
-  // after that reply: on an idle machine, and above all on a VM, waking a blocked thread costs about
-  // as much as the round trip itself. When the CPU is contended, spinning costs more than it saves
-  // (a thread that yielded to a busy process waits out that process's time slice): a poll that
-  // comes more than kSpinPreempted after the one before shows that, and then the harness does not
-  // spin for kSpinBackOff. Otherwise, or at once, blocks for up to 200 ms; a signal interrupts both
-  // (the caller checks the stop reasons).
+  // True when a request can be received now. After the reply to a request that came within
+  // --spin-us of the reply before it, polls without blocking (yielding the CPU between polls) until
+  // --spin-us after that reply: on an idle machine, and above all on a VM, waking a blocked thread
+  // costs about as much as the round trip itself. When the CPU is contended, spinning costs more
+  // than it saves (a thread that yielded to a busy process waits out that process's time slice): a
+  // poll that comes more than kSpinPreempted after the one before shows that, and then the harness
+  // does not spin for kSpinBackOff. Otherwise, or at once, blocks for up to 200 ms; a signal
+  // interrupts both (the caller checks the stop reasons).
   bool WaitForRequest() {
     using Clock = std::chrono::steady_clock;
     std::array<zmq::pollitem_t, 3> items{{{socket_.handle(), 0, ZMQ_POLLIN, 0}}};
