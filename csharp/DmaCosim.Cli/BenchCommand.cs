@@ -39,6 +39,14 @@ internal static class BenchCommand
         return command;
     }
 
+    /// <summary>Single <c>reg_read</c> round trips, awaited one after another: the median rate of the bench's rounds.</summary>
+    private static Task<double> RegOpsPerSecondAsync(SimClient sim, CancellationToken ct) =>
+        BenchClock.MedianRateAsync(async () =>
+        {
+            await sim.RegReadAsync(CdmaRegisters.CdmasrOffset, ct).ConfigureAwait(false);
+            return 1;
+        });
+
     private static async Task<int> RunAsync(bool json, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -62,11 +70,14 @@ internal static class BenchCommand
         figures["bytes_per_beat"] = rtl.BytesPerBeat;
 
         // Bridge speed: wall-clock rates.
-        figures["reg_ops_per_s"] = Round(await BenchClock.MedianRateAsync(async () =>
+        figures["reg_ops_per_s"] = Round(await RegOpsPerSecondAsync(sim, ct).ConfigureAwait(false));
+
+        // What CURVE costs: the same round trips to a second harness started with --no-curve.
+        await using (var plain = await HarnessProcess.StartAsync(new HarnessOptions { HarnessPath = harnessPath, Curve = false }, ct).ConfigureAwait(false))
         {
-            await sim.RegReadAsync(CdmaRegisters.CdmasrOffset, ct).ConfigureAwait(false);
-            return 1;
-        }).ConfigureAwait(false));
+            figures["reg_ops_per_s_no_curve"] = Round(await RegOpsPerSecondAsync(plain.Client, ct).ConfigureAwait(false));
+        }
+
         var batch = Enumerable.Repeat(new SimRequest("reg_read", new Dictionary<string, object?> { ["addr"] = CdmaRegisters.CdmasrOffset }), BatchSize).ToList();
         figures["reg_ops_per_s_batched"] = Round(await BenchClock.MedianRateAsync(async () =>
         {

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using System.Net.Sockets;
 using NetMQ;
 using NetMQ.Sockets;
 
@@ -19,12 +21,15 @@ public interface IFrameTransport : IDisposable
     /// <exception cref="ObjectDisposedException">The transport has been disposed.</exception>
     bool TrySend(byte[] frame);
 
-    /// <summary>Receives one frame, waiting up to <paramref name="timeout"/>.</summary>
+    /// <summary>Receives one frame, waiting up to <paramref name="timeout"/> or until <see cref="Wake"/>.</summary>
     /// <param name="timeout">How long to wait (wall clock); <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</param>
     /// <param name="frame">The frame, or empty when this returns false.</param>
-    /// <returns>False when nothing arrived in time.</returns>
+    /// <returns>False when nothing arrived in time, or the wait was woken.</returns>
     /// <exception cref="ObjectDisposedException">The transport has been disposed.</exception>
     bool TryReceive(TimeSpan timeout, out byte[] frame);
+
+    /// <summary>Ends a <see cref="TryReceive"/> wait early (or the next one, if none is under way). Thread-safe; a no-op once disposed.</summary>
+    void Wake();
 }
 
 /// <summary>
@@ -35,10 +40,19 @@ public interface IFrameTransport : IDisposable
 public sealed class NetMqDealerTransport : IFrameTransport
 {
     /// <summary>The largest reply accepted, the protocol's frame limit: 64 MiB.</summary>
-    public const long MaxMessageSize = 64L * 1024 * 1024;
+    public const long MaxMessageSize = Wire.Limit.MaxFrameBytes;
+
+    private static readonly byte[] WakeByte = [1];
 
     private readonly DealerSocket _socket;
-    private bool _disposed;
+
+    // A loopback datagram to itself ends the owner's wait: any thread may send it.
+    private readonly Socket _wakeReceiver = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket _wakeSender = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly NetMQSelector _selector = new();
+    private readonly NetMQSelector.Item[] _items;
+    private readonly byte[] _drain = new byte[64];
+    private int _disposed;
 
     /// <summary>Creates a DEALER socket connected to <paramref name="endpoint"/>.</summary>
     /// <param name="endpoint">The harness's endpoint, e.g. <c>tcp://127.0.0.1:40123</c>.</param>
@@ -50,8 +64,13 @@ public sealed class NetMqDealerTransport : IFrameTransport
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         Endpoint = endpoint;
         _socket = new DealerSocket();
+        _items = [new NetMQSelector.Item(_socket, PollEvents.PollIn), new NetMQSelector.Item(_wakeReceiver, PollEvents.PollIn)];
         try
         {
+            _wakeReceiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _wakeReceiver.Blocking = false;
+            _wakeSender.Connect(_wakeReceiver.LocalEndPoint!);
+            _wakeSender.Blocking = false;
             _socket.Options.Linger = TimeSpan.Zero;
             _socket.Options.MaxMsgSize = MaxMessageSize;
             if (keys != null)
@@ -65,6 +84,8 @@ public sealed class NetMqDealerTransport : IFrameTransport
         catch
         {
             _socket.Dispose();
+            _wakeReceiver.Dispose();
+            _wakeSender.Dispose();
             throw;
         }
     }
@@ -77,14 +98,14 @@ public sealed class NetMqDealerTransport : IFrameTransport
     /// <exception cref="ObjectDisposedException">The transport has been disposed.</exception>
     public void Send(byte[] frame)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _socket.SendFrame(frame);
     }
 
     /// <inheritdoc/>
     public bool TrySend(byte[] frame)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return _socket.TrySendFrame(TimeSpan.Zero, frame, more: false);
     }
 
@@ -98,11 +119,17 @@ public sealed class NetMqDealerTransport : IFrameTransport
     /// <exception cref="ObjectDisposedException">The transport has been disposed.</exception>
     public bool TryReceive(TimeSpan timeout, out byte[] frame)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_socket.TryReceiveFrameBytes(timeout, out var received, out var more))
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_socket.TryReceiveFrameBytes(out var received, out var more))
         {
-            frame = [];
-            return false;
+            var milliseconds = timeout == Timeout.InfiniteTimeSpan ? -1 : (long)Math.Ceiling(timeout.TotalMilliseconds);
+            _selector.Select(_items, _items.Length, milliseconds);
+            DrainWakes();
+            if (!_socket.TryReceiveFrameBytes(out received, out more))
+            {
+                frame = [];
+                return false;
+            }
         }
 
         while (more)
@@ -114,15 +141,49 @@ public sealed class NetMqDealerTransport : IFrameTransport
         return true;
     }
 
-    /// <summary>Closes the socket at once (linger 0). Idempotent.</summary>
-    public void Dispose()
+    /// <inheritdoc/>
+    public void Wake()
     {
-        if (_disposed)
+        if (Volatile.Read(ref _disposed) != 0)
         {
             return;
         }
 
-        _disposed = true;
+        try
+        {
+            _wakeSender.Send(WakeByte);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Its buffer is full (a wake is pending anyway) or it was closed meanwhile.
+        }
+    }
+
+    /// <summary>Closes the socket at once (linger 0). Idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _socket.Dispose();
+        _wakeSender.Dispose();
+        _wakeReceiver.Dispose();
+    }
+
+    private void DrainWakes()
+    {
+        try
+        {
+            while (_wakeReceiver.Available > 0)
+            {
+                _wakeReceiver.Receive(_drain);
+            }
+        }
+        catch (SocketException)
+        {
+            // Nothing (more) to read.
+        }
     }
 }

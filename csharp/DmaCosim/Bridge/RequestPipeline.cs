@@ -31,7 +31,8 @@ internal sealed class RequestPipeline : IDisposable
     /// <summary>How long the owner thread may run a continuation while requests wait, before another thread takes over.</summary>
     internal static readonly TimeSpan TakeOverAfter = TimeSpan.FromMilliseconds(100);
 
-    private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(5);
+    // The longest wait for a reply before the loop looks again (a Wake ends it at once).
+    private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromMilliseconds(25);
 
@@ -145,6 +146,7 @@ internal sealed class RequestPipeline : IDisposable
 
     private void Wake()
     {
+        _transport.Wake(); // the owner may be waiting for a reply
         try
         {
             _wake.Set();

@@ -37,16 +37,16 @@ public sealed record SimClientOptions
 public sealed class SimClient : IDisposable
 {
     /// <summary>Largest memory op the harness accepts (DESIGN §5).</summary>
-    public const int MaxMemoryOp = 16 * 1024 * 1024;
+    public const int MaxMemoryOp = Wire.Limit.MaxMemOpBytes;
 
     /// <summary>Largest CPU access (<c>cpu_read</c> / <c>cpu_write</c>) the harness accepts (docs/protocol.md §2).</summary>
-    public const int MaxCpuOp = 1024 * 1024;
+    public const int MaxCpuOp = Wire.Limit.MaxCpuOpBytes;
 
     /// <summary>Most entries in one <c>batch</c> (docs/protocol.md).</summary>
-    public const int MaxBatchEntries = 100_000;
+    public const int MaxBatchEntries = Wire.Limit.MaxBatchOps;
 
     /// <summary>Size of the AXI-Lite register space (offsets 0x0000..0xFFFC).</summary>
-    public const uint RegisterSpace = 0x1_0000;
+    public const uint RegisterSpace = Wire.Limit.RegSpaceBytes;
 
     private readonly RequestPipeline _pipeline;
     private readonly SimClientOptions _options;

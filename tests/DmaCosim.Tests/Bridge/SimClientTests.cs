@@ -353,6 +353,10 @@ public sealed class SimClientTests : IDisposable
 
         public bool TrySend(byte[] frame) => true;
 
+        public void Wake()
+        {
+        }
+
         public bool TryReceive(TimeSpan timeout, out byte[] frame) => throw new IOException("link down");
 
         public void Dispose()
