@@ -78,7 +78,7 @@ internal static class BenchCommand
             figures["reg_ops_per_s_no_curve"] = Round(await RegOpsPerSecondAsync(plain.Client, ct).ConfigureAwait(false));
         }
 
-        var batch = Enumerable.Repeat(new SimRequest("reg_read", new Dictionary<string, object?> { ["addr"] = CdmaRegisters.CdmasrOffset }), BatchSize).ToList();
+        var batch = Enumerable.Repeat(new SimRequest(Wire.Op.RegRead, new Dictionary<string, object?> { [Wire.Field.Addr] = CdmaRegisters.CdmasrOffset }), BatchSize).ToList();
         figures["reg_ops_per_s_batched"] = Round(await BenchClock.MedianRateAsync(async () =>
         {
             await sim.BatchAsync(batch, ct).ConfigureAwait(false);

@@ -315,7 +315,7 @@ internal sealed class RequestPipeline : IDisposable
             return true; // not a reply: nothing to match it to
         }
 
-        var id = SimReply.AsUInt64(map?.GetValueOrDefault("id"));
+        var id = SimReply.AsUInt64(map?.GetValueOrDefault(Wire.Field.Id));
         if (map == null || id == null || !_unanswered.Remove(id.Value))
         {
             return true; // not ours
@@ -387,19 +387,19 @@ internal sealed class RequestPipeline : IDisposable
 
     private SimException? ToError(string op, Dictionary<string, object?> map)
     {
-        if (map.GetValueOrDefault("ok") is true)
+        if (map.GetValueOrDefault(Wire.Field.Ok) is true)
         {
             return null;
         }
 
-        if (map.GetValueOrDefault("ok") is not false
-            || map.GetValueOrDefault("error") is not Dictionary<string, object?> error
-            || error.GetValueOrDefault("code") is not string code)
+        if (map.GetValueOrDefault(Wire.Field.Ok) is not false
+            || map.GetValueOrDefault(Wire.Field.Error) is not Dictionary<string, object?> error
+            || error.GetValueOrDefault(Wire.Field.Code) is not string code)
         {
             return new SimProtocolException($"reply to '{op}' has neither ok=true nor an error map", op, _endpoint);
         }
 
-        return new SimRequestException(code, error.GetValueOrDefault("message") as string ?? "", op, _endpoint);
+        return new SimRequestException(code, error.GetValueOrDefault(Wire.Field.Message) as string ?? "", op, _endpoint);
     }
 
     private void FailAll(Exception reason)
