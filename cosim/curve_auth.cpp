@@ -60,12 +60,6 @@ std::string ReadPrivateFile(const std::string& path) {
   return text;
 }
 
-std::array<char, kZ85KeyLength + 1> Z85(const uint8_t* key) {
-  std::array<char, kZ85KeyLength + 1> text{};
-  zmq_z85_encode(text.data(), key, kBinaryKeyLength);
-  return text;
-}
-
 // Fresh server and client key pairs; the client's written to <new 0700 dir>/client.keys (0600).
 CurveKeySet MakeKeys(const std::string& endpoint, std::string& dir) {
   std::array<char, kZ85KeyLength + 1> server_public{}, server_secret{}, client_public{},

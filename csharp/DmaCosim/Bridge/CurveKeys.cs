@@ -97,6 +97,11 @@ public sealed record CurveKeys(string ServerPublicKey, string ClientPublicKey, s
         }
     }
 
+    /// <summary>The text of a client key file with these keys (what <see cref="Parse"/> reads), for handing them to another process on a pipe.</summary>
+    /// <returns>The <c>name=Z85</c> lines.</returns>
+    public string ToClientKeyFile() =>
+        $"{ServerPublicName}={ServerPublicKey}\n{ClientPublicName}={ClientPublicKey}\n{ClientSecretName}={ClientSecretKey}\n";
+
     /// <summary>The keys without the secret one.</summary>
     /// <returns>The public keys.</returns>
     public override string ToString() => $"CurveKeys {{ ServerPublicKey = {ServerPublicKey}, ClientPublicKey = {ClientPublicKey} }}";
