@@ -18,7 +18,9 @@ MAX_BURST  ?= 256
 VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw128:128:32:256 aw64:64:64:256
 
 # Debian packages the build and the tests need (`make deps` installs what is missing).
-DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3 libgtest-dev gnuplot-nox
+DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3 libgtest-dev gnuplot-nox \
+              clang-format
+CLANG_FORMAT ?= clang-format-14
 # only `make fuzz` needs these (clang with libFuzzer and the sanitizers)
 FUZZ_PKGS  := clang libclang-rt-14-dev
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -207,7 +209,9 @@ test-cpp: $(CPP_TEST_BIN) ## C++ unit tests (GoogleTest, no RTL), JUnit XML into
 summary: ## print the result line of the last `make test` again
 	@python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS))
 
-lint: ## verilator --lint-only -Wall on every RTL module, in every variant
+lint: ## verilator --lint-only -Wall on every RTL module, in every variant; clang-format check of cosim/
+	@echo "== lint: $(CLANG_FORMAT) --dry-run --Werror on cosim/ ($(words $(COSIM_SRCS) $(COSIM_HDRS) $(BENCH_SRC)) files)"
+	@$(CLANG_FORMAT) --dry-run --Werror $(COSIM_SRCS) $(COSIM_HDRS) $(BENCH_SRC)
 	@echo "== lint: $(words $(RTL_SRCS)) files x $(words $(VARIANTS)) variants"
 	@set -e; for f in $(filter-out $(RTL_PKG),$(RTL_SRCS)); do \
 	  m=$$(basename $$f .sv); \

@@ -22,7 +22,7 @@ constexpr uint64_t k4KiB = axi::k4KiB;
 constexpr uint8_t kRespOkay = 0;
 constexpr uint8_t kRespSlvErr = 2;
 constexpr uint8_t kRespDecErr = 3;
-constexpr uint64_t kIdMask = 0xF;  // ID_WIDTH = 4 on cosim_top
+constexpr uint64_t kIdMask = 0xF;    // ID_WIDTH = 4 on cosim_top
 constexpr uint64_t kDmaIdBit = 0x8;  // the arbiter's master bit (the ID's top bit): 1 = DMA
 constexpr uint64_t kLaneMaskAll = snapshot::kLaneMaskAll;
 

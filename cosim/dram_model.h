@@ -112,7 +112,8 @@ class DramModel final : public ClockedModel {
   const DramStats& stats() const { return stats_; }
   // The protocol checker's counts on this port (AR / AW handshakes, findings).
   const AxiCheckerCounts& checker_counts() const { return checker_.counts(); }
-  // Zeroes stats() and checker_counts(); the DMA's burst gaps are measured again from the next burst on.
+  // Zeroes stats() and checker_counts(); the DMA's burst gaps are measured again from the next
+  // burst on.
   void ResetStats();
 
   // ClockedModel

@@ -650,7 +650,9 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
   cpu.pack_uint64(l.latency_max());
   PackStr(cpu, f::kStallCycles);
   cpu.pack_uint64(l.stall_cycles());
+  PackCounters(w.Key(f::kTransport), {{f::kRefusedHandshakes, h.refused_handshakes}});
   if (reset) {
+    h.refused_handshakes = 0;
     h.dram.ResetStats();
     h.dma_port.ResetCounts();
     h.axil.ResetStats();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ struct Harness {
   AxiLiteMaster& axil;
   CpuPort& cpu;
   ViolationLog& violations;
+  // CURVE handshakes the socket refused (a wrong or missing key); stats "transport"
+  uint64_t refused_handshakes = 0;
   bool shutdown_requested = false;  // set by "shutdown"; the server exits after replying
   // --trace-dir, resolved (realpath): every trace file lies in it or below; empty: anywhere.
   std::string trace_dir = {};

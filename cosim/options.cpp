@@ -24,19 +24,25 @@ bool ParseU64(const std::string& text, uint64_t& out) {
 std::string Usage(const char* argv0) {
   return std::string("usage: ") + argv0 +
          " [--endpoint ENDPOINT] [--trace-dir DIR] [--seed N] [--parent-pid PID]\n"
-         "       [--spin-us N]\n"
+         "       [--spin-us N] [--keys FILE|-] [--no-curve]\n"
          "\n"
          "DmaCosim co-simulation harness: binds a ZeroMQ ROUTER socket, prints\n"
          "'READY <endpoint>' on stdout and serves MessagePack requests (docs/protocol.md).\n"
          "\n"
-         "  --endpoint ENDPOINT  ipc://PATH or tcp://HOST:PORT (tcp://127.0.0.1:0 picks a port);\n"
-         "                       default: ipc:// in a new private 0700 directory\n"
+         "  --endpoint ENDPOINT  tcp://HOST:PORT (port 0 picks one) or ipc://PATH;\n"
+         "                       default: tcp://127.0.0.1:0\n"
          "  --trace-dir DIR      directory for FST waveforms\n"
          "  --seed N             initial seed of the DRAM backpressure RNG (mem_config seed)\n"
          "  --parent-pid PID     exit when the parent process is no longer PID\n"
          "  --spin-us N          after a reply to a client that asks again quickly, poll for its\n"
          "                       next request without blocking for N microseconds (0..100000,\n"
          "                       default 200; 0 always blocks)\n"
+         "  --keys FILE|-        CURVE keys (docs/protocol.md): server_secret=Z85 and one or\n"
+         "                       more client_public=Z85 lines, from a file only its owner can\n"
+         "                       read, or from standard input (-). Required for a non-loopback\n"
+         "                       endpoint. Without it the harness makes fresh keys and writes the\n"
+         "                       client's to a 0600 file in a 0700 directory, named in READY\n"
+         "  --no-curve           no authentication (loopback endpoints only)\n"
          "  --help               this text\n";
 }
 
@@ -60,9 +66,13 @@ ParsedOptions ParseOptions(int argc, char** argv) {
       arg.resize(eq);
       has_value = true;
     }
-    const bool known =
-        arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" || arg == "--parent-pid" ||
-                       arg == "--spin-us";
+    if (arg == "--no-curve") {
+      if (has_value) return fail("--no-curve takes no value");
+      parsed.options.no_curve = true;
+      continue;
+    }
+    const bool known = arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" ||
+                       arg == "--parent-pid" || arg == "--spin-us" || arg == "--keys";
     if (!known) return fail("unknown option '" + arg + "'");
     if (!has_value) {
       if (i + 1 >= argc) return fail("option " + arg + " needs a value");
@@ -78,6 +88,9 @@ ParsedOptions ParseOptions(int argc, char** argv) {
       if (!ParseU64(value, parsed.options.seed)) {
         return fail("--seed: '" + value + "' is not an unsigned integer");
       }
+    } else if (arg == "--keys") {
+      if (value.empty()) return fail("--keys: empty path");
+      parsed.options.keys = value;
     } else if (arg == "--spin-us") {
       if (!ParseU64(value, parsed.options.spin_us) || parsed.options.spin_us > kMaxSpinUs) {
         return fail("--spin-us: '" + value + "' is not a number of microseconds in 0.." +
@@ -90,6 +103,9 @@ ParsedOptions ParseOptions(int argc, char** argv) {
       }
       parsed.options.parent_pid = static_cast<pid_t>(pid);
     }
+  }
+  if (parsed.options.no_curve && !parsed.options.keys.empty()) {
+    return fail("--no-curve and --keys exclude each other");
   }
   return parsed;
 }

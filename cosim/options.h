@@ -10,16 +10,20 @@
 
 namespace dmacosim {
 
-// How long the harness polls without blocking after a reply, when its client asks quickly (--spin-us).
+// How long the harness polls without blocking after a reply, when its client asks quickly
+// (--spin-us).
 inline constexpr uint64_t kDefaultSpinUs = 200;
 inline constexpr uint64_t kMaxSpinUs = 100'000;
 
 struct Options {
-  std::string endpoint;             // empty: ipc:// in a private 0700 directory
+  std::string endpoint;             // empty: tcp://127.0.0.1:0 (a free loopback port)
   std::string trace_dir;            // the trace op writes only in this directory (empty: anywhere)
   uint64_t seed = 0;                // initial seed of the DRAM backpressure RNG
   std::optional<pid_t> parent_pid;  // exit when our parent is no longer this process
   uint64_t spin_us = kDefaultSpinUs;  // after a reply, poll without blocking this long (0: never)
+  // CURVE keys: a 0600 file, "-" for standard input, empty to make fresh ones (loopback only)
+  std::string keys;
+  bool no_curve = false;  // --no-curve: no authentication (loopback only)
 };
 
 struct ParsedOptions {

@@ -204,6 +204,9 @@ inline constexpr std::string_view kLatencyP50 = "latency_p50";
 inline constexpr std::string_view kLatencyP99 = "latency_p99";
 inline constexpr std::string_view kLatencyMax = "latency_max";
 inline constexpr std::string_view kStallCycles = "stall_cycles";
+// stats results: kTransport, the socket's CURVE handshakes refused (no reply, nothing changed)
+inline constexpr std::string_view kTransport = "transport";
+inline constexpr std::string_view kRefusedHandshakes = "refused_handshakes";
 }  // namespace field
 
 // The AXI4 ports the harness's protocol checkers watch: keys of stats kChecker, and "<name> port"

@@ -2,8 +2,8 @@
 // rtl_top.h — the verilated top (cosim_top) and the build parameters it was verilated with.
 // The widths come from the DMACOSIM_* macros the Makefile passes alongside -G; checked here
 // against the storage Verilator chose for the ports. The cache geometry and MAX_OUTSTANDING are
-// cosim_top's defaults unless the build passes DMACOSIM_CACHE_* / DMACOSIM_MAX_OUTSTANDING (with the
-// matching -G).
+// cosim_top's defaults unless the build passes DMACOSIM_CACHE_* / DMACOSIM_MAX_OUTSTANDING (with
+// the matching -G).
 #pragma once
 
 #include <cstddef>

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -21,6 +22,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "curve_auth.h"
 #include "ops.h"
 #include "protocol.h"
 #include "rig.h"
@@ -71,36 +73,19 @@ class ScopedSignalBlock {
   sigset_t old_;
 };
 
-// The private 0700 directory of the default ipc endpoint; removed (with the socket file) at exit.
+// The private 0700 directory of a hand-started harness's client key file; removed (with the
+// file) at exit.
 class PrivateDir {
  public:
   PrivateDir() = default;
   ~PrivateDir() {
     if (path_.empty()) return;
-    ::unlink((path_ + "/harness.sock").c_str());  // normally already gone with the socket
+    ::unlink((path_ + "/client.keys").c_str());
     ::rmdir(path_.c_str());
   }
   PrivateDir(const PrivateDir&) = delete;
   PrivateDir& operator=(const PrivateDir&) = delete;
-
-  // Creates the directory under $XDG_RUNTIME_DIR (else /tmp); returns the ipc endpoint.
-  std::string Create() {
-    constexpr std::size_t kSunPathMax = 107;  // sockaddr_un.sun_path minus the NUL
-    std::vector<std::string> bases;
-    if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg != nullptr && xdg[0] == '/') {
-      bases.emplace_back(xdg);
-    }
-    bases.emplace_back("/tmp");
-    for (const std::string& base : bases) {
-      std::string dir_template = base + "/dmacosim-XXXXXX";
-      if (dir_template.size() + std::strlen("/harness.sock") > kSunPathMax) continue;
-      if (::mkdtemp(dir_template.data()) == nullptr) continue;  // mode 0700
-      path_ = dir_template;
-      return "ipc://" + path_ + "/harness.sock";
-    }
-    throw std::runtime_error(std::string("cannot create a private directory for the ipc socket: ") +
-                             std::strerror(errno));
-  }
+  std::string& path() { return path_; }
 
  private:
   std::string path_;
@@ -114,11 +99,14 @@ constexpr std::chrono::milliseconds kSpinBackOff{50};
 class Server {
  public:
   Server(Harness& harness, const Options& options) : harness_(harness), options_(options) {
-    std::string endpoint = options.endpoint.empty() ? dir_.Create() : options.endpoint;
+    std::string endpoint = options.endpoint.empty() ? kDefaultEndpoint : options.endpoint;
+    CurveKeySet keys = LoadCurveKeys(options, endpoint, dir_.path());
+    key_file_ = keys.client_key_file;
     ScopedSignalBlock block;
     socket_ = zmq::socket_t(context_, zmq::socket_type::router);
     socket_.set(zmq::sockopt::linger, 0);
     socket_.set(zmq::sockopt::maxmsgsize, proto::kMaxFrameBytes);
+    if (!keys.server_secret.empty()) guard_.emplace(context_, socket_, std::move(keys));
     try {
       socket_.bind(endpoint);
     } catch (const zmq::error_t& e) {
@@ -128,6 +116,8 @@ class Server {
   }
 
   const std::string& endpoint() const { return endpoint_; }
+  // The client key file written for a hand-started harness, or empty.
+  const std::string& key_file() const { return key_file_; }
 
   // Serves requests until shutdown, a signal or parent death. Returns the exit code.
   int Serve() {
@@ -161,22 +151,35 @@ class Server {
   }
 
  private:
-  // True when a request can be received now. After the reply to a request that came within --spin-us
-  // of the reply before it, polls without blocking (yielding the CPU between polls) until --spin-us
-  // after that reply: on an idle machine, and above all on a VM, waking a blocked thread costs about
-  // as much as the round trip itself. When the CPU is contended, spinning costs more than it saves
-  // (a thread that yielded to a busy process waits out that process's time slice): a poll that
-  // comes more than kSpinPreempted after the one before shows that, and then the harness does not
-  // spin for kSpinBackOff. Otherwise, or at once, blocks for up to 200 ms; a signal interrupts both
-  // (the caller checks the stop reasons).
+  // True when a request can be received now. After the reply to a request that came within
+  // --spin-us of the reply before it, polls without blocking (yielding the CPU between polls) until
+  // --spin-us after that reply: on an idle machine, and above all on a VM, waking a blocked thread
+  // costs about as much as the round trip itself. When the CPU is contended, spinning costs more
+  // than it saves (a thread that yielded to a busy process waits out that process's time slice): a
+  // poll that comes more than kSpinPreempted after the one before shows that, and then the harness
+  // does not spin for kSpinBackOff. Otherwise, or at once, blocks for up to 200 ms; a signal
+  // interrupts both (the caller checks the stop reasons).
   bool WaitForRequest() {
     using Clock = std::chrono::steady_clock;
-    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    std::array<zmq::pollitem_t, 3> items{{{socket_.handle(), 0, ZMQ_POLLIN, 0}}};
+    const std::size_t count = guard_ ? 3 : 1;
+    if (guard_) {
+      items[1] = {guard_->zap().handle(), 0, ZMQ_POLLIN, 0};
+      items[2] = {guard_->monitor().handle(), 0, ZMQ_POLLIN, 0};
+    }
+    zmq::pollitem_t& item = items[0];
+    // Handshakes are answered (ZAP) and refusals counted between requests.
+    const auto service = [&] {
+      if (guard_ && ((items[1].revents | items[2].revents) & ZMQ_POLLIN) != 0) {
+        guard_->Service(harness_.refused_handshakes);
+      }
+    };
     try {
       if (spin_after_reply_ && Clock::now() >= no_spin_until_) {
         const auto until = replied_at_ + spin_;
         for (auto polled = Clock::now(); polled < until;) {
-          zmq::poll(&item, 1, std::chrono::milliseconds(0));
+          zmq::poll(items.data(), count, std::chrono::milliseconds(0));
+          service();
           if ((item.revents & ZMQ_POLLIN) != 0) return true;
           if (g_signal != 0) return false;
           ::sched_yield();
@@ -189,7 +192,8 @@ class Server {
         }
       }
       spin_after_reply_ = false;
-      zmq::poll(&item, 1, std::chrono::milliseconds(200));
+      zmq::poll(items.data(), count, std::chrono::milliseconds(200));
+      service();
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) return false;
       throw;
@@ -219,10 +223,13 @@ class Server {
 
   Harness& harness_;
   const Options& options_;
-  PrivateDir dir_;  // destroyed last: after the socket and its file are gone
+  static constexpr const char* kDefaultEndpoint = "tcp://127.0.0.1:0";
+  PrivateDir dir_;  // destroyed last: after the sockets are gone
   zmq::context_t context_{1};
   zmq::socket_t socket_;
+  std::optional<CurveGuard> guard_;  // CURVE on: the ZAP handler and the handshake monitor
   std::string endpoint_;
+  std::string key_file_;
   const std::chrono::microseconds spin_{options_.spin_us};
   std::chrono::steady_clock::time_point replied_at_{};
   std::chrono::steady_clock::time_point no_spin_until_{};
@@ -260,7 +267,9 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
                static_cast<int>(proto::kHarnessVersion.size()), proto::kHarnessVersion.data(),
                kDataWidth, kAddrWidth, kMaxBurst, static_cast<unsigned long long>(options.seed),
                rig.dram.windows().front().shm->path().c_str());
-  std::printf("READY %s\n", server.endpoint().c_str());
+  // READY <endpoint>, then the client key file when the harness made its own keys
+  std::printf("READY %s%s%s\n", server.endpoint().c_str(), server.key_file().empty() ? "" : " ",
+              server.key_file().c_str());
   std::fflush(stdout);
   // From here on stdout is stderr: RTL $display / assertion text must not look like protocol.
   CaptureRtlOutput();

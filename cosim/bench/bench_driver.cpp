@@ -18,12 +18,16 @@
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <iostream>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include <zmq.hpp>
 
 #include "errors.h"
+#include "msgpack_io.h"
 #include "protocol.h"
 #include "rig.h"
 #include "rtl_top.h"
@@ -279,7 +283,11 @@ const char kUsage[] =
     "  harness's model without the bridge. Prints JSON: {\"data_width\", \"addr_width\",\n"
     "  \"max_burst\", \"bytes\", \"segments\",\n"
     "  \"rounds\": [{\"cycles\", \"wall_s\", \"cpu_s\"}, ...]}.\n"
-    "  Exit 1 on any failure, 2 on a bad option.\n";
+    "  Exit 1 on any failure, 2 on a bad option.\n"
+    "usage: %s --reg-ops ENDPOINT [--count N] [--rounds R]\n"
+    "  N reg_read round trips (default 2000) of CDMASR to a running harness over libzmq,\n"
+    "  R rounds (default 5); the client key file on standard input (empty: no CURVE).\n"
+    "  Prints JSON: {\"reg_ops_rounds\": [round trips per second, ...]}.\n";
 
 bool ParseUint(const char* text, uint64_t& out) {
   if (text == nullptr || *text == '\0' || *text == '-') return false;
@@ -333,15 +341,95 @@ bool ParsePlan(int argc, char** argv, Plan& plan, bool& help) {
   return true;
 }
 
+// --reg-ops ENDPOINT [--count N] [--rounds R]: the C++ twin of `dmacosim bench`'s reg_ops_per_s:
+// N reg_read round trips of CDMASR over libzmq to a running harness, R rounds, one after another.
+// The client's CURVE keys come on standard input as a client key file (docs/protocol.md §1), never
+// on the command line; an empty standard input connects without keys (a --no-curve harness).
+// Prints {"reg_ops_rounds": [rate, ...]} (round trips per second of each round).
+int RegOpsMain(int argc, char** argv) {
+  std::string endpoint;
+  uint64_t count = 2000, rounds = 5;
+  for (int i = 1; i < argc; i += 2) {
+    const std::string arg = argv[i];
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    if (arg == "--reg-ops" && value != nullptr && *value != '\0') {
+      endpoint = value;
+    } else if ((arg == "--count" && ParseUint(value, count) && count >= 1 && count <= 10000000) ||
+               (arg == "--rounds" && ParseUint(value, rounds) && rounds >= 1 && rounds <= 1000)) {
+    } else {
+      std::fprintf(stderr, "dmacosim-bench-driver: --reg-ops: bad option %s\n", arg.c_str());
+      return 2;
+    }
+  }
+  std::map<std::string, std::string> keys;
+  for (std::string line; std::getline(std::cin, line);) {
+    const std::size_t eq = line.find('=');
+    if (!line.empty() && line[0] != '#' && eq != std::string::npos) {
+      keys[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  }
+  try {
+    zmq::context_t context(1);
+    zmq::socket_t socket(context, zmq::socket_type::dealer);
+    socket.set(zmq::sockopt::linger, 0);
+    socket.set(zmq::sockopt::rcvtimeo, 10000);
+    if (!keys.empty()) {
+      socket.set(zmq::sockopt::curve_serverkey, keys.at("server_public"));
+      socket.set(zmq::sockopt::curve_publickey, keys.at("client_public"));
+      socket.set(zmq::sockopt::curve_secretkey, keys.at("client_secret"));
+    }
+    socket.connect(endpoint);
+    std::vector<double> rates;
+    uint64_t id = 0;
+    for (uint64_t r = 0; r < rounds; ++r) {
+      const auto start = std::chrono::steady_clock::now();
+      for (uint64_t n = 0; n < count; ++n) {
+        msgpack::sbuffer request;
+        msgpack::packer<msgpack::sbuffer> packer(request);
+        packer.pack_map(3);
+        packer.pack(std::string(proto::field::kId));
+        packer.pack_uint64(++id);
+        packer.pack(std::string(proto::field::kOp));
+        packer.pack(std::string(proto::op::kRegRead));
+        packer.pack(std::string(proto::field::kAddr));
+        packer.pack_uint32(cdma::kCdmasr);
+        socket.send(zmq::buffer(request.data(), request.size()), zmq::send_flags::none);
+        zmq::message_t reply;
+        if (!socket.recv(reply, zmq::recv_flags::none)) {
+          throw std::runtime_error("no reply to reg_read within 10 s from " + endpoint);
+        }
+        const msgpack::object_handle handle =
+            msgpack::unpack(static_cast<const char*>(reply.data()), reply.size());
+        const auto map = handle.get().as<std::map<std::string, msgpack::object>>();
+        if (map.count(std::string(proto::field::kOk)) == 0 ||
+            !map.at(std::string(proto::field::kOk)).as<bool>()) {
+          throw std::runtime_error("reg_read failed");
+        }
+      }
+      const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+      rates.push_back(static_cast<double>(count) / wall.count());
+    }
+    std::printf("{\"reg_ops_rounds\": [");
+    for (std::size_t r = 0; r < rates.size(); ++r)
+      std::printf("%s%.1f", r == 0 ? "" : ", ", rates[r]);
+    std::printf("]}\n");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dmacosim-bench-driver: --reg-ops: %s\n", e.what());
+    return 1;
+  }
+}
+
 int Main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "--reg-ops") return RegOpsMain(argc, argv);
   Plan plan;
   bool help = false;
   if (!ParsePlan(argc, argv, plan, help)) {
-    std::fprintf(stderr, kUsage, argv[0]);
+    std::fprintf(stderr, kUsage, argv[0], argv[0]);
     return 2;
   }
   if (help) {
-    std::printf(kUsage, argv[0]);
+    std::printf(kUsage, argv[0], argv[0]);
     return 0;
   }
 

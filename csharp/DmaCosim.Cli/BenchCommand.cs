@@ -39,6 +39,59 @@ internal static class BenchCommand
         return command;
     }
 
+    /// <summary>Single <c>reg_read</c> round trips, awaited one after another: the median rate of the bench's rounds.</summary>
+    private static Task<double> RegOpsPerSecondAsync(SimClient sim, CancellationToken ct) =>
+        BenchClock.MedianRateAsync(async () =>
+        {
+            await sim.RegReadAsync(CdmaRegisters.CdmasrOffset, ct).ConfigureAwait(false);
+            return 1;
+        });
+
+    /// <summary>
+    /// The C++ twin of <c>reg_ops_per_s</c>: the bench driver's <c>--reg-ops</c> mode, the same single
+    /// <c>reg_read</c> round trips over libzmq to the same harness (its client keys on the driver's
+    /// standard input); the median of its rounds.
+    /// </summary>
+    private static async Task<double> CppRegOpsPerSecondAsync(string driver, HarnessProcess harness, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo(driver)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--reg-ops", harness.Endpoint, "--count", "2000", "--rounds", "5" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {driver}");
+        await process.StandardInput.WriteAsync(harness.Keys?.ToClientKeyFile() ?? "").ConfigureAwait(false);
+        process.StandardInput.Close();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
+            var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{driver} --reg-ops exited {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
+            }
+
+            using var json = JsonDocument.Parse(await stdout.ConfigureAwait(false));
+            var rates = json.RootElement.GetProperty("reg_ops_rounds").EnumerateArray().Select(r => r.GetDouble()).Order().ToList();
+            return rates[rates.Count / 2];
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{driver} --reg-ops did not finish within 2 minutes");
+        }
+    }
+
     private static async Task<int> RunAsync(bool json, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -62,12 +115,19 @@ internal static class BenchCommand
         figures["bytes_per_beat"] = rtl.BytesPerBeat;
 
         // Bridge speed: wall-clock rates.
-        figures["reg_ops_per_s"] = Round(await BenchClock.MedianRateAsync(async () =>
+        var regOps = await RegOpsPerSecondAsync(sim, ct).ConfigureAwait(false);
+        var regOpsCpp = await CppRegOpsPerSecondAsync(driver, harness, ct).ConfigureAwait(false);
+        figures["reg_ops_per_s"] = Round(regOps);
+        figures["reg_ops_per_s_cpp"] = Round(regOpsCpp);
+        figures["reg_ops_ratio"] = Round(regOps / regOpsCpp);
+
+        // What CURVE costs: the same round trips to a second harness started with --no-curve.
+        await using (var plain = await HarnessProcess.StartAsync(new HarnessOptions { HarnessPath = harnessPath, Curve = false }, ct).ConfigureAwait(false))
         {
-            await sim.RegReadAsync(CdmaRegisters.CdmasrOffset, ct).ConfigureAwait(false);
-            return 1;
-        }).ConfigureAwait(false));
-        var batch = Enumerable.Repeat(new SimRequest("reg_read", new Dictionary<string, object?> { ["addr"] = CdmaRegisters.CdmasrOffset }), BatchSize).ToList();
+            figures["reg_ops_per_s_no_curve"] = Round(await RegOpsPerSecondAsync(plain.Client, ct).ConfigureAwait(false));
+        }
+
+        var batch = Enumerable.Repeat(new SimRequest(Wire.Op.RegRead, new Dictionary<string, object?> { [Wire.Field.Addr] = CdmaRegisters.CdmasrOffset }), BatchSize).ToList();
         figures["reg_ops_per_s_batched"] = Round(await BenchClock.MedianRateAsync(async () =>
         {
             await sim.BatchAsync(batch, ct).ConfigureAwait(false);

@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using DmaCosim.Bridge;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -62,7 +60,7 @@ public sealed class FuzzTests : IAsyncLifetime
         AssertDram(dramFile, "before the fuzz");
         var codes = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        using (var transport = new ZmqDealerTransport(Harness.Endpoint))
+        using (var transport = new NetMqDealerTransport(Harness.Endpoint, Harness.Keys))
         {
             for (var start = 0; start < frames.Count; start += Window)
             {
@@ -92,7 +90,7 @@ public sealed class FuzzTests : IAsyncLifetime
     /// <summary>The reply must be a map with a bool "ok"; an error carries a known code and a message.</summary>
     private static string CheckReply(byte[] reply, int index, byte[] frame)
     {
-        var map = Assert.IsType<Dictionary<string, object?>>(new MessagePackReader(reply).ReadObject());
+        var map = Assert.IsType<Dictionary<string, object?>>(WireObjects.Decode(reply));
         var ok = Assert.IsType<bool>(map["ok"]);
         if (ok)
         {

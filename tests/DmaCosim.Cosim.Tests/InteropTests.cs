@@ -1,5 +1,5 @@
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using DmaCosim.Bridge;
+using MessagePack;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -27,7 +27,7 @@ public sealed class InteropTests(HarnessFixture fixture)
     [MemberData(nameof(IntegerEncodingsOf100))]
     public async Task Run_CyclesInAnyIntegerEncoding_RunsExactly100Cycles(string family, byte[] encoded)
     {
-        using var raw = new ZmqDealerTransport(fixture.Harness.Endpoint);
+        using var raw = new NetMqDealerTransport(fixture.Harness.Endpoint, fixture.Harness.Keys);
         var before = await fixture.Sim.RunAsync(0, TestContext.Current.CancellationToken);
 
         var reply = RawFrames.Exchange(raw, RunRequest(encoded));
@@ -52,13 +52,13 @@ public sealed class InteropTests(HarnessFixture fixture)
     [Fact]
     public void Request_KeysAsStr8_AreAcceptedLikeFixstr()
     {
-        using var raw = new ZmqDealerTransport(fixture.Harness.Endpoint);
+        using var raw = new NetMqDealerTransport(fixture.Harness.Endpoint, fixture.Harness.Keys);
         var frame = RawFrames.Encode(2, (ref MessagePackWriter writer) =>
         {
-            writer.WriteRaw([0xd9, 2, (byte)'i', (byte)'d']); // str8 "id"
+            writer.WriteRaw(new byte[] { 0xd9, 2, (byte)'i', (byte)'d' }); // str8 "id"
             writer.Write(3);
-            writer.WriteRaw([0xd9, 2, (byte)'o', (byte)'p']); // str8 "op"
-            writer.WriteRaw([0xda, 0, 5, .."hello"u8]); // str16 "hello"
+            writer.WriteRaw(new byte[] { 0xd9, 2, (byte)'o', (byte)'p' }); // str8 "op"
+            writer.WriteRaw(new byte[] { 0xda, 0, 5, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o' }); // str16 "hello"
         });
 
         var reply = RawFrames.Exchange(raw, frame);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DmaCosim.Bridge;
+using DmaCosim.Testing;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -69,8 +70,17 @@ public sealed class LifecycleTests
         var ct = TestContext.Current.CancellationToken;
         await using var harness = await HarnessProcess.StartAsync(cancellationToken: ct);
         var shm = harness.Hello.Dram[0].Shm;
+        var cpuBefore = ScatterGatherBench.CpuTime(harness.ProcessId);
         var run = harness.Client.RunUntilAsync(SimEvent.Irq, 1UL << 40, ct);
-        await Task.Delay(100, ct);
+
+        // SIGTERM only once the harness is inside the run: idle, it blocks; simulating, it uses CPU.
+        var waited = Stopwatch.StartNew();
+        while (ScatterGatherBench.CpuTime(harness.ProcessId) - cpuBefore < TimeSpan.FromMilliseconds(100))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the harness used no CPU for 30 s after the run request: it never started the run");
+            Assert.False(run.IsCompleted, "the run ended before SIGTERM");
+            await Task.Delay(10, ct);
+        }
 
         Process.Start("kill", ["-TERM", harness.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
         var error = await Assert.ThrowsAsync<SimRequestException>(() => run);

@@ -1,6 +1,5 @@
 using DmaCosim.Bridge;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using MessagePack;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -196,7 +195,7 @@ public sealed class ProtocolTests(HarnessFixture fixture)
     [Fact]
     public void RandomBytes_ThenHello_ErrorReplyThenHarnessStillServes()
     {
-        using var raw = new ZmqDealerTransport(fixture.Harness.Endpoint);
+        using var raw = new NetMqDealerTransport(fixture.Harness.Endpoint, fixture.Harness.Keys);
         var random = new Random(42);
         for (var i = 0; i < 50; i++)
         {
@@ -216,7 +215,7 @@ public sealed class ProtocolTests(HarnessFixture fixture)
     [Fact]
     public void TruncatedFrame_ThenHello_BadRequestThenHelloWorks()
     {
-        using var raw = new ZmqDealerTransport(fixture.Harness.Endpoint);
+        using var raw = new NetMqDealerTransport(fixture.Harness.Endpoint, fixture.Harness.Keys);
         var hello = EncodeHello(7);
 
         var truncated = RawFrames.Exchange(raw, hello.AsSpan(0, hello.Length - 3).ToArray());
@@ -231,7 +230,7 @@ public sealed class ProtocolTests(HarnessFixture fixture)
     [Fact]
     public void EmptyFrame_Always_FailsWithBadRequest()
     {
-        using var raw = new ZmqDealerTransport(fixture.Harness.Endpoint);
+        using var raw = new NetMqDealerTransport(fixture.Harness.Endpoint, fixture.Harness.Keys);
 
         var reply = RawFrames.Exchange(raw, []);
 

@@ -1,6 +1,6 @@
 using System.Buffers;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using DmaCosim.Bridge;
+using MessagePack;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -8,12 +8,11 @@ namespace DmaCosim.Cosim.Tests;
 internal static class RawFrames
 {
     /// <summary>Sends one frame and decodes the reply map.</summary>
-    public static Dictionary<string, object?> Exchange(ZmqDealerTransport transport, byte[] frame)
+    public static Dictionary<string, object?> Exchange(NetMqDealerTransport transport, byte[] frame)
     {
         transport.Send(frame);
         Assert.True(transport.TryReceive(TimeSpan.FromSeconds(10), out var reply), "no reply from the harness");
-        var reader = new MessagePackReader(reply);
-        return Assert.IsType<Dictionary<string, object?>>(reader.ReadObject());
+        return Assert.IsType<Dictionary<string, object?>>(WireObjects.Decode(reply));
     }
 
     /// <summary>Encodes a request map whose values are written by the callback.</summary>

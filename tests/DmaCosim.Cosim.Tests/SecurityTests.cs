@@ -1,7 +1,6 @@
 using System.Globalization;
 using DmaCosim.Bridge;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using MessagePack;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -29,32 +28,27 @@ public sealed class SecurityTests
     }
 
     [Fact]
-    public async Task Start_Defaults_ListensOnNoTcpSocketAndKeepsItsFilesPrivate()
+    public async Task Start_Defaults_ListensOnLoopbackTcpWithCurveAndKeepsItsFilesPrivate()
     {
         await using var harness = await HarnessProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.Empty(TcpListeners(harness.ProcessId));
-        Assert.StartsWith("ipc://", harness.Endpoint, StringComparison.Ordinal);
-        var socket = harness.Endpoint["ipc://".Length..];
-        var dir = Path.GetDirectoryName(socket)!;
-        Assert.StartsWith("dmacosim-", Path.GetFileName(dir), StringComparison.Ordinal);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
+        Assert.StartsWith("tcp://127.0.0.1:", harness.Endpoint, StringComparison.Ordinal);
+        Assert.All(TcpListeners(harness.ProcessId), l => Assert.True(l.Address is LoopbackV4 or LoopbackV6, $"listening on {l.Address}:{l.Port}"));
+        Assert.NotNull(harness.Keys);
         var shm = Assert.Single(harness.Hello.Dram).Shm;
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(shm));
     }
 
     [Fact]
-    public async Task Shutdown_Defaults_RemovesTheShmFileAndThePrivateDirectory()
+    public async Task Shutdown_Defaults_RemovesTheShmFile()
     {
         var harness = await HarnessProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var shm = harness.Hello.Dram[0].Shm;
-        var dir = Path.GetDirectoryName(harness.Endpoint["ipc://".Length..])!;
 
         await harness.Client.ShutdownAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(0, await harness.WaitForExitAsync(TimeSpan.FromSeconds(5)));
 
         Assert.False(File.Exists(shm), $"{shm} left behind");
-        Assert.False(Directory.Exists(dir), $"{dir} left behind");
         await harness.DisposeAsync();
     }
 
@@ -81,13 +75,13 @@ public sealed class SecurityTests
             w.Write("hello");
         });
 
-        using (var big = new ZmqDealerTransport(harness.Endpoint))
+        using (var big = new NetMqDealerTransport(harness.Endpoint, harness.Keys))
         {
             big.Send(new byte[(64 << 20) + 1]);
             Assert.False(big.TryReceive(TimeSpan.FromSeconds(1), out _), "a reply to a frame above ZMQ_MAXMSGSIZE");
         }
 
-        using var fresh = new ZmqDealerTransport(harness.Endpoint);
+        using var fresh = new NetMqDealerTransport(harness.Endpoint, harness.Keys);
         var reply = RawFrames.Exchange(fresh, hello);
         Assert.Equal(true, reply["ok"]);
         Assert.Equal(1, (await harness.Client.HelloAsync(ct)).Protocol);

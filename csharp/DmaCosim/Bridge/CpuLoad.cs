@@ -76,15 +76,15 @@ public sealed record CpuLoad(
 
     internal Dictionary<string, object?> ToArgs()
     {
-        var args = new Dictionary<string, object?> { ["pattern"] = PatternName(Pattern) };
+        var args = new Dictionary<string, object?> { [Wire.Field.Pattern] = PatternName(Pattern) };
         if (Pattern != CpuLoadPattern.None)
         {
-            args["rate"] = Rate;
-            args["addr"] = Address;
-            args["len"] = Length;
-            args["seed"] = Seed;
-            args["store_percent"] = StorePercent;
-            args["cached"] = Cached;
+            args[Wire.Field.Rate] = Rate;
+            args[Wire.Field.Addr] = Address;
+            args[Wire.Field.Len] = Length;
+            args[Wire.Field.Seed] = Seed;
+            args[Wire.Field.StorePercent] = StorePercent;
+            args[Wire.Field.Cached] = Cached;
         }
 
         return args;
@@ -92,9 +92,9 @@ public sealed record CpuLoad(
 
     private static string PatternName(CpuLoadPattern pattern) => pattern switch
     {
-        CpuLoadPattern.Stream => "stream",
-        CpuLoadPattern.Random => "random",
-        _ => "none",
+        CpuLoadPattern.Stream => Wire.CpuLoadPattern.Stream,
+        CpuLoadPattern.Random => Wire.CpuLoadPattern.Random,
+        _ => Wire.CpuLoadPattern.None,
     };
 }
 
@@ -117,15 +117,15 @@ public sealed record CpuStats(
 {
     internal static CpuStats FromReply(SimReply reply)
     {
-        var c = reply.GetMap("cpu");
+        var c = reply.GetMap(Wire.Field.Cpu);
         return new CpuStats(
-            c.GetUInt64("accesses"),
-            c.GetUInt64("loads"),
-            c.GetUInt64("stores"),
-            c.GetDouble("latency_mean"),
-            c.GetUInt64("latency_p50"),
-            c.GetUInt64("latency_p99"),
-            c.GetUInt64("latency_max"),
-            c.GetUInt64("stall_cycles"));
+            c.GetUInt64(Wire.Field.Accesses),
+            c.GetUInt64(Wire.Field.Loads),
+            c.GetUInt64(Wire.Field.Stores),
+            c.GetDouble(Wire.Field.LatencyMean),
+            c.GetUInt64(Wire.Field.LatencyP50),
+            c.GetUInt64(Wire.Field.LatencyP99),
+            c.GetUInt64(Wire.Field.LatencyMax),
+            c.GetUInt64(Wire.Field.StallCycles));
     }
 }

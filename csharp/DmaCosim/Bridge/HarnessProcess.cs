@@ -11,7 +11,7 @@ public sealed record HarnessOptions
     /// <summary>Path of <c>dmacosim-harness</c>; found by <see cref="HarnessProcess.Locate"/> when null.</summary>
     public string? HarnessPath { get; init; }
 
-    /// <summary>Endpoint to bind; null lets the harness choose a private ipc endpoint.</summary>
+    /// <summary>Endpoint to bind; null lets the harness pick a free loopback TCP port (<c>tcp://127.0.0.1:0</c>).</summary>
     public string? Endpoint { get; init; }
 
     /// <summary>Directory for waveforms (passed as <c>--trace-dir</c>), or null.</summary>
@@ -27,6 +27,13 @@ public sealed record HarnessOptions
     /// says what it buys and costs.
     /// </summary>
     public TimeSpan? ReplySpin { get; init; }
+
+    /// <summary>
+    /// Whether the harness authenticates its client with CURVE (default true: a fresh key pair per
+    /// harness, handed to it on its standard input, never on the command line). False starts it with
+    /// <c>--no-curve</c>, which it accepts on loopback endpoints only; for measuring what CURVE costs.
+    /// </summary>
+    public bool Curve { get; init; } = true;
 
     /// <summary>How long to wait for the <c>READY</c> line.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
@@ -50,8 +57,9 @@ public sealed class HarnessProcess : IAsyncDisposable
     private readonly LineTail _stderr;
     private int _disposed;
 
-    private HarnessProcess(Process process, LineTail stderr, string endpoint, SimClient client, HelloInfo hello, ISimMemory memory)
+    private HarnessProcess(Process process, LineTail stderr, string endpoint, CurveKeys? keys, SimClient client, HelloInfo hello, ISimMemory memory)
     {
+        Keys = keys;
         _process = process;
         _stderr = stderr;
         Endpoint = endpoint;
@@ -62,6 +70,12 @@ public sealed class HarnessProcess : IAsyncDisposable
 
     /// <summary>The endpoint the harness bound.</summary>
     public string Endpoint { get; }
+
+    /// <summary>
+    /// The CURVE keys of its client (made for this harness alone), for further connections to it; null
+    /// when it was started without authentication (<see cref="HarnessOptions.Curve"/> false).
+    /// </summary>
+    public CurveKeys? Keys { get; }
 
     /// <summary>The client connected to it.</summary>
     public SimClient Client { get; }
@@ -156,7 +170,7 @@ public sealed class HarnessProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         info.ArgumentList.Add("--parent-pid");
@@ -165,18 +179,21 @@ public sealed class HarnessProcess : IAsyncDisposable
         AddOption(info, "--trace-dir", options.TraceDirectory);
         AddOption(info, "--seed", options.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         AddOption(info, "--spin-us", spinArgument);
+        var (keys, harnessKeys) = options.Curve ? CurveKeys.Generate() : default;
+        info.ArgumentList.Add(options.Curve ? "--keys=-" : "--no-curve");
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var stderr = new LineTail(40);
         process.ErrorDataReceived += (_, e) => stderr.Add(e.Data);
         process.Start();
         process.BeginErrorReadLine();
+        await HandKeysAsync(process, harnessKeys).ConfigureAwait(false);
 
         SimClient? client = null;
         try
         {
             var endpoint = await ReadReadyAsync(process, options.StartTimeout, stderr, cancellationToken).ConfigureAwait(false);
-            client = SimClient.Connect(endpoint, options.Client);
+            client = SimClient.Connect(endpoint, keys, options.Client);
             var exitWatch = client;
             process.Exited += (_, _) => exitWatch.Fail(new HarnessExitedException(Describe(process, stderr), endpoint));
             if (process.HasExited)
@@ -186,7 +203,7 @@ public sealed class HarnessProcess : IAsyncDisposable
 
             var hello = await client.HelloAsync(cancellationToken).ConfigureAwait(false);
             var memory = new SharedDram(client, hello.Dram);
-            return new HarnessProcess(process, stderr, endpoint, client, hello, memory);
+            return new HarnessProcess(process, stderr, endpoint, keys, client, hello, memory);
         }
         catch
         {
@@ -309,6 +326,25 @@ public sealed class HarnessProcess : IAsyncDisposable
             : throw new ArgumentOutOfRangeException(nameof(options), spin, $"HarnessOptions.ReplySpin must be 0 to {MaxReplySpinMicroseconds} µs");
     }
 
+    /// <summary>Writes the harness's keys (if any) to its standard input and closes it: never on argv, which every user can read.</summary>
+    private static async Task HandKeysAsync(Process process, string? harnessKeys)
+    {
+        try
+        {
+            if (harnessKeys != null)
+            {
+                await process.StandardInput.WriteAsync(harnessKeys).ConfigureAwait(false);
+                await process.StandardInput.FlushAsync().ConfigureAwait(false);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // It exited already: the READY wait reports how.
+        }
+    }
+
     private static void AddOption(ProcessStartInfo info, string name, string? value)
     {
         if (value != null)
@@ -336,7 +372,7 @@ public sealed class HarnessProcess : IAsyncDisposable
 
                 if (line.StartsWith("READY ", StringComparison.Ordinal))
                 {
-                    return line["READY ".Length..].Trim();
+                    return line["READY ".Length..].Trim().Split(' ')[0]; // a key file path may follow
                 }
             }
         }

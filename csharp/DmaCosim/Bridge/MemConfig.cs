@@ -79,23 +79,23 @@ public sealed record MemConfig
     internal Dictionary<string, object?> ToArgs()
     {
         var args = new Dictionary<string, object?>();
-        Add(args, "read_latency", ReadLatency);
-        Add(args, "write_latency", WriteLatency);
-        Add(args, "max_outstanding", MaxOutstanding);
-        Add(args, "seed", Seed);
+        Add(args, Wire.Field.ReadLatency, ReadLatency);
+        Add(args, Wire.Field.WriteLatency, WriteLatency);
+        Add(args, Wire.Field.MaxOutstanding, MaxOutstanding);
+        Add(args, Wire.Field.Seed, Seed);
         if (Backpressure is { } b)
         {
-            args["backpressure"] = new Dictionary<string, object?> { ["ar"] = b.Ar, ["r"] = b.R, ["aw"] = b.Aw, ["w"] = b.W, ["b"] = b.B };
+            args[Wire.Field.Backpressure] = new Dictionary<string, object?> { [Wire.Channel.Ar] = b.Ar, [Wire.Channel.R] = b.R, [Wire.Channel.Aw] = b.Aw, [Wire.Channel.W] = b.W, [Wire.Channel.B] = b.B };
         }
 
         if (Faults != null)
         {
-            args["faults"] = Faults.Select(f => (object?)new Dictionary<string, object?>
+            args[Wire.Field.Faults] = Faults.Select(f => (object?)new Dictionary<string, object?>
             {
-                ["addr"] = f.Address,
-                ["len"] = f.Length,
-                ["resp"] = f.Response == AxiFault.SlvErr ? "SLVERR" : "DECERR",
-                ["on"] = f.On.ToString().ToLowerInvariant(),
+                [Wire.Field.Addr] = f.Address,
+                [Wire.Field.Len] = f.Length,
+                [Wire.Field.Resp] = f.Response == AxiFault.SlvErr ? Wire.Fault.SlvErr : Wire.Fault.DecErr,
+                [Wire.Field.On] = f.On.ToString().ToLowerInvariant(),
             }).ToList();
         }
 
@@ -104,19 +104,19 @@ public sealed record MemConfig
 
     internal static MemConfig FromReply(SimReply reply)
     {
-        var b = reply.GetMap("backpressure");
+        var b = reply.GetMap(Wire.Field.Backpressure);
         return new MemConfig
         {
-            ReadLatency = (uint)reply.GetUInt64("read_latency"),
-            WriteLatency = (uint)reply.GetUInt64("write_latency"),
-            MaxOutstanding = (uint)reply.GetUInt64("max_outstanding"),
-            Seed = reply.GetUInt64("seed"),
-            Backpressure = new Backpressure(b.GetDouble("ar"), b.GetDouble("r"), b.GetDouble("aw"), b.GetDouble("w"), b.GetDouble("b")),
-            Faults = reply.GetMaps("faults").Select(f => new FaultWindow(
-                f.GetUInt64("addr"),
-                f.GetUInt64("len"),
-                f.GetString("resp") == "SLVERR" ? AxiFault.SlvErr : AxiFault.DecErr,
-                Enum.Parse<FaultDirection>(f.GetString("on"), ignoreCase: true))).ToList(),
+            ReadLatency = (uint)reply.GetUInt64(Wire.Field.ReadLatency),
+            WriteLatency = (uint)reply.GetUInt64(Wire.Field.WriteLatency),
+            MaxOutstanding = (uint)reply.GetUInt64(Wire.Field.MaxOutstanding),
+            Seed = reply.GetUInt64(Wire.Field.Seed),
+            Backpressure = new Backpressure(b.GetDouble(Wire.Channel.Ar), b.GetDouble(Wire.Channel.R), b.GetDouble(Wire.Channel.Aw), b.GetDouble(Wire.Channel.W), b.GetDouble(Wire.Channel.B)),
+            Faults = reply.GetMaps(Wire.Field.Faults).Select(f => new FaultWindow(
+                f.GetUInt64(Wire.Field.Addr),
+                f.GetUInt64(Wire.Field.Len),
+                f.GetString(Wire.Field.Resp) == Wire.Fault.SlvErr ? AxiFault.SlvErr : AxiFault.DecErr,
+                Enum.Parse<FaultDirection>(f.GetString(Wire.Field.On), ignoreCase: true))).ToList(),
         };
     }
 
@@ -143,9 +143,9 @@ public sealed record DramStats(ulong Cycle, ulong Reads, ulong Writes, ulong Rea
 {
     internal static DramStats FromReply(SimReply reply)
     {
-        var d = reply.GetMap("dram");
-        return new DramStats(reply.GetUInt64("cycle"), d.GetUInt64("reads"), d.GetUInt64("writes"), d.GetUInt64("read_beats"),
-            d.GetUInt64("write_beats"), d.GetUInt64("read_bytes"), d.GetUInt64("write_bytes"), d.GetUInt64("errors"));
+        var d = reply.GetMap(Wire.Field.Dram);
+        return new DramStats(reply.GetUInt64(Wire.Field.Cycle), d.GetUInt64(Wire.Field.Reads), d.GetUInt64(Wire.Field.Writes), d.GetUInt64(Wire.Field.ReadBeats),
+            d.GetUInt64(Wire.Field.WriteBeats), d.GetUInt64(Wire.Field.ReadBytes), d.GetUInt64(Wire.Field.WriteBytes), d.GetUInt64(Wire.Field.Errors));
     }
 }
 

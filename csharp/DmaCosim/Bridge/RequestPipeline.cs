@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using MessagePack;
 
 namespace DmaCosim.Bridge;
 
@@ -32,7 +31,8 @@ internal sealed class RequestPipeline : IDisposable
     /// <summary>How long the owner thread may run a continuation while requests wait, before another thread takes over.</summary>
     internal static readonly TimeSpan TakeOverAfter = TimeSpan.FromMilliseconds(100);
 
-    private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(5);
+    // The longest wait for a reply before the loop looks again (a Wake ends it at once).
+    private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromMilliseconds(25);
 
@@ -146,6 +146,7 @@ internal sealed class RequestPipeline : IDisposable
 
     private void Wake()
     {
+        _transport.Wake(); // the owner may be waiting for a reply
         try
         {
             _wake.Set();
@@ -204,7 +205,7 @@ internal sealed class RequestPipeline : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or NetMQ.NetMQException)
         {
             var reason = new HarnessExitedException($"client of {_endpoint} failed: {e.Message}", _endpoint);
             Interlocked.CompareExchange(ref _failure, reason, null); // later requests fail at once too
@@ -307,15 +308,14 @@ internal sealed class RequestPipeline : IDisposable
         Dictionary<string, object?>? map;
         try
         {
-            var reader = new MessagePackReader(frame);
-            map = reader.ReadObject() as Dictionary<string, object?>;
+            map = WireObjects.Decode(frame) as Dictionary<string, object?>;
         }
         catch (MessagePackSerializationException)
         {
             return true; // not a reply: nothing to match it to
         }
 
-        var id = SimReply.AsUInt64(map?.GetValueOrDefault("id"));
+        var id = SimReply.AsUInt64(map?.GetValueOrDefault(Wire.Field.Id));
         if (map == null || id == null || !_unanswered.Remove(id.Value))
         {
             return true; // not ours
@@ -387,19 +387,19 @@ internal sealed class RequestPipeline : IDisposable
 
     private SimException? ToError(string op, Dictionary<string, object?> map)
     {
-        if (map.GetValueOrDefault("ok") is true)
+        if (map.GetValueOrDefault(Wire.Field.Ok) is true)
         {
             return null;
         }
 
-        if (map.GetValueOrDefault("ok") is not false
-            || map.GetValueOrDefault("error") is not Dictionary<string, object?> error
-            || error.GetValueOrDefault("code") is not string code)
+        if (map.GetValueOrDefault(Wire.Field.Ok) is not false
+            || map.GetValueOrDefault(Wire.Field.Error) is not Dictionary<string, object?> error
+            || error.GetValueOrDefault(Wire.Field.Code) is not string code)
         {
             return new SimProtocolException($"reply to '{op}' has neither ok=true nor an error map", op, _endpoint);
         }
 
-        return new SimRequestException(code, error.GetValueOrDefault("message") as string ?? "", op, _endpoint);
+        return new SimRequestException(code, error.GetValueOrDefault(Wire.Field.Message) as string ?? "", op, _endpoint);
     }
 
     private void FailAll(Exception reason)

@@ -1,6 +1,5 @@
 using System.Buffers;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using MessagePack;
 
 namespace DmaCosim.Bridge;
 
@@ -38,16 +37,16 @@ public sealed record SimClientOptions
 public sealed class SimClient : IDisposable
 {
     /// <summary>Largest memory op the harness accepts (DESIGN §5).</summary>
-    public const int MaxMemoryOp = 16 * 1024 * 1024;
+    public const int MaxMemoryOp = Wire.Limit.MaxMemOpBytes;
 
     /// <summary>Largest CPU access (<c>cpu_read</c> / <c>cpu_write</c>) the harness accepts (docs/protocol.md §2).</summary>
-    public const int MaxCpuOp = 1024 * 1024;
+    public const int MaxCpuOp = Wire.Limit.MaxCpuOpBytes;
 
     /// <summary>Most entries in one <c>batch</c> (docs/protocol.md).</summary>
-    public const int MaxBatchEntries = 100_000;
+    public const int MaxBatchEntries = Wire.Limit.MaxBatchOps;
 
     /// <summary>Size of the AXI-Lite register space (offsets 0x0000..0xFFFC).</summary>
-    public const uint RegisterSpace = 0x1_0000;
+    public const uint RegisterSpace = Wire.Limit.RegSpaceBytes;
 
     private readonly RequestPipeline _pipeline;
     private readonly SimClientOptions _options;
@@ -55,7 +54,7 @@ public sealed class SimClient : IDisposable
     private int _disposed;
 
     /// <summary>Creates a client over an already connected transport and takes ownership of it.</summary>
-    /// <param name="transport">The frame transport (e.g. <see cref="ZmqDealerTransport"/>).</param>
+    /// <param name="transport">The frame transport (e.g. <see cref="NetMqDealerTransport"/>).</param>
     /// <param name="options">Settings; defaults when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="transport"/> is null.</exception>
     public SimClient(IFrameTransport transport, SimClientOptions? options = null)
@@ -66,13 +65,14 @@ public sealed class SimClient : IDisposable
         _pipeline = new RequestPipeline(transport);
     }
 
-    /// <summary>Connects a client to the harness at <paramref name="endpoint"/> over ZeroMQ.</summary>
-    /// <param name="endpoint">A ZeroMQ endpoint, e.g. <c>ipc:///run/user/1000/dmacosim-x/harness.sock</c>.</param>
+    /// <summary>Connects a client to the harness at <paramref name="endpoint"/> over ZeroMQ (NetMQ), with CURVE.</summary>
+    /// <param name="endpoint">A ZeroMQ endpoint, e.g. <c>tcp://127.0.0.1:40123</c>.</param>
+    /// <param name="keys">The CURVE keys (e.g. <see cref="CurveKeys.Load"/> of the file the harness printed); null connects without authentication, which only a harness started with <c>--no-curve</c> answers.</param>
     /// <param name="options">Settings; defaults when null.</param>
     /// <returns>The connected client.</returns>
-    /// <exception cref="ZmqException">The endpoint is malformed.</exception>
-    public static SimClient Connect(string endpoint, SimClientOptions? options = null) =>
-        new(new ZmqDealerTransport(endpoint), options);
+    /// <exception cref="NetMQ.NetMQException">The endpoint is malformed.</exception>
+    public static SimClient Connect(string endpoint, CurveKeys? keys, SimClientOptions? options = null) =>
+        new(new NetMqDealerTransport(endpoint, keys), options);
 
     /// <summary>The endpoint of the harness.</summary>
     public string Endpoint { get; }
@@ -127,7 +127,7 @@ public sealed class SimClient : IDisposable
     /// <returns>What the harness announced.</returns>
     /// <exception cref="SimException">The request failed (see <see cref="RequestAsync"/>).</exception>
     public async Task<HelloInfo> HelloAsync(CancellationToken cancellationToken = default) =>
-        HelloInfo.FromReply(await RequestAsync("hello", null, null, cancellationToken).ConfigureAwait(false));
+        HelloInfo.FromReply(await RequestAsync(Wire.Op.Hello, null, null, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Holds reset for <paramref name="cycles"/> cycles.</summary>
     /// <param name="cycles">Reset cycles, 1..1,000,000.</param>
@@ -139,8 +139,8 @@ public sealed class SimClient : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfZero(cycles);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cycles, 1_000_000u);
-        var reply = await RequestAsync("reset", Args(("cycles", cycles)), null, cancellationToken).ConfigureAwait(false);
-        return reply.GetUInt64("cycle");
+        var reply = await RequestAsync(Wire.Op.Reset, Args((Wire.Field.Cycles, cycles)), null, cancellationToken).ConfigureAwait(false);
+        return reply.GetUInt64(Wire.Field.Cycle);
     }
 
     /// <summary>Runs the clock for <paramref name="cycles"/> cycles.</summary>
@@ -150,8 +150,8 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<ulong> RunAsync(ulong cycles, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync("run", Args(("cycles", cycles)), _options.TimeoutFor(cycles), cancellationToken).ConfigureAwait(false);
-        return reply.GetUInt64("cycle");
+        var reply = await RequestAsync(Wire.Op.Run, Args((Wire.Field.Cycles, cycles)), _options.TimeoutFor(cycles), cancellationToken).ConfigureAwait(false);
+        return reply.GetUInt64(Wire.Field.Cycle);
     }
 
     /// <summary>Runs until <paramref name="simEvent"/> happens, at most <paramref name="maxCycles"/> cycles.</summary>
@@ -169,14 +169,14 @@ public sealed class SimClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfZero(maxCycles);
         var name = simEvent switch
         {
-            SimEvent.Irq => "irq",
-            SimEvent.Idle => "idle",
-            SimEvent.Violation => "violation",
+            SimEvent.Irq => Wire.RunEvent.Irq,
+            SimEvent.Idle => Wire.RunEvent.Idle,
+            SimEvent.Violation => Wire.RunEvent.Violation,
             _ => throw new ArgumentOutOfRangeException(nameof(simEvent), simEvent, "irq or idle"),
         };
-        var reply = await RequestAsync("run_until", Args(("event", name), ("max_cycles", maxCycles)), _options.TimeoutFor(maxCycles),
+        var reply = await RequestAsync(Wire.Op.RunUntil, Args((Wire.Field.Event, name), (Wire.Field.MaxCycles, maxCycles)), _options.TimeoutFor(maxCycles),
             cancellationToken).ConfigureAwait(false);
-        return new RunUntilResult(reply.GetString("event"), reply.GetUInt64("cycle"));
+        return new RunUntilResult(reply.GetString(Wire.Field.Event), reply.GetUInt64(Wire.Field.Cycle));
     }
 
     /// <summary>Reads a 32-bit register through the simulated AXI-Lite bus.</summary>
@@ -188,11 +188,11 @@ public sealed class SimClient : IDisposable
     public async Task<uint> RegReadAsync(uint offset, CancellationToken cancellationToken = default)
     {
         CheckRegister(offset);
-        var reply = await RequestAsync("reg_read", Args(("addr", offset)), null, cancellationToken).ConfigureAwait(false);
-        var value = reply.GetUInt64("value");
+        var reply = await RequestAsync(Wire.Op.RegRead, Args((Wire.Field.Addr, offset)), null, cancellationToken).ConfigureAwait(false);
+        var value = reply.GetUInt64(Wire.Field.Value);
         return value <= uint.MaxValue
             ? (uint)value
-            : throw new SimProtocolException($"reg_read returned {value}, wider than 32 bits", "reg_read", Endpoint);
+            : throw new SimProtocolException($"reg_read returned {value}, wider than 32 bits", Wire.Op.RegRead, Endpoint);
     }
 
     /// <summary>Writes a 32-bit register through the simulated AXI-Lite bus.</summary>
@@ -205,9 +205,9 @@ public sealed class SimClient : IDisposable
     public async Task<ulong> RegWriteAsync(uint offset, uint value, CancellationToken cancellationToken = default)
     {
         CheckRegister(offset);
-        var reply = await RequestAsync("reg_write", Args(("addr", offset), ("value", value)), null,
+        var reply = await RequestAsync(Wire.Op.RegWrite, Args((Wire.Field.Addr, offset), (Wire.Field.Value, value)), null,
             cancellationToken).ConfigureAwait(false);
-        return reply.GetUInt64("cycle");
+        return reply.GetUInt64(Wire.Field.Cycle);
     }
 
     /// <summary>Reads DRAM through the backdoor (no simulated time).</summary>
@@ -221,13 +221,13 @@ public sealed class SimClient : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxMemoryOp);
-        var reply = await RequestAsync("mem_read", Args(("addr", address), ("len", length)), null,
+        var reply = await RequestAsync(Wire.Op.MemRead, Args((Wire.Field.Addr, address), (Wire.Field.Len, length)), null,
             cancellationToken).ConfigureAwait(false);
-        var data = reply.GetBytes("data");
+        var data = reply.GetBytes(Wire.Field.Data);
         return data.Length == length
             ? data
             : throw new SimProtocolException($"mem_read returned {data.Length} bytes, asked for {length}",
-                "mem_read", Endpoint);
+                Wire.Op.MemRead, Endpoint);
     }
 
     /// <summary>Writes DRAM through the backdoor (no simulated time).</summary>
@@ -240,7 +240,7 @@ public sealed class SimClient : IDisposable
     public async Task MemWriteAsync(ulong address, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(data.Length, MaxMemoryOp, nameof(data));
-        await RequestAsync("mem_write", Args(("addr", address), ("data", data)), null, cancellationToken)
+        await RequestAsync(Wire.Op.MemWrite, Args((Wire.Field.Addr, address), (Wire.Field.Data, data)), null, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -255,7 +255,7 @@ public sealed class SimClient : IDisposable
     public async Task<byte[]> CpuReadAsync(ulong address, int length, bool cached = true, CancellationToken cancellationToken = default)
     {
         var load = new CpuReadAccess(address, length, cached);
-        var reply = await RequestAsync("cpu_read", CpuReadArgs(load), null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(Wire.Op.CpuRead, CpuReadArgs(load), null, cancellationToken).ConfigureAwait(false);
         return CpuReadData(reply, load);
     }
 
@@ -274,7 +274,7 @@ public sealed class SimClient : IDisposable
     public async Task<IReadOnlyList<byte[]>> CpuReadManyAsync(IReadOnlyList<CpuReadAccess> loads, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loads);
-        var requests = loads.Select(load => new SimRequest("cpu_read", CpuReadArgs(load))).ToList();
+        var requests = loads.Select(load => new SimRequest(Wire.Op.CpuRead, CpuReadArgs(load))).ToList();
         var replies = await BatchInChunksAsync(requests, loads.Select(load => load.Length).ToList(), cancellationToken).ConfigureAwait(false);
         return replies.Select((reply, index) => CpuReadData(reply, loads[index])).ToList();
     }
@@ -294,9 +294,9 @@ public sealed class SimClient : IDisposable
     public async Task<ulong> CpuWriteManyAsync(IReadOnlyList<CpuWriteAccess> stores, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stores);
-        var requests = stores.Select(store => new SimRequest("cpu_write", CpuWriteArgs(store))).ToList();
+        var requests = stores.Select(store => new SimRequest(Wire.Op.CpuWrite, CpuWriteArgs(store))).ToList();
         var replies = await BatchInChunksAsync(requests, stores.Select(store => store.Data.Length).ToList(), cancellationToken).ConfigureAwait(false);
-        return replies.Count > 0 ? replies[^1].GetUInt64("cycle") : await RunAsync(0, cancellationToken).ConfigureAwait(false);
+        return replies.Count > 0 ? replies[^1].GetUInt64(Wire.Field.Cycle) : await RunAsync(0, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>CPU stores through the data cache RTL (or around it).</summary>
@@ -309,9 +309,9 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<ulong> CpuWriteAsync(ulong address, ReadOnlyMemory<byte> data, bool cached = true, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync("cpu_write", CpuWriteArgs(new CpuWriteAccess(address, data, cached)), null, cancellationToken)
+        var reply = await RequestAsync(Wire.Op.CpuWrite, CpuWriteArgs(new CpuWriteAccess(address, data, cached)), null, cancellationToken)
             .ConfigureAwait(false);
-        return reply.GetUInt64("cycle");
+        return reply.GetUInt64(Wire.Field.Cycle);
     }
 
     /// <summary>Cache maintenance over an address range, line by line inside the simulator.</summary>
@@ -325,9 +325,9 @@ public sealed class SimClient : IDisposable
     public async Task<ulong> CacheAsync(CacheOp operation, ulong address, ulong length, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(length);
-        var reply = await RequestAsync("cache", Args(("action", operation.ToString().ToLowerInvariant()), ("addr", address), ("len", length)),
+        var reply = await RequestAsync(Wire.Op.Cache, Args((Wire.Field.Action, operation.ToString().ToLowerInvariant()), (Wire.Field.Addr, address), (Wire.Field.Len, length)),
             null, cancellationToken).ConfigureAwait(false);
-        return reply.GetUInt64("cycle");
+        return reply.GetUInt64(Wire.Field.Cycle);
     }
 
     /// <summary>Reads the coherency monitor; optionally switches snooping and clears the record.</summary>
@@ -338,18 +338,18 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<CoherencyReport> CoherencyAsync(bool? snoop = null, bool clear = false, CancellationToken cancellationToken = default)
     {
-        var args = Args(("clear", clear));
+        var args = Args((Wire.Field.Clear, clear));
         if (snoop is { } on)
         {
-            args["snoop"] = on;
+            args[Wire.Field.Snoop] = on;
         }
 
-        var reply = await RequestAsync("coherency", args, null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(Wire.Op.Coherency, args, null, cancellationToken).ConfigureAwait(false);
         return new CoherencyReport(
-            reply.Fields.GetValueOrDefault("snoop") is true,
-            reply.GetUInt64("total"),
-            reply.GetMaps("violations")
-                .Select(v => new CoherencyViolation(v.GetUInt64("cycle"), v.GetString("kind"), v.GetUInt64("addr"), v.GetString("master")))
+            reply.Fields.GetValueOrDefault(Wire.Field.Snoop) is true,
+            reply.GetUInt64(Wire.Field.Total),
+            reply.GetMaps(Wire.Field.Violations)
+                .Select(v => new CoherencyViolation(v.GetUInt64(Wire.Field.Cycle), v.GetString(Wire.Field.Kind), v.GetUInt64(Wire.Field.Addr), v.GetString(Wire.Field.Master)))
                 .ToList());
     }
 
@@ -362,8 +362,8 @@ public sealed class SimClient : IDisposable
     public async Task<string> TraceStartAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var reply = await RequestAsync("trace", Args(("path", path)), null, cancellationToken).ConfigureAwait(false);
-        return reply.GetString("path");
+        var reply = await RequestAsync(Wire.Op.Trace, Args((Wire.Field.Path, path)), null, cancellationToken).ConfigureAwait(false);
+        return reply.GetString(Wire.Field.Path);
     }
 
     /// <summary>Stops the waveform (flushes and closes the file); nothing happens when none is open.</summary>
@@ -372,8 +372,8 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<string> TraceStopAsync(CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync("trace", Args(("stop", true)), null, cancellationToken).ConfigureAwait(false);
-        return reply.GetString("path");
+        var reply = await RequestAsync(Wire.Op.Trace, Args((Wire.Field.Stop, true)), null, cancellationToken).ConfigureAwait(false);
+        return reply.GetString(Wire.Field.Path);
     }
 
     /// <summary>Changes the DRAM model (latency, outstanding limit, backpressure, seed, fault windows).</summary>
@@ -385,7 +385,7 @@ public sealed class SimClient : IDisposable
     public async Task<MemConfig> MemConfigAsync(MemConfig change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var reply = await RequestAsync("mem_config", change.ToArgs(), null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(Wire.Op.MemConfig, change.ToArgs(), null, cancellationToken).ConfigureAwait(false);
         return MemConfig.FromReply(reply);
     }
 
@@ -396,7 +396,7 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<DramStats> StatsAsync(bool reset = false, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync("stats", Args(("reset", reset)), null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(Wire.Op.Stats, Args((Wire.Field.Reset, reset)), null, cancellationToken).ConfigureAwait(false);
         return DramStats.FromReply(reply);
     }
 
@@ -427,8 +427,8 @@ public sealed class SimClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(load);
         load.ThrowIfInvalid(nameof(load));
-        var reply = await RequestAsync("cpu_load", load.ToArgs(), null, cancellationToken).ConfigureAwait(false);
-        return reply.GetUInt64("cycle");
+        var reply = await RequestAsync(Wire.Op.CpuLoad, load.ToArgs(), null, cancellationToken).ConfigureAwait(false);
+        return reply.GetUInt64(Wire.Field.Cycle);
     }
 
     /// <summary>Stops the background CPU load (an access in flight still finishes and counts).</summary>
@@ -445,7 +445,7 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<CpuStats> CpuStatsAsync(bool reset = false, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync("stats", Args(("reset", reset)), null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(Wire.Op.Stats, Args((Wire.Field.Reset, reset)), null, cancellationToken).ConfigureAwait(false);
         return CpuStats.FromReply(reply);
     }
 
@@ -463,11 +463,11 @@ public sealed class SimClient : IDisposable
         var list = requests as IReadOnlyList<SimRequest> ?? requests.ToList();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var id = (ulong)Interlocked.Increment(ref _nextId);
-        var reply = await _pipeline.Enqueue(id, "batch", EncodeBatch(id, list), _options.RequestTimeout, cancellationToken)
+        var reply = await _pipeline.Enqueue(id, Wire.Op.Batch, EncodeBatch(id, list), _options.RequestTimeout, cancellationToken)
             .ConfigureAwait(false);
-        if (reply.Fields.GetValueOrDefault("results") is not object?[] entries || entries.Length > list.Count)
+        if (reply.Fields.GetValueOrDefault(Wire.Field.Results) is not object?[] entries || entries.Length > list.Count)
         {
-            throw new SimProtocolException($"reply to a batch of {list.Count}: field 'results' is not an array of at most {list.Count} replies", "batch", Endpoint);
+            throw new SimProtocolException($"reply to a batch of {list.Count}: field 'results' is not an array of at most {list.Count} replies", Wire.Op.Batch, Endpoint);
         }
 
         // Each entry becomes the reply of its own op, without copying its map.
@@ -477,26 +477,26 @@ public sealed class SimClient : IDisposable
             var op = list[index].Op;
             var entry = entries[index] as IReadOnlyDictionary<string, object?>
                 ?? throw new SimProtocolException($"reply to a batch: results[{index}] is not a map", op, Endpoint);
-            if (entry.GetValueOrDefault("ok") is true)
+            if (entry.GetValueOrDefault(Wire.Field.Ok) is true)
             {
                 results.Add(new SimReply(op, Endpoint, entry));
                 continue;
             }
 
-            var error = new SimReply(op, Endpoint, entry).GetMap("error");
-            throw new SimBatchException(index, results, error.GetString("code"), error.GetString("message"), op, Endpoint);
+            var error = new SimReply(op, Endpoint, entry).GetMap(Wire.Field.Error);
+            throw new SimBatchException(index, results, error.GetString(Wire.Field.Code), error.GetString(Wire.Field.Message), op, Endpoint);
         }
 
         return results.Count == list.Count
             ? results
-            : throw new SimProtocolException($"batch of {list.Count} returned {results.Count} results and no error", "batch", Endpoint);
+            : throw new SimProtocolException($"batch of {list.Count} returned {results.Count} results and no error", Wire.Op.Batch, Endpoint);
     }
 
     /// <summary>Asks the harness to exit (it replies first).</summary>
     /// <param name="timeout">Wall-clock wait for the reply.</param>
     /// <returns>A task that completes when the harness acknowledged.</returns>
     /// <exception cref="SimException">The request failed.</exception>
-    public Task ShutdownAsync(TimeSpan? timeout = null) => RequestAsync("shutdown", null, timeout);
+    public Task ShutdownAsync(TimeSpan? timeout = null) => RequestAsync(Wire.Op.Shutdown, null, timeout);
 
     /// <summary>Fails everything pending and closes the socket. Never blocks for long.</summary>
     public void Dispose()
@@ -516,22 +516,22 @@ public sealed class SimClient : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(load.Length, 1, "length");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(load.Length, MaxCpuOp, "length");
-        return Args(("addr", load.Address), ("len", load.Length), ("cached", load.Cached));
+        return Args((Wire.Field.Addr, load.Address), (Wire.Field.Len, load.Length), (Wire.Field.Cached, load.Cached));
     }
 
     private static Dictionary<string, object?> CpuWriteArgs(CpuWriteAccess store)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(store.Data.Length, 1, "data");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(store.Data.Length, MaxCpuOp, "data");
-        return Args(("addr", store.Address), ("data", store.Data), ("cached", store.Cached));
+        return Args((Wire.Field.Addr, store.Address), (Wire.Field.Data, store.Data), (Wire.Field.Cached, store.Cached));
     }
 
     private byte[] CpuReadData(SimReply reply, CpuReadAccess load)
     {
-        var data = reply.GetBytes("data");
+        var data = reply.GetBytes(Wire.Field.Data);
         return data.Length == load.Length
             ? data
-            : throw new SimProtocolException($"cpu_read returned {data.Length} bytes, asked for {load.Length}", "cpu_read", Endpoint);
+            : throw new SimProtocolException($"cpu_read returned {data.Length} bytes, asked for {load.Length}", Wire.Op.CpuRead, Endpoint);
     }
 
     /// <summary>
@@ -598,21 +598,21 @@ public sealed class SimClient : IDisposable
         var buffer = new ArrayBufferWriter<byte>(64 + (16 * requests.Count));
         var writer = new MessagePackWriter(buffer);
         writer.WriteMapHeader(3);
-        writer.Write("id");
+        writer.Write(Wire.Field.Id);
         writer.Write(id);
-        writer.Write("op");
-        writer.Write("batch");
-        writer.Write("ops");
+        writer.Write(Wire.Field.Op);
+        writer.Write(Wire.Op.Batch);
+        writer.Write(Wire.Field.Ops);
         writer.WriteArrayHeader(requests.Count);
         foreach (var request in requests)
         {
             ArgumentNullException.ThrowIfNull(request, nameof(requests));
             var args = request.Args;
-            var extra = args?.ContainsKey("op") == true ? 0 : 1; // an "op" in the arguments takes the op's place, as before
+            var extra = args?.ContainsKey(Wire.Field.Op) == true ? 0 : 1; // an "op" in the arguments takes the op's place, as before
             writer.WriteMapHeader(extra + (args?.Count ?? 0));
             if (extra == 1)
             {
-                writer.Write("op");
+                writer.Write(Wire.Field.Op);
                 writer.Write(request.Op);
             }
 
@@ -621,7 +621,7 @@ public sealed class SimClient : IDisposable
                 foreach (var (name, value) in args)
                 {
                     writer.Write(name);
-                    MessagePackObjectWriter.WriteObject(ref writer, name == "op" ? request.Op : value);
+                    WireObjects.WriteObject(ref writer, name == Wire.Field.Op ? request.Op : value);
                 }
             }
         }
@@ -635,16 +635,16 @@ public sealed class SimClient : IDisposable
         var buffer = new ArrayBufferWriter<byte>(64);
         var writer = new MessagePackWriter(buffer);
         writer.WriteMapHeader(2 + (args?.Count ?? 0));
-        writer.Write("id");
+        writer.Write(Wire.Field.Id);
         writer.Write(id);
-        writer.Write("op");
+        writer.Write(Wire.Field.Op);
         writer.Write(op);
         if (args != null)
         {
             foreach (var (name, value) in args)
             {
                 writer.Write(name);
-                MessagePackObjectWriter.WriteObject(ref writer, value);
+                WireObjects.WriteObject(ref writer, value);
             }
         }
 

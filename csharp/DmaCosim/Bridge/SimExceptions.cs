@@ -80,13 +80,13 @@ public class SimRequestException : SimException
     /// <returns>The enum value, or <see cref="SimErrorCode.Unknown"/>.</returns>
     public static SimErrorCode Parse(string code) => code switch
     {
-        "BAD_REQUEST" => SimErrorCode.BadRequest,
-        "UNKNOWN_OP" => SimErrorCode.UnknownOp,
-        "BAD_ADDRESS" => SimErrorCode.BadAddress,
-        "TOO_LARGE" => SimErrorCode.TooLarge,
-        "BUS_ERROR" => SimErrorCode.BusError,
-        "SIM_ERROR" => SimErrorCode.SimError,
-        "TIMEOUT" => SimErrorCode.Timeout,
+        Wire.ErrorCode.BadRequest => SimErrorCode.BadRequest,
+        Wire.ErrorCode.UnknownOp => SimErrorCode.UnknownOp,
+        Wire.ErrorCode.BadAddress => SimErrorCode.BadAddress,
+        Wire.ErrorCode.TooLarge => SimErrorCode.TooLarge,
+        Wire.ErrorCode.BusError => SimErrorCode.BusError,
+        Wire.ErrorCode.SimError => SimErrorCode.SimError,
+        Wire.ErrorCode.Timeout => SimErrorCode.Timeout,
         _ => SimErrorCode.Unknown,
     };
 }

@@ -99,26 +99,26 @@ public sealed record HelloInfo(
 
     internal static HelloInfo FromReply(SimReply reply)
     {
-        var rtl = reply.GetMap("rtl");
+        var rtl = reply.GetMap(Wire.Field.Rtl);
         var info = new HelloInfo(
-            (int)reply.GetUInt64("protocol"),
-            reply.GetString("harness"),
+            (int)reply.GetUInt64(Wire.Field.Protocol),
+            reply.GetString(Wire.Field.Harness),
             new RtlInfo(
-                (int)rtl.GetUInt64("data_width"),
-                (int)rtl.GetUInt64("addr_width"),
-                (int)rtl.GetUInt64("max_burst"),
-                (int)rtl.GetUInt64("cache_line"),
-                (int)rtl.GetUInt64("cache_sets"),
-                (int)rtl.GetUInt64("cache_ways"),
-                (int)rtl.GetUInt64("max_outstanding")),
-            reply.GetMaps("dram")
-                .Select(d => new DramWindowInfo(d.GetUInt64("base"), d.GetUInt64("size"), d.GetString("shm")))
+                (int)rtl.GetUInt64(Wire.Field.DataWidth),
+                (int)rtl.GetUInt64(Wire.Field.AddrWidth),
+                (int)rtl.GetUInt64(Wire.Field.MaxBurst),
+                (int)rtl.GetUInt64(Wire.Field.CacheLine),
+                (int)rtl.GetUInt64(Wire.Field.CacheSets),
+                (int)rtl.GetUInt64(Wire.Field.CacheWays),
+                (int)rtl.GetUInt64(Wire.Field.MaxOutstanding)),
+            reply.GetMaps(Wire.Field.Dram)
+                .Select(d => new DramWindowInfo(d.GetUInt64(Wire.Field.Base), d.GetUInt64(Wire.Field.Size), d.GetString(Wire.Field.Shm)))
                 .ToList(),
-            reply.GetStrings("ops"),
-            reply.GetUInt64("cycle"));
+            reply.GetStrings(Wire.Field.Ops),
+            reply.GetUInt64(Wire.Field.Cycle));
         return info.Protocol == SupportedProtocol
             ? info
             : throw new SimProtocolException(
-                $"harness speaks protocol {info.Protocol}, this client speaks {SupportedProtocol}", "hello", reply.Endpoint);
+                $"harness speaks protocol {info.Protocol}, this client speaks {SupportedProtocol}", Wire.Op.Hello, reply.Endpoint);
     }
 }

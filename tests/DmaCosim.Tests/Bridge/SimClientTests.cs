@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using DmaCosim.Bridge;
-using DmaCosim.Bridge.MessagePack;
-using DmaCosim.Bridge.Zmq;
+using MessagePack;
+using NetMQ;
+using NetMQ.Sockets;
 
 namespace DmaCosim.Tests.Bridge;
 
@@ -15,22 +16,19 @@ public sealed class SimClientTests : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("dmacosim-test-");
-    private readonly ZmqContext _context = new();
-    private readonly ZmqSocket _router;
+    private readonly RouterSocket _router = new();
     private readonly string _endpoint;
 
     public SimClientTests()
     {
-        _router = new ZmqSocket(_context, ZmqSocketType.Router);
-        _endpoint = $"ipc://{_dir.FullName}/server.sock";
-        _router.Bind(_endpoint);
+        _router.Options.Linger = TimeSpan.Zero;
+        _endpoint = $"tcp://127.0.0.1:{_router.BindRandomPort("tcp://127.0.0.1")}";
     }
 
     [Fact]
     public async Task RequestAsync_OkReply_ReturnsItsFields()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var reply = client.RequestAsync("run", new Dictionary<string, object?> { ["cycles"] = 5 }, cancellationToken: Ct);
 
         var (envelope, request) = Receive();
@@ -44,7 +42,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task RequestAsync_ErrorReply_ThrowsWithCodeAndMessage()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var reply = client.RequestAsync("mem_read", cancellationToken: Ct);
 
         var (envelope, request) = Receive();
@@ -60,7 +58,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task RequestAsync_RepliesInReverseOrder_EachMatchedByItsId()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var first = client.RequestAsync("run", cancellationToken: Ct);
         var second = client.RequestAsync("run", cancellationToken: Ct);
 
@@ -76,7 +74,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task RequestAsync_NoReply_TimesOutNamingOpAndEndpoint()
     {
-        using var client = SimClient.Connect(_endpoint, new SimClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        using var client = SimClient.Connect(_endpoint, null, new SimClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) });
 
         var error = await Assert.ThrowsAsync<SimTransportTimeoutException>(() => client.RequestAsync("hello", cancellationToken: Ct));
 
@@ -88,7 +86,7 @@ public sealed class SimClientTests : IDisposable
     public async Task RunUntilAsync_NoReply_TimeoutGrowsWithTheCycleBudget()
     {
         var options = new SimClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100), MinCyclesPerSecond = 1_000 };
-        using var client = SimClient.Connect(_endpoint, options);
+        using var client = SimClient.Connect(_endpoint, null, options);
 
         var error = await Assert.ThrowsAsync<SimTransportTimeoutException>(() => client.RunUntilAsync(SimEvent.Irq, 150, Ct));
 
@@ -109,7 +107,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task RequestAsync_ReplyWithoutOkOrError_ThrowsProtocolException()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var reply = client.RequestAsync("hello", cancellationToken: Ct);
 
         var (envelope, request) = Receive();
@@ -121,7 +119,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task Fail_WhileRequestPending_RequestFailsWithTheReason()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var pending = client.RequestAsync("run_until", cancellationToken: Ct);
         Receive();
 
@@ -135,7 +133,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task Dispose_WhileRequestPending_FailsItQuickly()
     {
-        var client = SimClient.Connect(_endpoint);
+        var client = SimClient.Connect(_endpoint, null);
         var pending = client.RequestAsync("run_until", cancellationToken: Ct);
         Receive();
         var clock = Stopwatch.StartNew();
@@ -150,7 +148,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task Reply_WithNegativeOrMissingId_IsIgnoredAndTheClientKeepsWorking()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var reply = client.RequestAsync("hello", cancellationToken: Ct);
 
         var (envelope, request) = Receive();
@@ -165,8 +163,8 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task RequestAsync_NobodyListening_ThousandsOfRequestsAllTimeOutWithoutBlocking()
     {
-        var nobody = $"ipc://{_dir.FullName}/nobody.sock";
-        using var client = SimClient.Connect(nobody, new SimClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        const string nobody = "tcp://127.0.0.1:1"; // a port nobody listens on
+        using var client = SimClient.Connect(nobody, null, new SimClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
 
         var requests = Enumerable.Range(0, 2500).Select(_ => client.RequestAsync("hello", cancellationToken: Ct)).ToList();
         var all = Task.WhenAll(requests);
@@ -179,7 +177,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task CpuLoadAsync_PropertyOutOfRange_ThrowsAndSendsNothing()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var valid = new CpuLoad(CpuLoadPattern.Random, 10, 0x1000, 64, 1);
         CpuLoad[] invalid =
         [
@@ -206,7 +204,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task CpuLoadAsync_Random_SendsEveryField()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var sent = client.CpuLoadAsync(new CpuLoad(CpuLoadPattern.Random, 25, 0x2000_0000, 4096, 77, StorePercent: 30, Cached: false), Ct);
 
         var (envelope, request) = Receive();
@@ -225,7 +223,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task CpuStatsAsync_StatsReply_TheCpuGroup()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var stats = client.CpuStatsAsync(reset: true, Ct);
 
         var (envelope, request) = Receive();
@@ -244,7 +242,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task RequestAsync_SequentialAwaits_EachContinuationSendsTheNextFromTheOwnerThread()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var responder = Task.Run(() =>
         {
             for (var i = 0; i < 200; i++)
@@ -266,7 +264,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task Continuation_BlockingOnAnotherRequest_AnotherThreadTakesOverAndBothComplete()
     {
-        using var client = SimClient.Connect(_endpoint);
+        using var client = SimClient.Connect(_endpoint, null);
         var first = client.RequestAsync("run", cancellationToken: Ct);
         // Runs on the thread that completes `first`, the client's own, and blocks it on a second request.
         var blocked = first.ContinueWith(
@@ -285,7 +283,7 @@ public sealed class SimClientTests : IDisposable
     [Fact]
     public async Task Continuation_DisposingTheClient_FailsThePendingAndClosesIt()
     {
-        var client = SimClient.Connect(_endpoint);
+        var client = SimClient.Connect(_endpoint, null);
         var first = client.RequestAsync("run", cancellationToken: Ct);
         var second = client.RequestAsync("run", cancellationToken: Ct);
         var disposed = first.ContinueWith(_ => client.Dispose(), Ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -314,17 +312,14 @@ public sealed class SimClientTests : IDisposable
     public void Dispose()
     {
         _router.Dispose();
-        _context.Dispose();
-        _dir.Delete(recursive: true);
     }
 
     private (byte[] Envelope, Dictionary<string, object?> Request) Receive()
     {
-        Assert.True(_router.TryReceive(TimeSpan.FromSeconds(5), out var identity, out var more), "no request arrived");
+        Assert.True(_router.TryReceiveFrameBytes(TimeSpan.FromSeconds(5), out var identity, out var more), "no request arrived");
         Assert.True(more);
-        Assert.True(_router.TryReceive(TimeSpan.FromSeconds(5), out var payload, out _));
-        var reader = new MessagePackReader(payload);
-        return (identity, Assert.IsType<Dictionary<string, object?>>(reader.ReadObject()));
+        Assert.True(_router.TryReceiveFrameBytes(TimeSpan.FromSeconds(5), out var payload, out _));
+        return (identity!, Assert.IsType<Dictionary<string, object?>>(WireObjects.Decode(payload)));
     }
 
     [Theory]
@@ -345,10 +340,10 @@ public sealed class SimClientTests : IDisposable
     {
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(buffer);
-        MessagePackObjectWriter.WriteObject(ref writer, fields.ToDictionary(f => f.Name, f => f.Value));
+        WireObjects.WriteObject(ref writer, fields.ToDictionary(f => f.Name, f => f.Value));
         writer.Flush();
-        _router.Send(envelope, more: true);
-        _router.Send(buffer.WrittenSpan);
+        _router.SendFrame(envelope, more: true);
+        _router.SendFrame(buffer.WrittenSpan.ToArray());
     }
 
     /// <summary>A transport whose receive side fails at once, as a broken connection would.</summary>
@@ -356,11 +351,11 @@ public sealed class SimClientTests : IDisposable
     {
         public string Endpoint => "broken://test";
 
-        public void Send(ReadOnlySpan<byte> frame)
+        public bool TrySend(byte[] frame) => true;
+
+        public void Wake()
         {
         }
-
-        public bool TrySend(ReadOnlySpan<byte> frame) => true;
 
         public bool TryReceive(TimeSpan timeout, out byte[] frame) => throw new IOException("link down");
 

@@ -9,7 +9,8 @@ namespace DmaCosim.Tests.Driver;
 /// <summary>The C# register constants are the numbers in rtl/dma_pkg.sv: parsed, not trusted.</summary>
 public sealed partial class RegisterMapTests
 {
-    private static readonly Lazy<Dictionary<string, ulong>> Package = new(ParsePackage);
+    /// <summary>Every single-line localparam of rtl/dma_pkg.sv with a literal value, by name.</summary>
+    internal static readonly Lazy<Dictionary<string, ulong>> Package = new(ParsePackage);
 
     public static TheoryData<string, string> Pairs() => new()
     {
