@@ -23,20 +23,20 @@ public sealed record DmaBusStats(
 {
     internal static DmaBusStats FromReply(SimReply reply)
     {
-        var d = reply.GetMap("dma");
-        var a = reply.GetMap("arbiter");
+        var d = reply.GetMap(Wire.Field.Dma);
+        var a = reply.GetMap(Wire.Field.Arbiter);
         return new DmaBusStats(
-            reply.GetUInt64("cycle"),
-            d.GetUInt64("reads_in_flight"),
-            d.GetUInt64("writes_in_flight"),
-            d.GetUInt64("max_reads_in_flight"),
-            d.GetUInt64("max_writes_in_flight"),
-            d.GetUInt64("read_beats"),
-            d.GetUInt64("write_beats"),
-            d.GetUInt64("busy_cycles"),
-            d.GetUInt64("bus_wait_cycles"),
-            ArbiterChannelStats.FromReply(a.GetMap("ar")),
-            ArbiterChannelStats.FromReply(a.GetMap("aw")));
+            reply.GetUInt64(Wire.Field.Cycle),
+            d.GetUInt64(Wire.Field.ReadsInFlight),
+            d.GetUInt64(Wire.Field.WritesInFlight),
+            d.GetUInt64(Wire.Field.MaxReadsInFlight),
+            d.GetUInt64(Wire.Field.MaxWritesInFlight),
+            d.GetUInt64(Wire.Field.ReadBeats),
+            d.GetUInt64(Wire.Field.WriteBeats),
+            d.GetUInt64(Wire.Field.BusyCycles),
+            d.GetUInt64(Wire.Field.BusWaitCycles),
+            ArbiterChannelStats.FromReply(a.GetMap(Wire.Field.Ar)),
+            ArbiterChannelStats.FromReply(a.GetMap(Wire.Field.Aw)));
     }
 }
 
@@ -48,8 +48,8 @@ public sealed record DmaBusStats(
 public sealed record ArbiterChannelStats(ulong CpuGrants, ulong DmaGrants, ulong CpuMaxWait, ulong DmaMaxWait)
 {
     internal static ArbiterChannelStats FromReply(SimReply channel) => new(
-        channel.GetUInt64("cpu_grants"),
-        channel.GetUInt64("dma_grants"),
-        channel.GetUInt64("cpu_max_wait"),
-        channel.GetUInt64("dma_max_wait"));
+        channel.GetUInt64(Wire.Field.CpuGrants),
+        channel.GetUInt64(Wire.Field.DmaGrants),
+        channel.GetUInt64(Wire.Field.CpuMaxWait),
+        channel.GetUInt64(Wire.Field.DmaMaxWait));
 }

@@ -34,6 +34,10 @@ internal sealed class RequestPipeline : IDisposable
     // The longest wait for a reply before the loop looks again (a Wake ends it at once).
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
+
+    // How long replies that a harness sent just before it exited (a shutdown) may still take to arrive
+    // once its exit is known: they complete their requests instead of the exit failing them.
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromMilliseconds(25);
 
     // _inlineSince once the watchdog gave the owner thread up (timestamps are positive).
@@ -64,6 +68,9 @@ internal sealed class RequestPipeline : IDisposable
     private int _disposed;
     private int _stopped;
     private int _takeOvers;
+
+    // owner thread only: replies in the transport were drained once after the failure was set
+    private bool _drainedAtFailure;
 
     public RequestPipeline(IFrameTransport transport)
     {
@@ -166,6 +173,16 @@ internal sealed class RequestPipeline : IDisposable
             {
                 if (Volatile.Read(ref _failure) is { } failure)
                 {
+                    if (!_drainedAtFailure)
+                    {
+                        _drainedAtFailure = true;
+                        if (failure is HarnessExitedException && Volatile.Read(ref _disposed) == 0 && !DrainReplies())
+                        {
+                            abandoned = true;
+                            return;
+                        }
+                    }
+
                     FailAll(failure);
                     if (Volatile.Read(ref _disposed) != 0)
                     {
@@ -222,6 +239,25 @@ internal sealed class RequestPipeline : IDisposable
                 DrainOutbox(Volatile.Read(ref _failure) ?? Closed()); // nobody will send what came in meanwhile
             }
         }
+    }
+
+    /// <summary>
+    /// The harness exited: replies it sent before (the reply to <c>shutdown</c>) may still be in the transport.
+    /// Dispatches what arrives within <see cref="ExitGrace"/> while requests await replies; false when another
+    /// owner took over meanwhile.
+    /// </summary>
+    private bool DrainReplies()
+    {
+        var clock = Stopwatch.StartNew();
+        while (_awaiting.Count > 0 && clock.Elapsed < ExitGrace)
+        {
+            if (_transport.TryReceive(ExitGrace - clock.Elapsed, out var frame) && !Dispatch(frame))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void SendUnsent()

@@ -407,7 +407,7 @@ public sealed class SimClient : IDisposable
     /// <exception cref="SimException">The request failed.</exception>
     public async Task<DmaBusStats> DmaBusStatsAsync(bool reset = false, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync("stats", Args(("reset", reset)), null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(Wire.Op.Stats, Args((Wire.Field.Reset, reset)), null, cancellationToken).ConfigureAwait(false);
         return DmaBusStats.FromReply(reply);
     }
 

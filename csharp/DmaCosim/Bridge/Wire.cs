@@ -339,6 +339,45 @@ public static class Wire
 
         /// <summary><c>refused_handshakes</c>.</summary>
         public const string RefusedHandshakes = "refused_handshakes";
+
+        /// <summary><c>reads_in_flight</c>.</summary>
+        public const string ReadsInFlight = "reads_in_flight";
+
+        /// <summary><c>writes_in_flight</c>.</summary>
+        public const string WritesInFlight = "writes_in_flight";
+
+        /// <summary><c>max_reads_in_flight</c>.</summary>
+        public const string MaxReadsInFlight = "max_reads_in_flight";
+
+        /// <summary><c>max_writes_in_flight</c>.</summary>
+        public const string MaxWritesInFlight = "max_writes_in_flight";
+
+        /// <summary><c>busy_cycles</c>.</summary>
+        public const string BusyCycles = "busy_cycles";
+
+        /// <summary><c>bus_wait_cycles</c>.</summary>
+        public const string BusWaitCycles = "bus_wait_cycles";
+
+        /// <summary><c>arbiter</c>.</summary>
+        public const string Arbiter = "arbiter";
+
+        /// <summary><c>ar</c>.</summary>
+        public const string Ar = "ar";
+
+        /// <summary><c>aw</c>.</summary>
+        public const string Aw = "aw";
+
+        /// <summary><c>cpu_grants</c>.</summary>
+        public const string CpuGrants = "cpu_grants";
+
+        /// <summary><c>dma_grants</c>.</summary>
+        public const string DmaGrants = "dma_grants";
+
+        /// <summary><c>cpu_max_wait</c>.</summary>
+        public const string CpuMaxWait = "cpu_max_wait";
+
+        /// <summary><c>dma_max_wait</c>.</summary>
+        public const string DmaMaxWait = "dma_max_wait";
     }
 
     /// <summary><c>run_until</c> events (<c>proto::event</c>).</summary>

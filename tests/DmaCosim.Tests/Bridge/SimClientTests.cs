@@ -298,6 +298,22 @@ public sealed class SimClientTests : IDisposable
     }
 
     [Fact]
+    public async Task HarnessExit_ReplySentBeforeTheExitArrivesAfterIt_CompletesTheRequest()
+    {
+        // the harness answers shutdown and exits; its exit can be seen before its reply has come through the transport
+        using var transport = new LateReplyTransport();
+        using var client = new SimClient(transport);
+        var shutdown = client.RequestAsync("shutdown", cancellationToken: Ct);
+        var id = transport.SentId.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        transport.ReleaseReplyAtNextWake(await id);
+
+        client.Fail(new HarnessExitedException("harness (pid 1) is gone: exit code 0", transport.Endpoint));
+
+        await shutdown.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await Assert.ThrowsAsync<HarnessExitedException>(() => client.RequestAsync("hello", cancellationToken: Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct));
+    }
+
+    [Fact]
     public async Task TransportFailure_LaterRequests_FailAtOnceInsteadOfWaitingForever()
     {
         using var client = new SimClient(new BrokenTransport());
@@ -358,6 +374,62 @@ public sealed class SimClientTests : IDisposable
         }
 
         public bool TryReceive(TimeSpan timeout, out byte[] frame) => throw new IOException("link down");
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>
+    /// A transport whose one reply becomes receivable only at the first <see cref="Wake"/> after it is released:
+    /// <see cref="SimClient.Fail"/> wakes the owner after recording the failure, so the reply is "in the transport"
+    /// only once the failure is known.
+    /// </summary>
+    private sealed class LateReplyTransport : IFrameTransport
+    {
+        private byte[]? _reply;
+        private byte[]? _armed;
+
+        public string Endpoint => "late://test";
+
+        public TaskCompletionSource<ulong> SentId { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void ReleaseReplyAtNextWake(ulong id)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            var writer = new MessagePackWriter(buffer);
+            WireObjects.WriteObject(ref writer, new Dictionary<string, object?> { ["id"] = id, ["ok"] = true });
+            writer.Flush();
+            Volatile.Write(ref _armed, buffer.WrittenSpan.ToArray());
+        }
+
+        public bool TrySend(byte[] frame)
+        {
+            var request = Assert.IsType<Dictionary<string, object?>>(WireObjects.Decode(frame));
+            SentId.TrySetResult(Convert.ToUInt64(request["id"], CultureInfo.InvariantCulture));
+            return true;
+        }
+
+        public void Wake()
+        {
+            if (Interlocked.Exchange(ref _armed, null) is { } reply)
+            {
+                Volatile.Write(ref _reply, reply);
+            }
+        }
+
+        public bool TryReceive(TimeSpan timeout, out byte[] frame)
+        {
+            if (Interlocked.Exchange(ref _reply, null) is { } reply)
+            {
+                frame = reply;
+                return true;
+            }
+
+            Thread.Sleep(1);
+            frame = [];
+            return false;
+        }
 
         public void Dispose()
         {
