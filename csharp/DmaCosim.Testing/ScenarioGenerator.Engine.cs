@@ -113,12 +113,12 @@ public static partial class ScenarioGenerator
             ? Faults(r, rtl, copies, descriptors, simple || snoop != null, keyholeRead, keyholeWrite)
             : [];
 
-        var mode = (ScenarioTransferMode)(r.Next(4) switch { 0 or 1 => 0, 2 => 1, _ => 2 });
+        var mode = (TransferMode)(r.Next(4) switch { 0 or 1 => 0, 2 => 1, _ => 2 });
         CpuLoad? load = null;
         if (rtl.CacheLine != 0 && r.Next(4) == 0)
         {
             load = new CpuLoad(
-                r.Next(2) == 0 ? CpuLoadPattern.Random : CpuLoadPattern.Stream, r.Next(5, mode == ScenarioTransferMode.Transparent ? 30 : 60),
+                r.Next(2) == 0 ? CpuLoadPattern.Random : CpuLoadPattern.Stream, r.Next(5, mode == TransferMode.Transparent ? 30 : 60),
                 LoadArena + (ulong)(4 * r.Next(0, 1024)), (ulong)(4 * r.Next(1, 4097)), seed, r.Next(0, 61), r.Next(4) != 0);
         }
 

@@ -13,6 +13,11 @@ public static partial class ScenarioRunner
 {
     private const ulong PollStep = 32;
 
+    /// <summary>What each copy of a register-level scenario does when the engine reaches it (the faults that hit it, BTT = 0).</summary>
+    /// <param name="scenario">A register-level scenario.</param>
+    /// <returns>One outcome per copy.</returns>
+    internal static DescriptorOutcome[] EngineOutcomes(Scenario scenario) => RegisterRun.Outcomes(scenario);
+
     private sealed class RegisterRun
     {
         private readonly HarnessProcess _harness;
@@ -78,7 +83,7 @@ public static partial class ScenarioRunner
             return outcomes;
         }
 
-        public async Task<ulong> ExecuteAsync(ExpectedMemory expected, CancellationToken ct)
+        public async Task<(ulong Cycles, DmaBusStats Bus)> ExecuteAsync(ExpectedMemory expected, CancellationToken ct)
         {
             await PrepareAsync(expected, ct).ConfigureAwait(false);
             var start = await _sim.RunAsync(0, ct).ConfigureAwait(false);
@@ -98,6 +103,7 @@ public static partial class ScenarioRunner
             }
 
             var end = await _sim.RunAsync(0, ct).ConfigureAwait(false);
+            var bus = await _sim.DmaBusStatsAsync(cancellationToken: ct).ConfigureAwait(false); // the DMA part's arbitration
             if (_e.CpuLoad != null)
             {
                 await _sim.StopCpuLoadAsync(ct).ConfigureAwait(false);
@@ -105,7 +111,7 @@ public static partial class ScenarioRunner
             }
 
             await FinalCheckAsync(ct).ConfigureAwait(false);
-            return end - start;
+            return (end - start, bus);
         }
 
         private async Task PrepareAsync(ExpectedMemory expected, CancellationToken ct)

@@ -106,7 +106,7 @@ public static class RegressionCoverage
                 "errors", "every error: response, where it answered, whether another error came in the same scenario",
                 f => f.Errors.Select(e => (e, f.Errors.Count > 1)))
             .Point("response", Names<AxiFault>(), i => i.Error.Response.ToString())
-            .Point("where", Names<ErrorSite>(), i => i.Error.Where.ToString())
+            .Point("where", Names<FaultSite>(), i => i.Error.Where.ToString())
             .Point("company", ["alone", "with another error"], i => i.Second ? "with another error" : "alone")
             .Cross(["response", "where", "company"])
             .Build();

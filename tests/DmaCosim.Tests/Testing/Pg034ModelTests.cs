@@ -233,7 +233,7 @@ public sealed class Pg034ModelTests
         var e = engines.Select(s => s.Engine!).ToList();
 
         Assert.InRange(engines.Count, 500, 700); // the rest are version 1's driver-path scenarios
-        Assert.All(Enum.GetValues<ScenarioTransferMode>(), m => Assert.Contains(e, x => x.Mode == m));
+        Assert.All(Enum.GetValues<TransferMode>(), m => Assert.Contains(e, x => x.Mode == m));
         Assert.Contains(e, x => x.Simple);
         Assert.Contains(e, x => x.KeyholeRead);
         Assert.Contains(e, x => x.KeyholeWrite);
