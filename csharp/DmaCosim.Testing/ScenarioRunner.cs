@@ -31,6 +31,9 @@ public sealed record ScenarioResult(
 
     /// <summary>The harness's DMA-port and arbiter counters over the scenario's DMA part, or null when it did not end.</summary>
     public DmaBusStats? Bus { get; init; }
+
+    /// <summary>The coherency hazards a hazard scenario's monitor reported as predicted (kind, beat bytes).</summary>
+    public IReadOnlyList<Coverage.HazardFacts> Hazards { get; init; } = [];
 }
 
 /// <summary>
@@ -92,14 +95,22 @@ public static partial class ScenarioRunner
         var register = scenario.Engine == null ? null : new RegisterRun(harness, scenario);
         DmaBusStats? bus = null;
         PhaseResult? map = null;
+        IReadOnlyList<Coverage.HazardFacts> hazards = [];
         try
         {
             wave = await Waveforms.RecordAsync(sim, waveDirectory ?? ".", $"seed-{scenario.Seed}", waves, async () =>
             {
                 var cpuFindings = new List<string>();
-                (cycles, bus) = register != null
-                    ? await register.ExecuteAsync(expected, cancellationToken).ConfigureAwait(false)
-                    : await ExecuteAsync(harness, scenario, expected, mistake, cpuFindings, cancellationToken).ConfigureAwait(false);
+                if (scenario.Hazard != null)
+                {
+                    (cycles, bus, hazards) = await ExecuteHazardAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    (cycles, bus) = register != null
+                        ? await register.ExecuteAsync(expected, cancellationToken).ConfigureAwait(false)
+                        : await ExecuteAsync(harness, scenario, expected, mistake, cpuFindings, cancellationToken).ConfigureAwait(false);
+                }
                 await CheckAsync(harness, scenario, expected, cpuFindings, cancellationToken).ConfigureAwait(false);
 
                 // then the reference-model phases, seeded by the scenario: the whole AXI-Lite map and the CPU cache
@@ -130,6 +141,7 @@ public static partial class ScenarioRunner
         {
             RegisterOffsets = map?.RegisterOffsets ?? new HashSet<uint>(),
             Bus = bus,
+            Hazards = hazards,
         };
     }
 

@@ -132,13 +132,15 @@ public sealed record ScenarioFacts
         var e = scenario.Engine;
         var copies = scenario.Copies.Select(c => new CopyFacts(
             c.Length, c.SourceOffsetInBeat(beat), c.DestinationOffsetInBeat(beat),
-            Crosses4K(c.Source, c.Length) || Crosses4K(c.Destination, c.Length), e?.KeyholeRead ?? false, e?.KeyholeWrite ?? false)).ToList();
+            Crosses4K(c.Source, c.Length) || Crosses4K(c.Destination, c.Length),
+            c.Length > 0 && (e?.KeyholeRead ?? false), c.Length > 0 && (e?.KeyholeWrite ?? false))).ToList(); // BTT = 0 moves nothing
         var common = new ScenarioFacts
         {
             Copies = copies,
             CpuActivity = scenario.Cpu != null,
             RegisterOffsets = result.RegisterOffsets,
             ArbitrationConflicts = result.Bus is { } bus ? ArbitrationConflictsOf(bus) : new HashSet<string>(),
+            Hazards = result.Hazards,
             BytesPerBeat = beat,
         };
         if (e == null)
