@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using DmaCosim.Bridge;
 using DmaCosim.Testing.Coverage;
 
@@ -76,6 +78,59 @@ public sealed record HazardScenario(HazardKind Kind, ulong Window, int WindowLen
         var first = Math.Max(beat, start);
         var last = Math.Min(beat + (ulong)bytesPerBeat, start + copy.Length);
         return last > first ? (int)(last - first) : 0;
+    }
+
+    /// <summary>
+    /// The monitor's reports against <see cref="Predicted"/>: every report of this kind inside a predicted range not
+    /// yet matched, every predicted range matched once, and no other report.
+    /// </summary>
+    /// <param name="scenario">The scenario (its one copy; named in the failure).</param>
+    /// <param name="rtl">The build.</param>
+    /// <param name="report">The monitor's reports.</param>
+    /// <returns>The hazards observed, with the bytes of the beat each came from.</returns>
+    /// <exception cref="ScenarioException">A report is missing, unexpected or outside its range.</exception>
+    public IReadOnlyList<HazardFacts> Check(Scenario scenario, RtlInfo rtl, CoherencyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(rtl);
+        ArgumentNullException.ThrowIfNull(report);
+        var hazard = this;
+        var copy = scenario.Copies[0];
+        var predicted = hazard.Predicted(copy, rtl.CacheLine);
+        var problems = new StringBuilder();
+        if (report.Total != (ulong)report.Violations.Count)
+        {
+            problems.Append(CultureInfo.InvariantCulture, $"  the monitor counted {report.Total} violations but listed {report.Violations.Count}\n");
+        }
+
+        var unmatched = predicted.ToList();
+        var observed = new List<HazardFacts>();
+        foreach (var v in report.Violations)
+        {
+            var kind = HazardScenario.KindOf(v.Kind);
+            var at = unmatched.FindIndex(r => v.Address >= r.First && v.Address <= r.Last);
+            if (kind != hazard.Kind || at < 0)
+            {
+                problems.Append(CultureInfo.InvariantCulture, $"  unexpected {v.Kind} at 0x{v.Address:X} by {v.Master} (cycle {v.Cycle})\n");
+                continue;
+            }
+
+            unmatched.RemoveAt(at);
+            observed.Add(new HazardFacts(hazard.Kind, hazard.BeatBytesAt(copy, v.Address, rtl.BytesPerBeat)));
+        }
+
+        foreach (var (first, last) in unmatched)
+        {
+            problems.Append(CultureInfo.InvariantCulture, $"  missing {hazard.Kind} in 0x{first:X}..0x{last:X}\n");
+        }
+
+        if (problems.Length > 0)
+        {
+            throw new ScenarioException(string.Create(CultureInfo.InvariantCulture,
+                $"seed {scenario.Seed}: the coherency monitor's reports differ from the predicted {predicted.Count} {hazard.Kind}:\n{problems}scenario: {scenario.Describe()}"));
+        }
+
+        return observed;
     }
 
     /// <summary>The kind of a monitor report (<c>mon_viol_e</c>'s name on the wire).</summary>

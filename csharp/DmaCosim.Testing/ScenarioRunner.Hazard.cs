@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using DmaCosim.Bridge;
 using DmaCosim.Driver;
 using DmaCosim.Testing.Coverage;
@@ -87,48 +86,8 @@ public static partial class ScenarioRunner
 
         expected.Expect(copy.Destination, destination, "destination (after the driver's mistake)");
         var report = await sim.CoherencyAsync(clear: true, cancellationToken: ct).ConfigureAwait(false);
-        var hazards = CheckHazards(scenario, hazard, copy, rtl, report);
+        var hazards = hazard.Check(scenario, rtl, report);
         return (end - start, bus, hazards);
-    }
-
-    /// <summary>The monitor's reports against the prediction; the observed hazards with the beat each came from.</summary>
-    internal static IReadOnlyList<HazardFacts> CheckHazards(Scenario scenario, HazardScenario hazard, ScenarioCopy copy, RtlInfo rtl, CoherencyReport report)
-    {
-        var predicted = hazard.Predicted(copy, rtl.CacheLine);
-        var problems = new StringBuilder();
-        if (report.Total != (ulong)report.Violations.Count)
-        {
-            problems.Append(CultureInfo.InvariantCulture, $"  the monitor counted {report.Total} violations but listed {report.Violations.Count}\n");
-        }
-
-        var unmatched = predicted.ToList();
-        var observed = new List<HazardFacts>();
-        foreach (var v in report.Violations)
-        {
-            var kind = HazardScenario.KindOf(v.Kind);
-            var at = unmatched.FindIndex(r => v.Address >= r.First && v.Address <= r.Last);
-            if (kind != hazard.Kind || at < 0)
-            {
-                problems.Append(CultureInfo.InvariantCulture, $"  unexpected {v.Kind} at 0x{v.Address:X} by {v.Master} (cycle {v.Cycle})\n");
-                continue;
-            }
-
-            unmatched.RemoveAt(at);
-            observed.Add(new HazardFacts(hazard.Kind, hazard.BeatBytesAt(copy, v.Address, rtl.BytesPerBeat)));
-        }
-
-        foreach (var (first, last) in unmatched)
-        {
-            problems.Append(CultureInfo.InvariantCulture, $"  missing {hazard.Kind} in 0x{first:X}..0x{last:X}\n");
-        }
-
-        if (problems.Length > 0)
-        {
-            throw new ScenarioException(string.Create(CultureInfo.InvariantCulture,
-                $"seed {scenario.Seed}: the coherency monitor's reports differ from the predicted {predicted.Count} {hazard.Kind}:\n{problems}scenario: {scenario.Describe()}"));
-        }
-
-        return observed;
     }
 
     private static void RequireAll(Scenario scenario, byte[] seen, byte value, string what)
