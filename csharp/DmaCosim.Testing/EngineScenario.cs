@@ -3,19 +3,6 @@ using DmaCosim.Driver;
 
 namespace DmaCosim.Testing;
 
-/// <summary>EXT_XFER_CTRL's transfer mode.</summary>
-public enum ScenarioTransferMode
-{
-    /// <summary>Bursts as long as the limit allows (XFER_MODE_BURST).</summary>
-    Burst,
-
-    /// <summary>A few beats per grant, then an idle gap (XFER_MODE_CYCLE_STEALING).</summary>
-    CycleStealing,
-
-    /// <summary>Only while the CPU leaves the bus alone (XFER_MODE_TRANSPARENT).</summary>
-    Transparent,
-}
-
 /// <summary>Where an injected AXI error hits.</summary>
 public enum FaultSite
 {
@@ -48,7 +35,7 @@ public sealed record InjectedFault(int Descriptor, FaultSite Site, AxiFault Resp
 public sealed record EngineScenario
 {
     /// <summary>Transfer mode.</summary>
-    public ScenarioTransferMode Mode { get; init; }
+    public TransferMode Mode { get; init; }
 
     /// <summary>The EXT_XFER_CTRL max-burst field written (beats − 1, raw: may exceed the build's limit and clamp).</summary>
     public uint MaxBurstM1Written { get; init; }
@@ -159,7 +146,7 @@ public sealed record EngineScenario
     /// <returns>The line.</returns>
     public string Describe(RtlInfo rtl) =>
         $"register level: {(Simple ? "simple" : "SG")}, {Mode} max burst {MaxBurst(rtl)} outstanding {MaxOutstanding(rtl)}" +
-        (Mode == ScenarioTransferMode.CycleStealing ? $" grant {BeatsPerGrant(rtl)} gap {IdleGap}" : "") +
+        (Mode == TransferMode.CycleStealing ? $" grant {BeatsPerGrant(rtl)} gap {IdleGap}" : "") +
         (KeyholeRead ? ", keyhole read" : "") + (KeyholeWrite ? ", keyhole write" : "") +
         (CyclicWraps > 0 ? $", cyclic x{CyclicWraps}" : "") + $", threshold {IrqThreshold} delay {IrqDelay}" +
         string.Concat(Faults.Select(f => $", {f.Response} on {f.Site} of {f.Descriptor}")) +

@@ -1,5 +1,6 @@
 using DmaCosim.Bridge;
 using DmaCosim.Driver;
+using DmaCosim.Testing.Coverage;
 
 namespace DmaCosim.Testing;
 
@@ -8,6 +9,9 @@ public static partial class ScenarioGenerator
 {
     /// <summary>Share of seeds (percent) that take the dmaengine-driver path (version 1's scenarios).</summary>
     internal const int DriverPathPercent = 40;
+
+    /// <summary>Share of seeds (percent) that are coherency-hazard scenarios (<see cref="HazardScenario"/>; builds with a CPU cache).</summary>
+    internal const int HazardPercent = 6;
 
     private const ulong DescriptorArena = 0x3000_0000; // 4096 slots of 64 bytes, clear of every data arena
     private const ulong LoadArena = 0x3A00_0000; // the background CPU load's region
@@ -21,7 +25,8 @@ public static partial class ScenarioGenerator
         var keyholeRead = r.Next(7) == 0;
         var keyholeWrite = r.Next(7) == 0;
         var delay = !simple && !cyclic && r.Next(5) == 0 ? (uint)r.Next(1, 4) : 0;
-        var thresholdWritten = r.Next(20) == 0 ? 0u : r.Next(3) == 0 ? 1u : (uint)r.Next(2, 7);
+        // now and then a threshold of 8 or more, whose chains end with a partial group (an IOC of fewer descriptors)
+        var thresholdWritten = r.Next(20) == 0 ? 0u : r.Next(3) == 0 ? 1u : r.Next(6) == 0 ? (uint)r.Next(8, 12) : (uint)r.Next(2, 7);
         var threshold = Math.Max(thresholdWritten, 1);
         int count;
         if (simple)
@@ -59,7 +64,13 @@ public static partial class ScenarioGenerator
             ulong source, destination;
             if (keyholeRead || keyholeWrite)
             {
-                length = (uint)(bpb * r.Next(AxiMaxFixedBurst + 1, AxiMaxFixedBurst * 8));
+                // mostly several FIXED bursts; sometimes one burst or less, or more than 256 beats
+                length = (uint)(bpb * (r.Next(6) switch
+                {
+                    0 => r.Next(1, AxiMaxFixedBurst + 1),
+                    1 => r.Next(257, 400),
+                    _ => r.Next(AxiMaxFixedBurst + 1, AxiMaxFixedBurst * 8),
+                }));
                 source = sourceCursor + (ulong)(bpb * r.Next(0, 4096 / bpb));
                 destination = destinationCursor + (ulong)(bpb * r.Next(0, 4096 / bpb));
             }
@@ -67,6 +78,7 @@ public static partial class ScenarioGenerator
             {
                 length = r.Next(10) switch
                 {
+                    0 when i == 0 && r.Next(4) == 0 => (uint)r.Next(65536, 73729), // 64 KiB and more, in every mode
                     0 => (uint)r.Next(1, (4 * bpb) + 1),
                     1 => (uint)(4096 + r.Next(-1, 2)),
                     2 => (uint)r.Next(8192, 32769),
@@ -113,12 +125,12 @@ public static partial class ScenarioGenerator
             ? Faults(r, rtl, copies, descriptors, simple || snoop != null, keyholeRead, keyholeWrite)
             : [];
 
-        var mode = (ScenarioTransferMode)(r.Next(4) switch { 0 or 1 => 0, 2 => 1, _ => 2 });
+        var mode = (TransferMode)(r.Next(4) switch { 0 or 1 => 0, 2 => 1, _ => 2 });
         CpuLoad? load = null;
         if (rtl.CacheLine != 0 && r.Next(4) == 0)
         {
             load = new CpuLoad(
-                r.Next(2) == 0 ? CpuLoadPattern.Random : CpuLoadPattern.Stream, r.Next(5, mode == ScenarioTransferMode.Transparent ? 30 : 60),
+                r.Next(2) == 0 ? CpuLoadPattern.Random : CpuLoadPattern.Stream, r.Next(5, mode == TransferMode.Transparent ? 30 : 60),
                 LoadArena + (ulong)(4 * r.Next(0, 1024)), (ulong)(4 * r.Next(1, 4097)), seed, r.Next(0, 61), r.Next(4) != 0);
         }
 
@@ -132,7 +144,7 @@ public static partial class ScenarioGenerator
             Simple = simple,
             KeyholeRead = keyholeRead,
             KeyholeWrite = keyholeWrite,
-            CyclicWraps = cyclic ? r.Next(2, 4) : 0,
+            CyclicWraps = cyclic ? r.Next(1, 4) : 0,
             IrqThresholdWritten = thresholdWritten,
             IrqDelay = delay,
             Descriptors = descriptors,
@@ -160,6 +172,40 @@ public static partial class ScenarioGenerator
     }
 
     private const int AxiMaxFixedBurst = 16;
+
+    /// <summary>
+    /// A hazard scenario: one copy inside a 4 KiB page (one burst), either within one beat (narrow beats at both
+    /// ends: fewer bytes than the bus carries) or beat-aligned and a whole number of beats (full-width beats), and a
+    /// CPU window inside the buffer the mistake concerns.
+    /// </summary>
+    private static Scenario GenerateHazard(ulong seed, RtlInfo rtl, Random r)
+    {
+        var bpb = rtl.BytesPerBeat;
+        var kind = (HazardKind)r.Next(3);
+        var narrow = r.Next(2) == 0;
+        var length = narrow ? (uint)r.Next(1, bpb) : (uint)(bpb * r.Next(1, (3 * rtl.CacheLine / bpb) + 1));
+        ulong Place(ulong arena)
+        {
+            var page = arena + (4096UL * (ulong)r.Next(1, 1024));
+            var beat = (ulong)bpb * (ulong)r.Next(0, (int)((4096 - length) / (uint)bpb));
+            return page + beat + (narrow ? (ulong)r.Next(0, bpb - (int)length + 1) : 0);
+        }
+
+        var copy = new ScenarioCopy(Place(SourceArena), Place(DestinationArena), length);
+        var buffer = kind == HazardKind.StaleDmaRead ? copy.Source : copy.Destination;
+        var window = r.Next(1, (int)length + 1);
+        var hazard = new HazardScenario(kind, buffer + (ulong)r.Next(0, (int)length - window + 1), window);
+        var memory = new MemConfig
+        {
+            ReadLatency = (uint)r.Next(0, 30),
+            WriteLatency = (uint)r.Next(0, 30),
+            MaxOutstanding = 8,
+            Backpressure = Backpressure.None,
+            Seed = seed,
+            Faults = [],
+        };
+        return new Scenario(seed, [copy], memory, null, -1) { Hazard = hazard };
+    }
 
     /// <summary>64-byte aligned descriptor slots: one after the other, or scattered over the pool.</summary>
     private static List<ulong> DescriptorAddresses(Random r, int count)
@@ -214,9 +260,10 @@ public static partial class ScenarioGenerator
             Add(r.Next(copies.Count), (FaultSite)r.Next(dataOnly ? 2 : 4));
         }
 
-        if (!dataOnly && r.Next(3) == 0)
+        if (!dataOnly && r.Next(2) == 0)
         {
-            var d = r.Next(copies.Count);
+            // a data error and a failed STATUS write-back on one descriptor, mostly the first faulted one (the one the engine meets)
+            var d = r.Next(3) == 0 ? r.Next(copies.Count) : faults.Min(f => f.Descriptor);
             Add(d, r.Next(2) == 0 ? FaultSite.DataRead : FaultSite.DataWrite);
             Add(d, FaultSite.StatusWrite);
         }

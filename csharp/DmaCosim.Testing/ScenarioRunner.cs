@@ -25,6 +25,15 @@ public sealed record ScenarioResult(
 {
     /// <summary>What the scenario exercised, for functional coverage (null when unknown, e.g. the harness crashed).</summary>
     public Coverage.ScenarioFacts? Facts { get; init; }
+
+    /// <summary>The AXI-Lite offsets the scenario's register-map phase accessed (empty when it did not run to the end).</summary>
+    public IReadOnlySet<uint> RegisterOffsets { get; init; } = new HashSet<uint>();
+
+    /// <summary>The harness's DMA-port and arbiter counters over the scenario's DMA part, or null when it did not end.</summary>
+    public DmaBusStats? Bus { get; init; }
+
+    /// <summary>The coherency hazards a hazard scenario's monitor reported as predicted (kind, beat bytes).</summary>
+    public IReadOnlyList<Coverage.HazardFacts> Hazards { get; init; } = [];
 }
 
 /// <summary>
@@ -84,19 +93,29 @@ public static partial class ScenarioRunner
         string? wave = null;
         var expected = new ExpectedMemory();
         var register = scenario.Engine == null ? null : new RegisterRun(harness, scenario);
+        DmaBusStats? bus = null;
+        PhaseResult? map = null;
+        IReadOnlyList<Coverage.HazardFacts> hazards = [];
         try
         {
             wave = await Waveforms.RecordAsync(sim, waveDirectory ?? ".", $"seed-{scenario.Seed}", waves, async () =>
             {
                 var cpuFindings = new List<string>();
-                cycles = register != null
-                    ? await register.ExecuteAsync(expected, cancellationToken).ConfigureAwait(false)
-                    : await ExecuteAsync(harness, scenario, expected, mistake, cpuFindings, cancellationToken).ConfigureAwait(false);
+                if (scenario.Hazard != null)
+                {
+                    (cycles, bus, hazards) = await ExecuteHazardAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    (cycles, bus) = register != null
+                        ? await register.ExecuteAsync(expected, cancellationToken).ConfigureAwait(false)
+                        : await ExecuteAsync(harness, scenario, expected, mistake, cpuFindings, cancellationToken).ConfigureAwait(false);
+                }
                 await CheckAsync(harness, scenario, expected, cpuFindings, cancellationToken).ConfigureAwait(false);
 
                 // then the reference-model phases, seeded by the scenario: the whole AXI-Lite map and the CPU cache
                 // (each resets the harness first and works in its own address region, so the checksum below is unchanged)
-                await RegisterMapPhase.RunAsync(harness, scenario.Seed, cancellationToken).ConfigureAwait(false);
+                map = await RegisterMapPhase.RunAsync(harness, scenario.Seed, cancellationToken).ConfigureAwait(false);
                 await CachePhase.RunAsync(harness, scenario.Seed, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
@@ -118,16 +137,22 @@ public static partial class ScenarioRunner
         }
 
         var checksum = await ChecksumAsync(harness.Memory, expected, cancellationToken).ConfigureAwait(false);
-        return new ScenarioResult(scenario.Seed, failure == null, cycles, checksum, failure, wave, clock.Elapsed, scenario.Describe(), register?.Observed);
+        return new ScenarioResult(scenario.Seed, failure == null, cycles, checksum, failure, wave, clock.Elapsed, scenario.Describe(), register?.Observed)
+        {
+            RegisterOffsets = map?.RegisterOffsets ?? new HashSet<uint>(),
+            Bus = bus,
+            Hazards = hazards,
+        };
     }
 
-    private static async Task<ulong> ExecuteAsync(
+    private static async Task<(ulong Cycles, DmaBusStats Bus)> ExecuteAsync(
         HarnessProcess harness, Scenario scenario, ExpectedMemory expected, DriverMistake mistake, List<string> cpuFindings, CancellationToken ct)
     {
         var sim = harness.Client;
         var memory = harness.Memory;
         var channel = new CdmaChannel(sim, harness.Hello.Rtl);
         await channel.ProbeAsync(ct).ConfigureAwait(false);
+        await sim.DmaBusStatsAsync(reset: true, ct).ConfigureAwait(false); // the arbiter's counters cover this scenario only
         var cpu = scenario.Cpu == null ? null : await CpuDriver.StartAsync(harness, scenario, mistake, cpuFindings, ct).ConfigureAwait(false);
         var transactions = new List<CdmaTransaction>();
         for (var i = 0; i < scenario.Copies.Count; i++)
@@ -172,13 +197,14 @@ public static partial class ScenarioRunner
         }
 
         var end = await sim.RunAsync(0, ct).ConfigureAwait(false);
+        var bus = await sim.DmaBusStatsAsync(cancellationToken: ct).ConfigureAwait(false);
         CheckOutcome(scenario, transactions);
         if (cpu != null)
         {
             await cpu.FinishAsync(expected, ct).ConfigureAwait(false);
         }
 
-        return end - start;
+        return (end - start, bus);
     }
 
     private static string DestinationLabel(Scenario scenario, int copy) =>

@@ -3,22 +3,6 @@ using DmaCosim.Driver;
 
 namespace DmaCosim.Testing.Coverage;
 
-/// <summary>Where on the bus an injected error answered.</summary>
-public enum ErrorSite
-{
-    /// <summary>A data read of a copy's source.</summary>
-    DataRead,
-
-    /// <summary>A data write of a copy's destination.</summary>
-    DataWrite,
-
-    /// <summary>A descriptor fetch (scatter-gather).</summary>
-    DescriptorFetch,
-
-    /// <summary>A descriptor's STATUS write-back (scatter-gather).</summary>
-    StatusWrite,
-}
-
 /// <summary>A coherency hazard the monitor reports (the kinds of <c>mon_viol_e</c>).</summary>
 public enum HazardKind
 {
@@ -45,7 +29,7 @@ public sealed record CopyFacts(
 /// <summary>One error a scenario injected and the engine met.</summary>
 /// <param name="Response">The response.</param>
 /// <param name="Where">Where it answered.</param>
-public sealed record ErrorFacts(AxiFault Response, ErrorSite Where);
+public sealed record ErrorFacts(AxiFault Response, FaultSite Where);
 
 /// <summary>One coherency hazard of a scenario.</summary>
 /// <param name="Kind">The kind.</param>
@@ -126,12 +110,17 @@ public sealed record ScenarioFacts
     public int BytesPerBeat { get; init; } = 8;
 
     /// <summary>
-    /// The facts of a scenario of today's generator: burst mode with the build's defaults, scatter-gather, one
-    /// IOC for the whole chain (the driver sets IRQThreshold to the chain's length), at most one data error,
-    /// and the registers the driver's scatter-gather path touches.
+    /// The facts of a scenario, from what it drew and what its run observed. A register-level scenario
+    /// (<see cref="Scenario.Engine"/>) gives its transfer mode and the limits in effect, simple or scatter-gather, the
+    /// keyholes, the errors of the first failing descriptor (the engine halts there; a failed fetch hides the rest),
+    /// IRQThreshold and the run's completions per IOC, Dly_Irq and cyclic wraps, snoop, CPU load and the control
+    /// events; a dmaengine-driver scenario is burst mode with the build's defaults, scatter-gather, one IOC for the whole
+    /// chain (the driver sets IRQThreshold to the chain's length) and at most one data error. Both take the register
+    /// offsets the register-map phase accessed and the channels on which the arbiter saw a conflict
+    /// (<see cref="ArbitrationConflictsOf"/>) from <paramref name="result"/>.
     /// </summary>
     /// <param name="scenario">The scenario.</param>
-    /// <param name="result">Its result (the IOC happened only when it passed without a fault).</param>
+    /// <param name="result">Its result (the facts count only when it passed: every drawn knob then happened as modelled).</param>
     /// <param name="rtl">The build's parameters.</param>
     /// <returns>The facts.</returns>
     public static ScenarioFacts From(Scenario scenario, ScenarioResult result, RtlInfo rtl)
@@ -140,31 +129,121 @@ public sealed record ScenarioFacts
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(rtl);
         var beat = rtl.BytesPerBeat;
+        var e = scenario.Engine;
         var copies = scenario.Copies.Select(c => new CopyFacts(
-            c.Length, (int)(c.Source % (ulong)beat), (int)(c.Destination % (ulong)beat),
-            Crosses4K(c.Source, c.Length) || Crosses4K(c.Destination, c.Length))).ToList();
-        var errors = scenario.Fault is { } fault
-            ? [new ErrorFacts(fault.Response, fault.On == FaultDirection.Read ? ErrorSite.DataRead : ErrorSite.DataWrite)]
-            : new List<ErrorFacts>();
-        var threshold = Math.Clamp(copies.Count, 1, 255);
-        return new ScenarioFacts
+            c.Length, c.SourceOffsetInBeat(beat), c.DestinationOffsetInBeat(beat),
+            Crosses4K(c.Source, c.Length) || Crosses4K(c.Destination, c.Length),
+            c.Length > 0 && (e?.KeyholeRead ?? false), c.Length > 0 && (e?.KeyholeWrite ?? false))).ToList(); // BTT = 0 moves nothing
+        var common = new ScenarioFacts
         {
-            Mode = TransferMode.Burst,
-            MaxBurstBeats = rtl.MaxBurst,
-            MaxOutstanding = rtl.MaxOutstanding,
-            ScatterGather = true,
             Copies = copies,
-            Errors = errors,
-            IrqThreshold = threshold,
-            CompletionsPerIoc = result.Passed && errors.Count == 0 && copies.Count <= 255 ? [copies.Count] : [],
             CpuActivity = scenario.Cpu != null,
-            RegisterOffsets = new HashSet<uint>
-            {
-                CdmaRegisters.CdmacrOffset, CdmaRegisters.CdmasrOffset, CdmaRegisters.CurdescOffset, CdmaRegisters.CurdescMsbOffset,
-                CdmaRegisters.TaildescOffset, CdmaRegisters.TaildescMsbOffset,
-            },
+            RegisterOffsets = result.RegisterOffsets,
+            ArbitrationConflicts = result.Bus is { } bus ? ArbitrationConflictsOf(bus) : new HashSet<string>(),
+            Hazards = result.Hazards,
             BytesPerBeat = beat,
         };
+        if (e == null)
+        {
+            var errors = scenario.Fault is { } fault
+                ? [new ErrorFacts(fault.Response, fault.On == FaultDirection.Read ? FaultSite.DataRead : FaultSite.DataWrite)]
+                : new List<ErrorFacts>();
+            return common with
+            {
+                Mode = TransferMode.Burst,
+                MaxBurstBeats = rtl.MaxBurst,
+                MaxOutstanding = rtl.MaxOutstanding,
+                ScatterGather = true,
+                Errors = errors,
+                IrqThreshold = Math.Clamp(copies.Count, 1, 255),
+                CompletionsPerIoc = result.Passed && errors.Count == 0 && copies.Count <= 255 ? [copies.Count] : [],
+            };
+        }
+
+        var observed = result.Observed;
+        var stealing = e.Mode == TransferMode.CycleStealing;
+        return common with
+        {
+            Mode = e.Mode,
+            MaxBurstBeats = e.MaxBurst(rtl),
+            BeatsPerGrant = stealing ? e.BeatsPerGrant(rtl) : 0,
+            IdleGap = stealing ? (int)(e.IdleGap & 0xFFFF) : 0,
+            MaxOutstanding = e.MaxOutstanding(rtl),
+            ScatterGather = e.ScatterGather,
+            Errors = ErrorsMet(scenario),
+            IrqThreshold = (int)e.IrqThreshold,
+            CompletionsPerIoc = observed?.CompletionsPerIoc.ToList() ?? [],
+            DelayIrqFired = observed?.DelayFired ?? false,
+            CyclicWraps = observed?.CyclicWraps ?? 0,
+            Snoop = e.SnoopOn,
+            CpuLoad = e.CpuLoadOn,
+            SoftResetMidChain = e.SoftResetMidChain,
+            TailResume = e.TailResume,
+            PerfClearMidTransfer = e.PerfClearMidTransfer,
+        };
+    }
+
+    /// <summary>
+    /// The channels ("ar", "aw") on which one master waited for its handshake while the other was granted: the
+    /// CPU waited and the DMA had grants, or the DMA waited and the CPU had grants (the harness's arbiter counters).
+    /// </summary>
+    /// <param name="bus">The counters over the scenario's DMA part.</param>
+    /// <returns>The channels.</returns>
+    public static IReadOnlySet<string> ArbitrationConflictsOf(DmaBusStats bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        static bool Conflict(ArbiterChannelStats c) => (c.CpuMaxWait > 0 && c.DmaGrants > 0) || (c.DmaMaxWait > 0 && c.CpuGrants > 0);
+        var channels = new HashSet<string>(StringComparer.Ordinal);
+        if (Conflict(bus.Ar))
+        {
+            channels.Add("ar");
+        }
+
+        if (Conflict(bus.Aw))
+        {
+            channels.Add("aw");
+        }
+
+        return channels;
+    }
+
+    /// <summary>
+    /// The injected errors a register-level scenario's engine meets: those of the first descriptor that fails (the
+    /// engine halts there). A failed descriptor fetch alone (the transfer never starts); otherwise the data error
+    /// (a read error ends the copy before its writes) and a failed STATUS write-back. BTT = 0 (DMAIntErr) is no bus error.
+    /// </summary>
+    /// <param name="scenario">A register-level scenario.</param>
+    /// <returns>The errors, in the order the engine meets them.</returns>
+    public static IReadOnlyList<ErrorFacts> ErrorsMet(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var e = scenario.Engine ?? throw new ArgumentException($"seed {scenario.Seed}: not a register-level scenario", nameof(scenario));
+        var outcomes = ScenarioRunner.EngineOutcomes(scenario);
+        var failing = Array.FindIndex(outcomes, o => o.Fails);
+        if (failing < 0)
+        {
+            return [];
+        }
+
+        ErrorFacts? At(FaultSite site) =>
+            e.Faults.FirstOrDefault(f => f.Descriptor == failing && f.Site == site) is { } f ? new ErrorFacts(f.Response, site) : null;
+        if (At(FaultSite.DescriptorFetch) is { } fetch)
+        {
+            return [fetch];
+        }
+
+        var met = new List<ErrorFacts>();
+        if (outcomes[failing].Data != EngineError.DmaInt && (At(FaultSite.DataRead) ?? At(FaultSite.DataWrite)) is { } data)
+        {
+            met.Add(data);
+        }
+
+        if (At(FaultSite.StatusWrite) is { } status)
+        {
+            met.Add(status);
+        }
+
+        return met;
     }
 
     /// <summary>Whether [address, address + length) spans a 4 KiB boundary.</summary>

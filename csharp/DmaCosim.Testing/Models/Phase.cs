@@ -8,7 +8,11 @@ namespace DmaCosim.Testing.Models;
 /// <param name="RoundTrips">Requests sent to the harness (a batch counts once).</param>
 /// <param name="Cycles">Simulated cycles the phase ran.</param>
 /// <param name="Checks">Values and responses compared with the model.</param>
-public sealed record PhaseResult(string Phase, ulong Seed, int RoundTrips, ulong Cycles, int Checks);
+public sealed record PhaseResult(string Phase, ulong Seed, int RoundTrips, ulong Cycles, int Checks)
+{
+    /// <summary>The AXI-Lite offsets the phase read or wrote and got the answer of (OKAY or DECERR), for functional coverage.</summary>
+    public IReadOnlySet<uint> RegisterOffsets { get; init; } = new HashSet<uint>();
+}
 
 /// <summary>
 /// A reference-model phase found the RTL disagreeing with its model: the message names the phase, the
@@ -50,12 +54,16 @@ internal sealed class PhaseBatch(SimClient sim, string phase, ulong seed)
 
     private readonly List<Entry> _entries = [];
     private readonly Queue<string> _history = new();
+    private readonly HashSet<uint> _offsets = [];
 
     /// <summary>Requests sent (one per batch).</summary>
     public int RoundTrips { get; private set; }
 
     /// <summary>Replies checked.</summary>
     public int Checks { get; private set; }
+
+    /// <summary>The AXI-Lite offsets of the <c>reg_read</c> / <c>reg_write</c> ops answered so far (OKAY, or the DECERR expected).</summary>
+    public IReadOnlySet<uint> RegisterOffsets => _offsets;
 
     /// <summary>The cycle after the last op that reported one.</summary>
     public ulong Cycle { get; private set; }
@@ -127,6 +135,7 @@ internal sealed class PhaseBatch(SimClient sim, string phase, ulong seed)
         }
 
         Checks++;
+        Accessed(culprit.Request);
         Cycle = Math.Max(Cycle, ParseCycle(failed.EntryMessage));
     }
 
@@ -138,10 +147,19 @@ internal sealed class PhaseBatch(SimClient sim, string phase, ulong seed)
         }
 
         Remember(entry.What);
+        Accessed(entry.Request);
         if (entry.Check is { } check)
         {
             check(reply);
             Checks++;
+        }
+    }
+
+    private void Accessed(SimRequest request)
+    {
+        if (request.Op is "reg_read" or "reg_write" && request.Args?["addr"] is uint offset)
+        {
+            _offsets.Add(offset);
         }
     }
 

@@ -69,7 +69,7 @@ public static class RegisterMapPhase
 
         await batch.FlushAsync(ct).ConfigureAwait(false);
         var end = await sim.ResetAsync(cancellationToken: ct).ConfigureAwait(false);
-        return new PhaseResult(Name, seed, batch.RoundTrips + 2, end - start, batch.Checks);
+        return new PhaseResult(Name, seed, batch.RoundTrips + 2, end - start, batch.Checks) { RegisterOffsets = batch.RegisterOffsets.ToHashSet() };
     }
 
     private static async Task ReadAsync(PhaseBatch batch, RegisterMapModel model, uint offset, CancellationToken ct)

@@ -232,10 +232,10 @@ public sealed partial class CoverageTests
         var model = RegressionCoverage.Model;
 
         Assert.Equal(model.Bins.Count, model.Bins.Distinct().Count());
-        // transfer 79, errors 24, coalescing 12, keyhole 14, hazards 11, scenario 13, arbitration 2, registers 32
-        Assert.Equal(187, model.Bins.Count);
+        // transfer 79, errors 22, coalescing 12, keyhole 14, hazards 11, scenario 13, arbitration 2, registers 32
+        Assert.Equal(185, model.Bins.Count);
         Assert.Equal(
-            [("transfer", 79), ("errors", 24), ("coalescing", 12), ("keyhole", 14), ("hazards", 11), ("scenario", 13), ("arbitration", 2), ("registers", 32)],
+            [("transfer", 79), ("errors", 22), ("coalescing", 12), ("keyhole", 14), ("hazards", 11), ("scenario", 13), ("arbitration", 2), ("registers", 32)],
             model.Groups.Select(g => (g.Name, g.Points.Sum(p => p.Bins.Count))));
     }
 
@@ -261,7 +261,7 @@ public sealed partial class CoverageTests
     }
 
     [Fact]
-    public void RegressionModel_TodaysScenarios_EveryCopyInExactlyOneBinOfEachCopyPointAndTheRegistersTouched()
+    public void RegressionModel_GeneratedScenarios_EveryCopyInExactlyOneBinOfEachCopyPoint()
     {
         var model = RegressionCoverage.Model;
         var database = model.CreateDatabase();
@@ -282,10 +282,9 @@ public sealed partial class CoverageTests
             Assert.Equal(copies, Enumerable.Range(0, model.Bins.Count).Where(i => model.Bins[i].Group == "transfer" && model.Bins[i].Point == point).Sum(database.Hits));
         }
 
-        Assert.Equal(copies, database.Hits("transfer", "mode", "Burst"));
         Assert.Equal(300, database.Scenarios);
-        Assert.Equal(300, database.Hits("registers", "register", "0x000 Cdmacr"));
-        Assert.Equal(0, database.Hits("registers", "register", "0x028 Btt"));
+        Assert.All(Enum.GetNames<TransferMode>(), mode => Assert.True(database.Hits("transfer", "mode", mode) > 0, mode));
+        Assert.Equal(0, database.Hits("registers", "register", "0x000 Cdmacr")); // offsets come from a run only
         Assert.True(database.Hits("errors", "where", "DataRead") + database.Hits("errors", "where", "DataWrite") > 10);
         Assert.All(Lengths(), length => Assert.True(database.Hits("transfer", "length", length) > 0, length));
     }

@@ -232,12 +232,14 @@ public sealed class Pg034ModelTests
         var engines = Enumerable.Range(1, 1000).Select(s => ScenarioGenerator.Generate((ulong)s, Rtl64)).Where(s => s.Engine != null).ToList();
         var e = engines.Select(s => s.Engine!).ToList();
 
-        Assert.InRange(engines.Count, 500, 700); // the rest are version 1's driver-path scenarios
-        Assert.All(Enum.GetValues<ScenarioTransferMode>(), m => Assert.Contains(e, x => x.Mode == m));
+        Assert.InRange(engines.Count, 480, 680); // the rest are version 1's driver-path scenarios and the hazard scenarios
+        Assert.All(Enum.GetValues<TransferMode>(), m => Assert.Contains(e, x => x.Mode == m));
         Assert.Contains(e, x => x.Simple);
         Assert.Contains(e, x => x.KeyholeRead);
         Assert.Contains(e, x => x.KeyholeWrite);
+        Assert.Contains(e, x => x.CyclicWraps == 1);
         Assert.Contains(e, x => x.CyclicWraps >= 2);
+        Assert.Contains(e, x => x.IrqThreshold >= 8);
         Assert.Contains(e, x => x.IrqDelay > 0);
         Assert.Contains(e, x => x.IrqThresholdWritten == 0);
         Assert.Contains(e, x => x.SoftResetMidChain);
@@ -253,9 +255,13 @@ public sealed class Pg034ModelTests
                                                                          g.Any(f => f.Site is FaultSite.DataRead or FaultSite.DataWrite)));
         Assert.Contains(engines, s => s.Copies.Any(c => c.Length == 0));
         Assert.Contains(engines, s => s.Engine!.IrqThreshold > 1 && s.Copies.Count >= 2 * s.Engine.IrqThreshold);
-        // keyhole copies run far beyond one FIXED burst
-        Assert.All(engines.Where(s => s.Engine!.KeyholeRead || s.Engine.KeyholeWrite).SelectMany(s => s.Copies).Where(c => c.Length > 0),
-            c => Assert.True(c.Length > 16 * 8 && c.Length % 8 == 0, $"keyhole copy of {c.Length} bytes"));
+        // keyhole copies are whole beats: one FIXED burst or less, many, and more than 256 beats
+        var keyholes = engines.Where(s => s.Engine!.KeyholeRead || s.Engine.KeyholeWrite).SelectMany(s => s.Copies).Where(c => c.Length > 0).ToList();
+        Assert.All(keyholes, c => Assert.True(c.Length % 8 == 0, $"keyhole copy of {c.Length} bytes"));
+        Assert.Contains(keyholes, c => c.Length <= 16 * 8);
+        Assert.Contains(keyholes, c => c.Length > 16 * 8 && c.Length <= 256 * 8);
+        Assert.Contains(keyholes, c => c.Length > 256 * 8);
+        Assert.All(Enum.GetValues<TransferMode>(), m => Assert.Contains(engines, s => s.Engine!.Mode == m && s.Copies.Any(c => c.Length >= 65536)));
         Assert.All(engines, s => Assert.StartsWith($"generator v{ScenarioGenerator.Version} seed {s.Seed}: register level", s.Describe(), StringComparison.Ordinal));
     }
 
