@@ -268,7 +268,7 @@ public sealed partial class CoverageTests
         var copies = 0;
         for (var seed = 1UL; seed <= 300; seed++)
         {
-            var scenario = ScenarioGenerator.GenerateDriverPath(seed, Rtl64);
+            var scenario = ScenarioGenerator.Generate(seed, Rtl64);
             var facts = ScenarioFacts.From(scenario, new ScenarioResult(seed, true, 0, "", null, null, TimeSpan.Zero), Rtl64);
             copies += facts.Copies.Count;
             Assert.All(scenario.Copies.Zip(facts.Copies), p => Assert.Equal(
