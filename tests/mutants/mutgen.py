@@ -106,8 +106,8 @@ SKIP_STMT = {"assert", "assume", "cover", "for", "foreach", "while", "repeat", "
              "casez", "casex", "unique", "unique0", "priority"}
 
 
-def matching(toks, i):
-    """Index of the bracket closing toks[i]."""
+def _scan(toks, i, stop, what):
+    """Index of the first token at or after i where stop(text, depth after it) holds; brackets nest."""
     depth = 0
     for j in range(i, len(toks)):
         t = toks[j].text
@@ -115,23 +115,19 @@ def matching(toks, i):
             depth += 1
         elif t in CLOSE:
             depth -= 1
-            if depth == 0:
-                return j
-    raise ValueError(f"line {toks[i].line}: unbalanced {toks[i].text}")
+        if stop(t, depth):
+            return j
+    raise ValueError(f"line {toks[i].line}: {what}")
+
+
+def matching(toks, i):
+    """Index of the bracket closing toks[i]."""
+    return _scan(toks, i, lambda t, depth: t in CLOSE and depth == 0, f"unbalanced {toks[i].text}")
 
 
 def until_semicolon(toks, i):
     """Index of the first depth-0 ';' at or after i."""
-    depth = 0
-    for j in range(i, len(toks)):
-        t = toks[j].text
-        if t in OPEN:
-            depth += 1
-        elif t in CLOSE:
-            depth -= 1
-        elif t == ";" and depth == 0:
-            return j
-    raise ValueError(f"line {toks[i].line}: no ';'")
+    return _scan(toks, i, lambda t, depth: t == ";" and depth == 0, "no ';'")
 
 
 def skip_regions(toks):
