@@ -168,9 +168,10 @@ CPP_TEST_BIN   := $(CPP_TEST_DIR)/cpp-unit-tests
 CPP_TEST_SRCS  := $(sort $(wildcard tests/cpp/*.cpp)) cosim/axi_checker.cpp cosim/cpu_load.cpp \
                   cosim/msgpack_io.cpp cosim/limit_checker.cpp
 # the harness's own warning set; -O1 -g: quick to build, readable in a debugger
-# (DMACOSIM_SOURCE_DIR: the register-map test parses rtl/dma_pkg.sv)
+# (DMACOSIM_SOURCE_DIR: the register-map and build-parameter tests parse rtl/; the default
+# variant's DMACOSIM_* widths: build_params.h needs them)
 CPP_TEST_FLAGS := -std=c++17 -O1 -g -Wall -Wextra -I$(CURDIR)/cosim \
-                  -DDMACOSIM_SOURCE_DIR='"$(CURDIR)"'
+                  -DDMACOSIM_SOURCE_DIR='"$(CURDIR)"' $(call vdefines,default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST))
 
 $(CPP_TEST_BIN): $(CPP_TEST_SRCS) $(wildcard tests/cpp/*.h) $(COSIM_HDRS) rtl/dma_pkg.sv Makefile | $(BUILD)
 	@echo "== cpp-unit: building $@"

@@ -400,12 +400,41 @@ void ReplyWriter::Buffer::write(const char* p, std::size_t n) {
   size_ += n;
 }
 
+void ReplyWriter::Buffer::Insert(std::size_t offset, std::size_t n) {
+  Reserve(std::max(capacity_, size_ + n));
+  std::memmove(block_.get() + offset + n, block_.get() + offset, size_ - offset);
+  size_ += n;
+}
+
 ReplyWriter::ReplyWriter() : buffer_(kHeadRoom + 480), packer_(buffer_) {}
 
 ReplyWriter::Packer& ReplyWriter::Key(std::string_view key) {
   ++fields_;
   PackStr(packer_, key);
   return packer_;
+}
+
+std::size_t ReplyWriter::BeginMap() {
+  const std::size_t at = buffer_.size();
+  const char placeholder = 0;
+  buffer_.write(&placeholder, 1);
+  return at;
+}
+
+void ReplyWriter::EndMap(std::size_t offset, uint32_t count) {
+  // the smallest header the count fits, as msgpack-cxx's pack_map writes it
+  if (count < 16) {
+    buffer_.base()[offset] = static_cast<char>(0x80 | count);
+    return;
+  }
+  const bool wide = count > 0xFFFF;
+  const std::size_t width = wide ? 4 : 2;
+  buffer_.Insert(offset + 1, width);
+  char* h = buffer_.base() + offset;
+  h[0] = static_cast<char>(wide ? 0xDF : 0xDE);
+  for (std::size_t i = 0; i < width; ++i) {
+    h[1 + i] = static_cast<char>(count >> (8 * (width - 1 - i)));
+  }
 }
 
 void ReplyWriter::Float64(double value) {
@@ -417,8 +446,6 @@ void ReplyWriter::Float64(double value) {
   for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
   buffer_.write(bytes, sizeof(bytes));
 }
-
-void ReplyWriter::Str(std::string_view key, std::string_view value) { PackStr(Key(key), value); }
 
 void ReplyWriter::Bin(std::string_view key, const uint8_t* data, std::size_t size) {
   Key(key).pack_bin(static_cast<uint32_t>(size));
@@ -473,11 +500,10 @@ EncodedReply ReplyWriter::Finish(std::optional<uint64_t> id) {
 EncodedReply ReplyWriter::Error(std::optional<uint64_t> id, proto::ErrorCode code,
                                 std::string_view message) {
   ReplyWriter w;
-  w.Key(proto::field::kError).pack_map(2);
-  PackStr(w.packer_, proto::field::kCode);
-  PackStr(w.packer_, proto::ErrorCodeName(code));
-  PackStr(w.packer_, proto::field::kMessage);
-  PackStr(w.packer_, message);
+  w.Map(proto::field::kError, [&](MapWriter& e) {
+    e.Str(proto::field::kCode, proto::ErrorCodeName(code));
+    e.Str(proto::field::kMessage, message);
+  });
   return Seal(w.buffer_, w.fields_, id, false);
 }
 

@@ -11,11 +11,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <msgpack.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -122,9 +124,40 @@ struct EncodedReply {
   std::optional<uint64_t> id;  // "id" in the reply (nullopt: nil)
 };
 
+// Pack a std::string_view as a MessagePack str.
+template <typename Packer>
+void PackStr(Packer& packer, std::string_view s) {
+  packer.pack_str(static_cast<uint32_t>(s.size()));
+  packer.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+}
+
+class ReplyWriter;
+class MapWriter;
+
+// The field writers shared by a reply's top level (ReplyWriter) and its nested maps (MapWriter):
+// each field goes through Self::Key, which counts it, so no map header is ever counted by hand.
+template <typename Self>
+class FieldWriter {
+ public:
+  void Uint(std::string_view key, uint64_t value) { self().Key(key).pack_uint64(value); }
+  void Bool(std::string_view key, bool value);
+  void Str(std::string_view key, std::string_view value) { PackStr(self().Key(key), value); }
+  // a float 64 field, even when the value is integral
+  void Float64(std::string_view key, double value);
+  // a nested map field; `fill(MapWriter&)` writes its entries
+  template <typename Fill>
+  void Map(std::string_view key, Fill&& fill);
+  // a nested map of uint counters, in the order given
+  void Counters(std::string_view key,
+                std::initializer_list<std::pair<std::string_view, uint64_t>> counters);
+
+ private:
+  Self& self() { return static_cast<Self&>(*this); }
+};
+
 // Builds a reply map. Results are packed as they come; the map header with the final field
 // count, "id" and "ok" is written in front of them by Finish().
-class ReplyWriter {
+class ReplyWriter : public FieldWriter<ReplyWriter> {
  public:
   // Growable buffer with room reserved in front for the header; a msgpack packer stream.
   class Buffer {
@@ -132,6 +165,8 @@ class ReplyWriter {
     explicit Buffer(std::size_t capacity);
     void write(const char* p, std::size_t n);  // the msgpack stream interface
     void Reserve(std::size_t capacity);
+    // Opens `n` bytes at `offset`, moving what follows up (a map header learnt after its body).
+    void Insert(std::size_t offset, std::size_t n);
     char* base() { return block_.get(); }
     std::size_t size() const { return size_; }
     std::unique_ptr<char, EncodedReply::Free> Release() { return std::move(block_); }
@@ -153,14 +188,17 @@ class ReplyWriter {
   // Starts a top-level result field; pack its value with packer() next.
   Packer& Key(std::string_view key);
   Packer& packer() { return packer_; }
-  void Uint(std::string_view key, uint64_t value) { Key(key).pack_uint64(value); }
-  void Str(std::string_view key, std::string_view value);
+  using FieldWriter::Float64;
   void Bin(std::string_view key, const uint8_t* data, std::size_t size);
   // Appends already-encoded MessagePack (whole values, e.g. nested replies) to the results.
   void Raw(const char* data, std::size_t size) { buffer_.write(data, size); }
   // Packs a value (not a field) as float 64, even when it is integral (msgpack-cxx's pack_double
   // packs 1.0 as the integer 1): a float result stays a float on the wire.
   void Float64(double value);
+  // Packs a map value (an array element, or after Key); `fill(MapWriter&)` writes its entries and
+  // the header with their count is written after them.
+  template <typename Fill>
+  void MapValue(Fill&& fill);
 
   // {"id": id or nil, "ok": true, ...results}
   EncodedReply Finish(std::optional<uint64_t> id);
@@ -169,16 +207,82 @@ class ReplyWriter {
                             std::string_view message);
 
  private:
+  // a one-byte placeholder for a map header; returns its offset
+  std::size_t BeginMap();
+  // the header of the map begun at `offset` with `count` entries (fixmap, map16 or map32)
+  void EndMap(std::size_t offset, uint32_t count);
+
   Buffer buffer_;
   Packer packer_;
   uint32_t fields_ = 0;
 };
 
-// Pack a std::string_view as a MessagePack str.
-template <typename Packer>
-void PackStr(Packer& packer, std::string_view s) {
-  packer.pack_str(static_cast<uint32_t>(s.size()));
-  packer.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+// The entries of one nested map (see ReplyWriter::MapValue).
+class MapWriter : public FieldWriter<MapWriter> {
+ public:
+  MapWriter(const MapWriter&) = delete;
+  MapWriter& operator=(const MapWriter&) = delete;
+
+  // Starts an entry; pack its value with the returned packer next.
+  ReplyWriter::Packer& Key(std::string_view key) {
+    ++count_;
+    PackStr(w_.packer(), key);
+    return w_.packer();
+  }
+  ReplyWriter& writer() { return w_; }
+
+ private:
+  friend class ReplyWriter;
+  explicit MapWriter(ReplyWriter& w) : w_(w) {}
+  ReplyWriter& w_;
+  uint32_t count_ = 0;
+};
+
+template <typename Fill>
+void ReplyWriter::MapValue(Fill&& fill) {
+  const std::size_t at = BeginMap();
+  MapWriter m(*this);
+  fill(m);
+  EndMap(at, m.count_);
+}
+
+template <typename Self>
+void FieldWriter<Self>::Bool(std::string_view key, bool value) {
+  auto& p = self().Key(key);
+  if (value) {
+    p.pack_true();
+  } else {
+    p.pack_false();
+  }
+}
+
+template <typename Self>
+void FieldWriter<Self>::Float64(std::string_view key, double value) {
+  self().Key(key);
+  if constexpr (std::is_same_v<Self, ReplyWriter>) {
+    self().Float64(value);
+  } else {
+    self().writer().Float64(value);
+  }
+}
+
+template <typename Self>
+template <typename Fill>
+void FieldWriter<Self>::Map(std::string_view key, Fill&& fill) {
+  self().Key(key);
+  if constexpr (std::is_same_v<Self, ReplyWriter>) {
+    self().MapValue(std::forward<Fill>(fill));
+  } else {
+    self().writer().MapValue(std::forward<Fill>(fill));
+  }
+}
+
+template <typename Self>
+void FieldWriter<Self>::Counters(
+    std::string_view key, std::initializer_list<std::pair<std::string_view, uint64_t>> counters) {
+  Map(key, [&](MapWriter& m) {
+    for (const auto& [name, value] : counters) m.Uint(name, value);
+  });
 }
 
 // Client-supplied text for an error message: quoted, printable ASCII, at most 64 characters.

@@ -126,33 +126,23 @@ void RunCpuAccesses(Harness& h, std::string_view op, uint64_t count, Make&& make
 void Hello(Harness& h, const Request&, ReplyWriter& w) {
   w.Uint(f::kProtocol, proto::kProtocolVersion);
   w.Str(f::kHarness, proto::kHarnessVersion);
-  auto& p = w.Key(f::kRtl);
-  p.pack_map(7);
-  PackStr(p, f::kDataWidth);
-  p.pack_uint64(kDataWidth);
-  PackStr(p, f::kAddrWidth);
-  p.pack_uint64(kAddrWidth);
-  PackStr(p, f::kMaxBurst);
-  p.pack_uint64(kMaxBurst);
-  PackStr(p, f::kMaxOutstanding);
-  p.pack_uint64(kMaxOutstanding);
-  PackStr(p, f::kCacheLine);
-  p.pack_uint64(kCacheLineBytes);
-  PackStr(p, f::kCacheSets);
-  p.pack_uint64(kCacheSets);
-  PackStr(p, f::kCacheWays);
-  p.pack_uint64(kCacheWays);
+  w.Counters(f::kRtl, {{f::kDataWidth, kDataWidth},
+                       {f::kAddrWidth, kAddrWidth},
+                       {f::kMaxBurst, kMaxBurst},
+                       {f::kMaxOutstanding, kMaxOutstanding},
+                       {f::kCacheLine, kCacheLineBytes},
+                       {f::kCacheSets, kCacheSets},
+                       {f::kCacheWays, kCacheWays}});
   w.Key(f::kDram).pack_array(static_cast<uint32_t>(h.dram.windows().size()));
   for (const DramModel::Window& win : h.dram.windows()) {
-    p.pack_map(3);
-    PackStr(p, f::kBase);
-    p.pack_uint64(win.base);
-    PackStr(p, f::kSize);
-    p.pack_uint64(win.size);
-    PackStr(p, f::kShm);
-    PackStr(p, win.shm->path());
+    w.MapValue([&](MapWriter& m) {
+      m.Uint(f::kBase, win.base);
+      m.Uint(f::kSize, win.size);
+      m.Str(f::kShm, win.shm->path());
+    });
   }
-  w.Key(f::kOps).pack_array(static_cast<uint32_t>(OpTable().size()));
+  auto& p = w.Key(f::kOps);
+  p.pack_array(static_cast<uint32_t>(OpTable().size()));
   for (const auto& [name, spec] : OpTable()) PackStr(p, name);
   w.Uint(f::kCycle, h.platform.cycle());
 }
@@ -319,24 +309,18 @@ void MemConfigOp(Harness& h, const Request& req, ReplyWriter& w) {
   w.Uint(f::kReadLatency, c.read_latency);
   w.Uint(f::kWriteLatency, c.write_latency);
   w.Uint(f::kMaxOutstanding, c.max_outstanding);
-  auto& p = w.Key(f::kBackpressure);
-  p.pack_map(kChanCount);
-  for (unsigned ch = 0; ch < kChanCount; ++ch) {
-    PackStr(p, kChannelNames[ch]);
-    w.Float64(c.backpressure[ch]);
-  }
+  w.Map(f::kBackpressure, [&](MapWriter& m) {
+    for (unsigned ch = 0; ch < kChanCount; ++ch) m.Float64(kChannelNames[ch], c.backpressure[ch]);
+  });
   w.Uint(f::kSeed, c.seed);
   w.Key(f::kFaults).pack_array(static_cast<uint32_t>(c.faults.size()));
   for (const FaultWindow& fault : c.faults) {
-    p.pack_map(4);
-    PackStr(p, f::kAddr);
-    p.pack_uint64(fault.addr);
-    PackStr(p, f::kLen);
-    p.pack_uint64(fault.len);
-    PackStr(p, f::kResp);
-    PackStr(p, kRespNames[fault.resp - 2]);
-    PackStr(p, f::kOn);
-    PackStr(p, kOnNames[fault.on - 1]);
+    w.MapValue([&](MapWriter& m) {
+      m.Uint(f::kAddr, fault.addr);
+      m.Uint(f::kLen, fault.len);
+      m.Str(f::kResp, kRespNames[fault.resp - 2]);
+      m.Str(f::kOn, kOnNames[fault.on - 1]);
+    });
   }
 }
 
@@ -516,22 +500,18 @@ void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
     if (clear) h.violations.OnMonitorCleared();
   }
   h.violations.CaptureNow();
-  w.Key(f::kSnoop).pack(top.snoop_en != 0);
+  w.Bool(f::kSnoop, top.snoop_en != 0);
   w.Uint(f::kTotal, h.violations.total());
   const std::vector<Violation>& records = h.violations.records();
   w.Reserve(records.size() * 64 + 64);
-  auto& p = w.Key(f::kViolations);
-  p.pack_array(static_cast<uint32_t>(records.size()));
+  w.Key(f::kViolations).pack_array(static_cast<uint32_t>(records.size()));
   for (const Violation& v : records) {
-    p.pack_map(4);
-    PackStr(p, f::kCycle);
-    p.pack_uint64(v.cycle);
-    PackStr(p, f::kKind);
-    PackStr(p, kViolationKinds[v.kind & 3]);
-    PackStr(p, f::kAddr);
-    p.pack_uint64(v.addr);
-    PackStr(p, f::kMaster);
-    PackStr(p, kMasters[v.master & 1]);
+    w.MapValue([&](MapWriter& m) {
+      m.Uint(f::kCycle, v.cycle);
+      m.Str(f::kKind, kViolationKinds[v.kind & 3]);
+      m.Uint(f::kAddr, v.addr);
+      m.Str(f::kMaster, kMasters[v.master & 1]);
+    });
   }
   w.Uint(f::kDropped, h.violations.dropped());
   w.Uint(f::kCycle, h.platform.cycle());
@@ -553,104 +533,82 @@ void CpuLoadOp(Harness& h, const Request& req, ReplyWriter& w) {
 
 // ---- stats -----------------------------------------------------------------------------------
 
-// One group of counters: a map of uint values, in the order given.
-void PackCounters(ReplyWriter::Packer& p,
-                  std::initializer_list<std::pair<std::string_view, uint64_t>> counters) {
-  p.pack_map(static_cast<uint32_t>(counters.size()));
-  for (const auto& [name, value] : counters) {
-    PackStr(p, name);
-    p.pack_uint64(value);
-  }
-}
-
 void Stats(Harness& h, const Request& req, ReplyWriter& w) {
   const bool reset = req.OptBool(f::kReset).value_or(false);
   w.Uint(f::kCycle, h.platform.cycle());
   const DramStats& d = h.dram.stats();
-  PackCounters(w.Key(f::kDram), {{f::kReads, d.reads},
-                                 {f::kWrites, d.writes},
-                                 {f::kReadBeats, d.read_beats},
-                                 {f::kWriteBeats, d.write_beats},
-                                 {f::kReadBytes, d.read_bytes},
-                                 {f::kWriteBytes, d.write_bytes},
-                                 {f::kArStallCycles, d.ar_stall_cycles},
-                                 {f::kAwStallCycles, d.aw_stall_cycles},
-                                 {f::kWStallCycles, d.w_stall_cycles},
-                                 {f::kErrors, d.errors}});
-  PackCounters(w.Key(f::kAxil), {{f::kReads, h.axil.reads()}, {f::kWrites, h.axil.writes()}});
+  w.Counters(f::kDram, {{f::kReads, d.reads},
+                        {f::kWrites, d.writes},
+                        {f::kReadBeats, d.read_beats},
+                        {f::kWriteBeats, d.write_beats},
+                        {f::kReadBytes, d.read_bytes},
+                        {f::kWriteBytes, d.write_bytes},
+                        {f::kArStallCycles, d.ar_stall_cycles},
+                        {f::kAwStallCycles, d.aw_stall_cycles},
+                        {f::kWStallCycles, d.w_stall_cycles},
+                        {f::kErrors, d.errors}});
+  w.Counters(f::kAxil, {{f::kReads, h.axil.reads()}, {f::kWrites, h.axil.writes()}});
   // a min gap not measured yet (fewer than two bursts) reads 0
   const auto gap = [](uint64_t g) { return g == UINT64_MAX ? uint64_t{0} : g; };
   const LimitChecker& lim = h.dma_port.limits();
   const LimitStats& ls = lim.stats();
-  PackCounters(w.Key(f::kDma), {{f::kReads, d.dma_read.bursts},
-                                {f::kWrites, d.dma_write.bursts},
-                                {f::kReadBeats, d.dma_read.beats},
-                                {f::kWriteBeats, d.dma_write.beats},
-                                {f::kMaxReadBurst, d.dma_read.max_burst},
-                                {f::kMaxWriteBurst, d.dma_write.max_burst},
-                                {f::kMinReadGap, gap(d.dma_read.min_gap)},
-                                {f::kMinWriteGap, gap(d.dma_write.min_gap)},
-                                {f::kReadsInFlight, lim.reads_in_flight()},
-                                {f::kWritesInFlight, lim.writes_in_flight()},
-                                {f::kMaxReadsInFlight, ls.max_reads_in_flight},
-                                {f::kMaxWritesInFlight, ls.max_writes_in_flight},
-                                {f::kBusyCycles, ls.busy_cycles},
-                                {f::kBusWaitCycles, ls.bus_wait_cycles}});
-  {
-    auto& arb = w.Key(f::kArbiter);
-    arb.pack_map(2);
+  w.Counters(f::kDma, {{f::kReads, d.dma_read.bursts},
+                       {f::kWrites, d.dma_write.bursts},
+                       {f::kReadBeats, d.dma_read.beats},
+                       {f::kWriteBeats, d.dma_write.beats},
+                       {f::kMaxReadBurst, d.dma_read.max_burst},
+                       {f::kMaxWriteBurst, d.dma_write.max_burst},
+                       {f::kMinReadGap, gap(d.dma_read.min_gap)},
+                       {f::kMinWriteGap, gap(d.dma_write.min_gap)},
+                       {f::kReadsInFlight, lim.reads_in_flight()},
+                       {f::kWritesInFlight, lim.writes_in_flight()},
+                       {f::kMaxReadsInFlight, ls.max_reads_in_flight},
+                       {f::kMaxWritesInFlight, ls.max_writes_in_flight},
+                       {f::kBusyCycles, ls.busy_cycles},
+                       {f::kBusWaitCycles, ls.bus_wait_cycles}});
+  w.Map(f::kArbiter, [&](MapWriter& arb) {
     const std::pair<std::string_view, ArbChannel> channels[] = {{f::kAr, ArbChannel::kAr},
                                                                 {f::kAw, ArbChannel::kAw}};
     for (const auto& [name, ch] : channels) {
       const auto c = static_cast<unsigned>(ch);
       constexpr auto kCpu = static_cast<unsigned>(ArbMaster::kCpu);
       constexpr auto kDmaM = static_cast<unsigned>(ArbMaster::kDma);
-      PackStr(arb, name);
-      PackCounters(arb, {{f::kCpuGrants, ls.grants[c][kCpu]},
-                         {f::kDmaGrants, ls.grants[c][kDmaM]},
-                         {f::kCpuMaxWait, ls.max_wait[c][kCpu]},
-                         {f::kDmaMaxWait, ls.max_wait[c][kDmaM]}});
+      arb.Counters(name, {{f::kCpuGrants, ls.grants[c][kCpu]},
+                          {f::kDmaGrants, ls.grants[c][kDmaM]},
+                          {f::kCpuMaxWait, ls.max_wait[c][kCpu]},
+                          {f::kDmaMaxWait, ls.max_wait[c][kDmaM]}});
     }
-  }
+  });
   const CpuPortStats c = h.cpu.stats();
-  PackCounters(w.Key(f::kCache),
-               {{f::kHits, c.hits}, {f::kMisses, c.misses}, {f::kWritebacks, c.writebacks}});
-  PackCounters(w.Key(f::kBus), {{f::kCpuWaitCycles, c.cpu_wait_cycles}});
+  w.Counters(f::kCache,
+             {{f::kHits, c.hits}, {f::kMisses, c.misses}, {f::kWritebacks, c.writebacks}});
+  w.Counters(f::kBus, {{f::kCpuWaitCycles, c.cpu_wait_cycles}});
   const MonitorStats m = h.violations.stats();
-  PackCounters(w.Key(f::kMonitor),
-               {{f::kSnoopStallCycles, m.snoop_stall_cycles}, {f::kViolations, m.violations}});
+  w.Counters(f::kMonitor,
+             {{f::kSnoopStallCycles, m.snoop_stall_cycles}, {f::kViolations, m.violations}});
   const std::pair<std::string_view, AxiCheckerCounts> checkers[] = {
       {proto::port::kDram, h.dram.checker_counts()},
       {proto::port::kDma, h.dma_port.counts()},
   };
-  auto& p = w.Key(f::kChecker);
-  p.pack_map(static_cast<uint32_t>(std::size(checkers)));
-  for (const auto& [port, counts] : checkers) {
-    PackStr(p, port);
-    PackCounters(
-        p,
-        {{f::kReads, counts.reads}, {f::kWrites, counts.writes}, {f::kFindings, counts.findings}});
-  }
+  w.Map(f::kChecker, [&](MapWriter& m) {
+    for (const auto& [port, counts] : checkers) {
+      m.Counters(port, {{f::kReads, counts.reads},
+                        {f::kWrites, counts.writes},
+                        {f::kFindings, counts.findings}});
+    }
+  });
   const CpuLoadStats& l = h.cpu.load_stats();
-  auto& cpu = w.Key(f::kCpu);
-  cpu.pack_map(8);
-  PackStr(cpu, f::kAccesses);
-  cpu.pack_uint64(l.accesses());
-  PackStr(cpu, f::kLoads);
-  cpu.pack_uint64(l.loads());
-  PackStr(cpu, f::kStores);
-  cpu.pack_uint64(l.stores());
-  PackStr(cpu, f::kLatencyMean);
-  w.Float64(l.LatencyMean());
-  PackStr(cpu, f::kLatencyP50);
-  cpu.pack_uint64(l.Percentile(50));
-  PackStr(cpu, f::kLatencyP99);
-  cpu.pack_uint64(l.Percentile(99));
-  PackStr(cpu, f::kLatencyMax);
-  cpu.pack_uint64(l.latency_max());
-  PackStr(cpu, f::kStallCycles);
-  cpu.pack_uint64(l.stall_cycles());
-  PackCounters(w.Key(f::kTransport), {{f::kRefusedHandshakes, h.refused_handshakes}});
+  w.Map(f::kCpu, [&](MapWriter& m) {
+    m.Uint(f::kAccesses, l.accesses());
+    m.Uint(f::kLoads, l.loads());
+    m.Uint(f::kStores, l.stores());
+    m.Float64(f::kLatencyMean, l.LatencyMean());
+    m.Uint(f::kLatencyP50, l.Percentile(50));
+    m.Uint(f::kLatencyP99, l.Percentile(99));
+    m.Uint(f::kLatencyMax, l.latency_max());
+    m.Uint(f::kStallCycles, l.stall_cycles());
+  });
+  w.Counters(f::kTransport, {{f::kRefusedHandshakes, h.refused_handshakes}});
   if (reset) {
     h.refused_handshakes = 0;
     h.dram.ResetStats();

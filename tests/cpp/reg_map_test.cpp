@@ -6,21 +6,18 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
+
+#include "source_text.h"
 
 namespace dmacosim {
 namespace {
 
 // localparam NAME = value (32'h..., 2'd..., decimal) of rtl/dma_pkg.sv
 std::map<std::string, uint64_t> PkgParams() {
-  std::ifstream in(std::string(DMACOSIM_SOURCE_DIR) + "/rtl/dma_pkg.sv");
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string src = text.str();
+  const std::string src = SourceText("rtl/dma_pkg.sv");
   std::map<std::string, uint64_t> out;
   const std::regex re(
       R"(localparam\s+[^=;]*?\b([A-Z][A-Z0-9_]*)\s*=\s*(?:\d+'([hdb]))?([0-9a-fA-F_]+)\s*;)");

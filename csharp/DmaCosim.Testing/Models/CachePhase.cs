@@ -102,7 +102,7 @@ public static class CachePhase
         batch.Add("cache flush region", PhaseOps.Cache(CacheOp.Flush, Region, (ulong)span));
         AddStatsCheck(batch, model);
         var expected = model.Dram(Region, span);
-        batch.Add("mem_read region", PhaseOps.MemRead(Region, span), reply => CompareBytes(batch, "DRAM after the final flush", Region, expected, reply.GetBytes("data"), null));
+        batch.Add("mem_read region", PhaseOps.MemRead(Region, span), reply => CompareBytes(batch, "DRAM after the final flush", Region, expected, reply.GetBytes(Wire.Field.Data), null));
         await batch.FlushAsync(ct).ConfigureAwait(false);
         return new PhaseResult(Name, seed, batch.RoundTrips + 2, batch.Cycle - start, batch.Checks);
     }
@@ -114,7 +114,7 @@ public static class CachePhase
         var expected = model.Read(address, length, cached);
         batch.Add(what, PhaseOps.CpuRead(address, length, cached), reply =>
             CompareBytes(batch, what + (cached ? hit ? " (model: first word hits)" : " (model: first word misses)" : ""),
-                address, expected, reply.GetBytes("data"), reply.GetUInt64("cycle")));
+                address, expected, reply.GetBytes(Wire.Field.Data), reply.GetUInt64(Wire.Field.Cycle)));
     }
 
     private static void AddWrite(PhaseBatch batch, CacheModel model, ulong address, byte[] data, bool cached)
@@ -130,7 +130,7 @@ public static class CachePhase
         {
             var expected = model.Dram(line, model.LineBytes);
             batch.Add($"mem_read dirty line 0x{line:X}", PhaseOps.MemRead(line, model.LineBytes), reply =>
-                CompareBytes(batch, $"DRAM under the dirty line 0x{line:X} (write-back: not yet written)", line, expected, reply.GetBytes("data"), null));
+                CompareBytes(batch, $"DRAM under the dirty line 0x{line:X} (write-back: not yet written)", line, expected, reply.GetBytes(Wire.Field.Data), null));
         }
     }
 
@@ -139,15 +139,15 @@ public static class CachePhase
         var (hits, misses, writebacks) = (model.Hits, model.Misses, model.Writebacks);
         batch.Add("stats", PhaseOps.Stats(), reply =>
         {
-            var cache = reply.GetMap("cache");
-            foreach (var (name, want) in new[] { ("hits", hits), ("misses", misses), ("writebacks", writebacks) })
+            var cache = reply.GetMap(Wire.Field.Cache);
+            foreach (var (name, want) in new[] { (Wire.Field.Hits, hits), (Wire.Field.Misses, misses), (Wire.Field.Writebacks, writebacks) })
             {
                 var actual = cache.GetUInt64(name);
                 if (actual != want)
                 {
-                    throw batch.Fail($"cycle {reply.GetUInt64("cycle")}: stats cache.{name} expected {want}, actual {actual} " +
-                        $"(model: hits {hits}, misses {misses}, writebacks {writebacks}; RTL: hits {cache.GetUInt64("hits")}, " +
-                        $"misses {cache.GetUInt64("misses")}, writebacks {cache.GetUInt64("writebacks")})");
+                    throw batch.Fail($"cycle {reply.GetUInt64(Wire.Field.Cycle)}: stats cache.{name} expected {want}, actual {actual} " +
+                        $"(model: hits {hits}, misses {misses}, writebacks {writebacks}; RTL: hits {cache.GetUInt64(Wire.Field.Hits)}, " +
+                        $"misses {cache.GetUInt64(Wire.Field.Misses)}, writebacks {cache.GetUInt64(Wire.Field.Writebacks)})");
                 }
             }
         });

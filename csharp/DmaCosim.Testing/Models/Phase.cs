@@ -141,9 +141,9 @@ internal sealed class PhaseBatch(SimClient sim, string phase, ulong seed)
 
     private void Check(Entry entry, SimReply reply)
     {
-        if (reply.Has("cycle"))
+        if (reply.Has(Wire.Field.Cycle))
         {
-            Cycle = reply.GetUInt64("cycle");
+            Cycle = reply.GetUInt64(Wire.Field.Cycle);
         }
 
         Remember(entry.What);
@@ -157,7 +157,7 @@ internal sealed class PhaseBatch(SimClient sim, string phase, ulong seed)
 
     private void Accessed(SimRequest request)
     {
-        if (request.Op is "reg_read" or "reg_write" && request.Args?["addr"] is uint offset)
+        if (request.Op is Wire.Op.RegRead or Wire.Op.RegWrite && request.Args?[Wire.Field.Addr] is uint offset)
         {
             _offsets.Add(offset);
         }
@@ -173,7 +173,7 @@ internal sealed class PhaseBatch(SimClient sim, string phase, ulong seed)
     }
 
     private static string Describe(SimReply reply) =>
-        reply.Has("value") ? $"value 0x{reply.GetUInt64("value"):X8}" : "reply";
+        reply.Has(Wire.Field.Value) ? $"value 0x{reply.GetUInt64(Wire.Field.Value):X8}" : "reply";
 
     // "… (cycle 197)" at the end of a BUS_ERROR message; 0 when absent
     private static ulong ParseCycle(string message)
@@ -194,34 +194,34 @@ internal sealed class PhaseBatch(SimClient sim, string phase, ulong seed)
 /// <summary>Small builders of the requests the phases send.</summary>
 internal static class PhaseOps
 {
-    public static SimRequest RegRead(uint offset) => new("reg_read", new Dictionary<string, object?> { ["addr"] = offset });
+    public static SimRequest RegRead(uint offset) => new(Wire.Op.RegRead, new Dictionary<string, object?> { [Wire.Field.Addr] = offset });
 
     public static SimRequest RegWrite(uint offset, uint value) =>
-        new("reg_write", new Dictionary<string, object?> { ["addr"] = offset, ["value"] = value });
+        new(Wire.Op.RegWrite, new Dictionary<string, object?> { [Wire.Field.Addr] = offset, [Wire.Field.Value] = value });
 
-    public static SimRequest Run(ulong cycles) => new("run", new Dictionary<string, object?> { ["cycles"] = cycles });
+    public static SimRequest Run(ulong cycles) => new(Wire.Op.Run, new Dictionary<string, object?> { [Wire.Field.Cycles] = cycles });
 
-    public static SimRequest Reset() => new("reset", new Dictionary<string, object?>());
+    public static SimRequest Reset() => new(Wire.Op.Reset, new Dictionary<string, object?>());
 
-    public static SimRequest Stats() => new("stats", new Dictionary<string, object?>());
+    public static SimRequest Stats() => new(Wire.Op.Stats, new Dictionary<string, object?>());
 
     public static SimRequest MemRead(ulong address, int length) =>
-        new("mem_read", new Dictionary<string, object?> { ["addr"] = address, ["len"] = (ulong)length });
+        new(Wire.Op.MemRead, new Dictionary<string, object?> { [Wire.Field.Addr] = address, [Wire.Field.Len] = (ulong)length });
 
     public static SimRequest MemWrite(ulong address, byte[] data) =>
-        new("mem_write", new Dictionary<string, object?> { ["addr"] = address, ["data"] = data });
+        new(Wire.Op.MemWrite, new Dictionary<string, object?> { [Wire.Field.Addr] = address, [Wire.Field.Data] = data });
 
     public static SimRequest CpuRead(ulong address, int length, bool cached) =>
-        new("cpu_read", new Dictionary<string, object?> { ["addr"] = address, ["len"] = (ulong)length, ["cached"] = cached });
+        new(Wire.Op.CpuRead, new Dictionary<string, object?> { [Wire.Field.Addr] = address, [Wire.Field.Len] = (ulong)length, [Wire.Field.Cached] = cached });
 
     public static SimRequest CpuWrite(ulong address, byte[] data, bool cached) =>
-        new("cpu_write", new Dictionary<string, object?> { ["addr"] = address, ["data"] = data, ["cached"] = cached });
+        new(Wire.Op.CpuWrite, new Dictionary<string, object?> { [Wire.Field.Addr] = address, [Wire.Field.Data] = data, [Wire.Field.Cached] = cached });
 
     public static SimRequest Cache(CacheOp operation, ulong address, ulong length) =>
-        new("cache", new Dictionary<string, object?>
+        new(Wire.Op.Cache, new Dictionary<string, object?>
         {
-            ["action"] = operation.ToString().ToLowerInvariant(),
-            ["addr"] = address,
-            ["len"] = length,
+            [Wire.Field.Action] = Wire.CacheAction.Of(operation),
+            [Wire.Field.Addr] = address,
+            [Wire.Field.Len] = length,
         });
 }

@@ -84,10 +84,10 @@ public static class RegisterMapPhase
         var expected = model.Read(offset);
         batch.Add(what, PhaseOps.RegRead(offset), reply =>
         {
-            var actual = (uint)reply.GetUInt64("value");
+            var actual = (uint)reply.GetUInt64(Wire.Field.Value);
             if (expected is { } want && want != actual)
             {
-                throw batch.Fail($"cycle {reply.GetUInt64("cycle")}: {RegisterMapModel.Describe(offset, want, actual)}");
+                throw batch.Fail($"cycle {reply.GetUInt64(Wire.Field.Cycle)}: {RegisterMapModel.Describe(offset, want, actual)}");
             }
         });
     }

@@ -325,7 +325,7 @@ public sealed class SimClient : IDisposable
     public async Task<ulong> CacheAsync(CacheOp operation, ulong address, ulong length, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(length);
-        var reply = await RequestAsync(Wire.Op.Cache, Args((Wire.Field.Action, operation.ToString().ToLowerInvariant()), (Wire.Field.Addr, address), (Wire.Field.Len, length)),
+        var reply = await RequestAsync(Wire.Op.Cache, Args((Wire.Field.Action, Wire.CacheAction.Of(operation)), (Wire.Field.Addr, address), (Wire.Field.Len, length)),
             null, cancellationToken).ConfigureAwait(false);
         return reply.GetUInt64(Wire.Field.Cycle);
     }

@@ -465,6 +465,18 @@ public static class Wire
 
         /// <summary><c>flush</c>.</summary>
         public const string Flush = "flush";
+
+        /// <summary>The wire name of a <see cref="CacheOp"/>.</summary>
+        /// <param name="operation">The maintenance operation.</param>
+        /// <returns><see cref="Clean"/>, <see cref="Invalidate"/> or <see cref="Flush"/>.</returns>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="operation"/> is not a defined value.</exception>
+        public static string Of(CacheOp operation) => operation switch
+        {
+            CacheOp.Clean => Clean,
+            CacheOp.Invalidate => Invalidate,
+            CacheOp.Flush => Flush,
+            _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "not a cache operation"),
+        };
     }
 
     /// <summary>Coherency violation kinds and masters (<c>proto::violation</c>).</summary>

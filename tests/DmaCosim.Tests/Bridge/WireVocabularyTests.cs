@@ -47,6 +47,61 @@ public sealed partial class WireVocabularyTests
         Assert.Equal(Sorted(cpp), Sorted(Constants(nameof(Wire.ErrorCode))));
     }
 
+    /// <summary>
+    /// Outside csharp/DmaCosim/Bridge, no wire name is written as a string literal where the wire is
+    /// spoken: a reply's field accessors, a request's op and argument keys, an op comparison. Every
+    /// such literal that is a wire name must be a <see cref="Wire"/> constant instead.
+    /// </summary>
+    [Fact]
+    public void Sources_OutsideBridge_SpeakTheWireOnlyThroughWireConstants()
+    {
+        var wireNames = typeof(Wire).GetNestedTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToHashSet(StringComparer.Ordinal);
+        var root = Path.GetDirectoryName(SourceTree.Find("csharp/DmaCosim/DmaCosim.csproj"))!;
+        var csharp = Path.GetDirectoryName(root)!;
+        var bridge = Path.Combine(root, "Bridge") + Path.DirectorySeparatorChar;
+        var findings = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(csharp, "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.StartsWith(bridge, StringComparison.Ordinal) || file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                // a dictionary key counts where a request's arguments are built: on this line or the three before
+                var inRequestArgs = lines[Math.Max(0, i - 3)..(i + 1)].Any(l => l.Contains("Dictionary<string, object?>", StringComparison.Ordinal));
+                foreach (Match m in WireUse().Matches(lines[i]))
+                {
+                    var literal = m.Groups["name"].Value;
+                    var isKey = m.Groups["key"].Success;
+                    if (wireNames.Contains(literal) && (!isKey || inRequestArgs))
+                    {
+                        findings.Add($"{Path.GetRelativePath(csharp, file)}:{i + 1}: \"{literal}\" (use the Wire constant)");
+                    }
+                }
+            }
+        }
+
+        Assert.True(findings.Count == 0, string.Join(Environment.NewLine, findings));
+    }
+
+    [Theory]
+    [InlineData("var c = reply.GetUInt64(\"cycle\");", "cycle")]
+    [InlineData("if (r.Has(\"value\"))", "value")]
+    [InlineData("new(\"stats\", new Dictionary<string, object?>())", "stats")]
+    [InlineData("new SimRequest(\"run\", args)", "run")]
+    [InlineData("{ [\"addr\"] = offset }", "addr")]
+    [InlineData("if (request.Op is \"reg_read\" or \"reg_write\")", "reg_read")]
+    [InlineData("new SimRequest(\"cpu_read\", new Dictionary<string, object?>())", "cpu_read")]
+    public void WireUse_TheShapesOfAWireLiteral_AreFound(string line, string name) =>
+        Assert.Contains(WireUse().Matches(line), m => m.Groups["name"].Value == name);
+
     [Theory]
     [InlineData("kProtocolVersion", Wire.Limit.ProtocolVersion)]
     [InlineData("kMaxFrameBytes", Wire.Limit.MaxFrameBytes)]
@@ -92,4 +147,9 @@ public sealed partial class WireVocabularyTests
 
     [GeneratedRegex(@"case ErrorCode::k(\w+):\s*return ""([A-Z_]+)"";")]
     private static partial Regex ErrorName();
+
+    // a reply accessor's, a request's (op, argument key) or an op test's string literal; "key" marks a
+    // dictionary key
+    [GeneratedRegex(@"(?:\.(?:Has|Get(?:UInt64|Double|String|Bytes|Map|Strings|Maps))\(|new SimRequest\(|\bOp is |(?<key>\[))""(?<name>[a-z_0-9]+)""(?(key)\] =|)|\bnew\(""(?<name>[a-z_0-9]+)"", new Dictionary")]
+    private static partial Regex WireUse();
 }
