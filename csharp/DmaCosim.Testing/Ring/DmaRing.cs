@@ -99,7 +99,7 @@ public sealed record RingResult(RingPoint Point)
 /// <para>The consumer (user space, the same core): loads the producer index (smp_load_acquire),
 /// reads each block up to it through its mapping, computes, and publishes its consumer index
 /// (smp_store_release) after the block's last access. The interrupt preempts the consumer between
-/// its memory ops and during its computation.</para>
+/// any two of its memory ops (a block's loads are one op) and during its computation.</para>
 /// <para>Checks, independent of the driver: every block the consumer read is compared with what the
 /// device produced (scoreboard); before the consumer releases a block, DRAM must still hold it (no
 /// overwrite of an unconsumed block); and the coherency monitor's reports.</para>
@@ -408,12 +408,6 @@ public sealed class DmaRing
         long head = 0;
         while (tail < _blocks)
         {
-            _cpu.Account = CpuAccount.Kernel;
-            if (await _cpu.InterruptPendingAsync(_ct).ConfigureAwait(false))
-            {
-                await ServiceInterruptAsync().ConfigureAwait(false);
-            }
-
             if (_point.Discipline == ConsumerDiscipline.DataBeforeIndex)
             {
                 var early = await ReadBlockAsync(tail).ConfigureAwait(false); // hoisted above the acquire
@@ -452,8 +446,19 @@ public sealed class DmaRing
         }
     }
 
+    /// <summary>The interrupt, if pending, is taken before the consumer's next memory op (between any two).</summary>
+    private async Task PreemptAsync()
+    {
+        _cpu.Account = CpuAccount.Kernel;
+        if (await _cpu.InterruptPendingAsync(_ct).ConfigureAwait(false))
+        {
+            await ServiceInterruptAsync().ConfigureAwait(false);
+        }
+    }
+
     private async Task<long> LoadHeadAsync()
     {
+        await PreemptAsync().ConfigureAwait(false);
         _cpu.Account = CpuAccount.ConsumerIndex;
         return BitConverter.ToUInt32(await _device.CoherentReadAsync(_control, 0, 4, _ct).ConfigureAwait(false));
     }
@@ -468,6 +473,7 @@ public sealed class DmaRing
     /// <summary>Publishes the consumer index (after the block's last access), then kicks the refill.</summary>
     private async Task ReleaseAsync(long tail)
     {
+        await PreemptAsync().ConfigureAwait(false);
         _cpu.Account = CpuAccount.ConsumerIndex;
         await _device.CoherentWriteAsync(_control, _tailOffset, BitConverter.GetBytes((uint)tail), _ct).ConfigureAwait(false);
         await RefillAsync().ConfigureAwait(false);
@@ -476,6 +482,7 @@ public sealed class DmaRing
     /// <summary>The consumer's loads of one block through its mapping (with its maintenance).</summary>
     private async Task<byte[]> ReadBlockAsync(long sequence)
     {
+        await PreemptAsync().ConfigureAwait(false);
         var slot = Slot(sequence);
         var offset = slot * Block;
         switch (_point.Mapping)
