@@ -46,6 +46,9 @@ internal static class RingCommand
             error = $"--jobs {jobs} must be at least 1";
         }
 
+        // every build today has 64-byte lines: a usage error comes before any harness is started;
+        // the build's own line is checked once its harness has said what it is
+        error ??= grid!.Validate(RingGrid.UsualCacheLine);
         HarnessOptions options = new();
         RtlInfo? rtl = null;
         if (error == null)

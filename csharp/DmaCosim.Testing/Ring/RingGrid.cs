@@ -73,6 +73,9 @@ public sealed record RingPoint(RingMapping Mapping, int BlockBytes, int Depth, i
 /// </summary>
 public sealed record RingGrid
 {
+    /// <summary>The cache line of every build today (hello's <c>cache_line</c>), for checking options before a harness runs.</summary>
+    public const int UsualCacheLine = 64;
+
     /// <summary>Largest ring (depth × block) the study allocates: 1 MiB.</summary>
     public const long MaxRingBytes = 1 << 20;
 
