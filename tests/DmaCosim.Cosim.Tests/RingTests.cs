@@ -49,6 +49,9 @@ public sealed class RingTests(HarnessFixture fixture)
         Assert.True(r.ReadCycles >= (ulong)r.Bytes / 4, $"{point}: {r.ReadCycles} read cycles for {r.Bytes} bytes: at least one cycle per word");
         Assert.Equal(mapping == RingMapping.Invalidate, r.SyncCycles > 0);
         Assert.InRange(r.BusUtilisation, 0.01, 1.0);
+        // the DMA's busy cycles bound its rate from above by the bus (8 bytes per beat each way at most)
+        Assert.InRange(r.DmaBusyFraction, 0.01, 1.0);
+        Assert.True(r.DmaBytesPerBusyCycle <= fixture.Rtl.DataWidth / 8.0, $"{point}: {r.DmaBytesPerBusyCycle} bytes per busy cycle");
     }
 
     [Fact]

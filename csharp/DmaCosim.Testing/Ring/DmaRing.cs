@@ -39,6 +39,9 @@ public sealed record RingResult(RingPoint Point)
     /// <summary>Longest such latency.</summary>
     public ulong LatencyMax { get; init; }
 
+    /// <summary>Cycles the DMA was busy (CDMASR.Idle = 0) during the run.</summary>
+    public ulong DmaBusyCycles { get; init; }
+
     /// <summary>DRAM beats (read + write, DMA and CPU) per cycle over the two channels: 1.0 = both busy every cycle.</summary>
     public double BusUtilisation { get; init; }
 
@@ -77,6 +80,12 @@ public sealed record RingResult(RingPoint Point)
 
     /// <summary>End-to-end throughput of the ring: bytes produced and consumed per cycle.</summary>
     public double DmaBytesPerCycle => Cycles == 0 ? 0 : (double)Bytes / Cycles;
+
+    /// <summary>The DMA's own rate while it has work: bytes per busy cycle.</summary>
+    public double DmaBytesPerBusyCycle => DmaBusyCycles == 0 ? 0 : (double)Bytes / DmaBusyCycles;
+
+    /// <summary>Fraction of the run the DMA was busy.</summary>
+    public double DmaBusyFraction => Cycles == 0 ? 0 : (double)DmaBusyCycles / Cycles;
 
     private double PerByte(ulong cycles) => Bytes == 0 ? 0 : (double)cycles / Bytes;
 }
@@ -200,6 +209,7 @@ public sealed class DmaRing
         var end = _cpu.Now;
         var dram = await Sim.StatsAsync(cancellationToken: _ct).ConfigureAwait(false);
         var monitor = await Sim.CoherencyAsync(cancellationToken: _ct).ConfigureAwait(false);
+        var dma = await Sim.DmaBusStatsAsync(cancellationToken: _ct).ConfigureAwait(false);
         var cycles = end - start;
         return new RingResult(_point)
         {
@@ -213,6 +223,7 @@ public sealed class DmaRing
             KernelCycles = _cpu[CpuAccount.Kernel],
             LatencyMean = _latencies.Count == 0 ? 0 : _latencies.Average(l => (double)l),
             LatencyMax = _latencies.Count == 0 ? 0 : _latencies.Max(),
+            DmaBusyCycles = dma.BusyCycles,
             BusUtilisation = cycles == 0 ? 0 : (dram.ReadBeats + dram.WriteBeats) / (2.0 * cycles),
             DataErrors = _dataErrors,
             Overwrites = _overwrites,

@@ -18,7 +18,7 @@ public static class RingReport
     [
         "mapping", "block", "depth", "work_per_byte", "consumer", "bytes", "cycles", "consumer_cycles_per_byte", "read_cycles_per_byte",
         "sync_cycles_per_byte", "index_cycles", "kernel_cycles_per_byte", "work_cycles", "wait_cycles", "latency_mean", "latency_max",
-        "dma_bytes_per_cycle", "bus_utilisation", "data_errors", "overwrites", "monitor_violations", "violations", "first_violation", "error",
+        "dma_bytes_per_cycle", "dma_busy_fraction", "dma_bytes_per_busy_cycle", "bus_utilisation", "data_errors", "overwrites", "monitor_violations", "violations", "first_violation", "error",
     ];
 
     private const string Csv = "results.csv";
@@ -145,7 +145,8 @@ public static class RingReport
             if (shallow != null && deep != null && shallow != deep)
             {
                 lines.Add(F($"{RingGrid.NameOf(m)}, {Size(block)} blocks, work {most}: {shallow.DmaBytesPerCycle:0.000} bytes/cycle at depth {shallow.Point.Depth}, ") +
-                          F($"{deep.DmaBytesPerCycle:0.000} at depth {depth}; block latency mean {shallow.LatencyMean:0} → {deep.LatencyMean:0} cycles; bus utilisation {deep.BusUtilisation:0.000}."));
+                          F($"{deep.DmaBytesPerCycle:0.000} at depth {depth}; block latency mean {shallow.LatencyMean:0} → {deep.LatencyMean:0} cycles; ") +
+                          F($"the DMA busy {deep.DmaBusyFraction:P0} of the time at {deep.DmaBytesPerBusyCycle:0.000} bytes per busy cycle; bus utilisation {deep.BusUtilisation:0.000}."));
             }
         }
 
@@ -211,7 +212,8 @@ public static class RingReport
         r.Point.MappingName, T(r.Point.BlockBytes), T(r.Point.Depth), T(r.Point.WorkPerByte), r.Point.Discipline.ToString().ToLowerInvariant(),
         T(r.Bytes), T(r.Cycles), T(Math.Round(r.ConsumerCyclesPerByte, 5)), T(Math.Round(r.ReadCyclesPerByte, 5)), T(Math.Round(r.SyncCyclesPerByte, 5)),
         T(r.IndexCycles), T(Math.Round(r.KernelCyclesPerByte, 5)), T(r.WorkCycles), T(r.WaitCycles), T(Math.Round(r.LatencyMean, 1)), T(r.LatencyMax),
-        T(Math.Round(r.DmaBytesPerCycle, 5)), T(Math.Round(r.BusUtilisation, 5)), T(r.DataErrors), T(r.Overwrites), T(r.MonitorViolations), T(r.Violations),
+        T(Math.Round(r.DmaBytesPerCycle, 5)), T(Math.Round(r.DmaBusyFraction, 5)), T(Math.Round(r.DmaBytesPerBusyCycle, 5)),
+        T(Math.Round(r.BusUtilisation, 5)), T(r.DataErrors), T(r.Overwrites), T(r.MonitorViolations), T(r.Violations),
         r.FirstViolation == null ? "" : PerfReport.Quote(r.FirstViolation), r.Error == null ? "" : PerfReport.Quote(r.Error),
     ];
 
