@@ -159,7 +159,7 @@ internal static class PerfCommand
             }, null);
     }
 
-    private static (List<int> Values, string? Error) Integers(string option, string text)
+    internal static (List<int> Values, string? Error) Integers(string option, string text)
     {
         var values = new List<int>();
         foreach (var item in Split(text))
@@ -175,7 +175,7 @@ internal static class PerfCommand
         return (values, null);
     }
 
-    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    internal static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static string Join(IEnumerable<int> values) => string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+    internal static string Join(IEnumerable<int> values) => string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
 }

@@ -6,5 +6,6 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(RegressCommand.Create());
 root.Subcommands.Add(PerfCommand.Create());
+root.Subcommands.Add(RingCommand.Create());
 root.Subcommands.Add(CoverageCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -117,7 +117,7 @@ public sealed record PerfGrid
         _ => "transparent",
     };
 
-    private static string? First<T>(IEnumerable<T> values, Func<T, bool> bad, Func<T, string> message)
+    internal static string? First<T>(IEnumerable<T> values, Func<T, bool> bad, Func<T, string> message)
     {
         foreach (var value in values)
         {

@@ -13,6 +13,19 @@ namespace DmaCosim.Testing.Perf;
 /// <param name="Png">Path of the PNG.</param>
 public sealed record PerfPlot(string Name, string Title, string Svg, string Png);
 
+/// <summary>What a plot shows: its file stem, title, axis labels and whether x is logarithmic (base 2).</summary>
+/// <param name="Name">File stem, e.g. <c>throughput_vs_burst</c>.</param>
+/// <param name="Title">Title.</param>
+/// <param name="XLabel">X axis label.</param>
+/// <param name="YLabel">Y axis label.</param>
+/// <param name="LogX">Log scale (base 2) on x.</param>
+public sealed record PlotSpec(string Name, string Title, string XLabel, string YLabel, bool LogX);
+
+/// <summary>One line of a plot.</summary>
+/// <param name="Title">Its key.</param>
+/// <param name="Points">Its points, in drawing order.</param>
+public sealed record PlotSeries(string Title, IReadOnlyList<(double X, double Y)> Points);
+
 /// <summary>
 /// Writes what a sweep measured: <c>results.csv</c> (one row per point), the gnuplot data and
 /// scripts, the plots as SVG and PNG, and <c>report.html</c> embedding the plots and the table.
@@ -88,67 +101,88 @@ public static class PerfReport
         var plots = new List<PerfPlot>();
         foreach (var spec in specs)
         {
-            var data = new StringBuilder();
-            var titles = new List<string>();
-            foreach (var mode in grid.Modes)
+            var series = grid.Modes
+                .Select(mode => new PlotSeries(PerfGrid.NameOf(mode),
+                    [.. ok.Where(r => r.Point.Mode == mode && spec.Keep(r)).OrderBy(spec.X).Select(r => (spec.X(r), spec.Y(r)))]))
+                .ToList();
+            if (RenderPlot(directory, new PlotSpec(spec.Name, spec.Title, spec.XLabel, spec.YLabel, spec.LogX), series, gnuplot, timeout) is { } plot)
             {
-                var series = ok.Where(r => r.Point.Mode == mode && spec.Keep(r)).OrderBy(spec.X).ToList();
-                if (series.Count == 0)
-                {
-                    continue;
-                }
-
-                data.Append(CultureInfo.InvariantCulture, $"# {PerfGrid.NameOf(mode)}\n");
-                foreach (var r in series)
-                {
-                    data.Append(CultureInfo.InvariantCulture, $"{spec.X(r):R} {spec.Y(r):R}\n");
-                }
-
-                data.Append("\n\n");
-                titles.Add(PerfGrid.NameOf(mode));
+                plots.Add(plot);
             }
-
-            if (titles.Count == 0)
-            {
-                continue;
-            }
-
-            var dat = Path.Combine(directory, spec.Name + ".dat");
-            File.WriteAllText(dat, data.ToString());
-            var svg = Path.Combine(directory, spec.Name + ".svg");
-            var png = Path.Combine(directory, spec.Name + ".png");
-            var script = new StringBuilder()
-                .AppendLine(CultureInfo.InvariantCulture, $"set title \"{spec.Title}\"")
-                .AppendLine(CultureInfo.InvariantCulture, $"set xlabel \"{spec.XLabel}\"")
-                .AppendLine(CultureInfo.InvariantCulture, $"set ylabel \"{spec.YLabel}\"")
-                .AppendLine("set grid")
-                .AppendLine("set key outside right")
-                .AppendLine(spec.LogX ? "set logscale x 2" : "unset logscale x");
-            var plot = string.Join(", ", titles.Select((t, i) =>
-                string.Create(CultureInfo.InvariantCulture, $"'{Path.GetFileName(dat)}' index {i} using 1:2 with linespoints lw 2 pt 7 title '{t}'")));
-            foreach (var (terminal, file) in new[] { ("svg size 900,540 dynamic background rgb 'white'", svg), ("pngcairo size 900,540", png) })
-            {
-                script.AppendLine(CultureInfo.InvariantCulture, $"set terminal {terminal}")
-                    .AppendLine(CultureInfo.InvariantCulture, $"set output '{Path.GetFileName(file)}'")
-                    .AppendLine("plot " + plot)
-                    .AppendLine("unset output");
-            }
-
-            var gp = Path.Combine(directory, spec.Name + ".gp");
-            File.WriteAllText(gp, script.ToString());
-            RunGnuplot(gnuplot, directory, gp, timeout ?? TimeSpan.FromSeconds(30));
-            foreach (var file in new[] { svg, png })
-            {
-                if (!File.Exists(file) || new FileInfo(file).Length == 0)
-                {
-                    throw new InvalidOperationException($"gnuplot wrote no {file} (script {gp})");
-                }
-            }
-
-            plots.Add(new PerfPlot(spec.Name, spec.Title, svg, png));
         }
 
         return plots;
+    }
+
+    /// <summary>
+    /// Renders one gnuplot plot, one line per non-empty series, as SVG and PNG; writes its data
+    /// (<c>NAME.dat</c>) and script (<c>NAME.gp</c>) next to them, so it can be re-plotted.
+    /// </summary>
+    /// <param name="directory">Output directory (created).</param>
+    /// <param name="spec">File stem, title, axis labels, log scale.</param>
+    /// <param name="series">The lines; empty ones are left out.</param>
+    /// <param name="gnuplot">The gnuplot executable.</param>
+    /// <param name="timeout">Wall-clock limit of the gnuplot run.</param>
+    /// <returns>The plot, or null when every series is empty.</returns>
+    /// <exception cref="InvalidOperationException">gnuplot failed, timed out, or wrote an empty file.</exception>
+    public static PerfPlot? RenderPlot(
+        string directory, PlotSpec spec, IReadOnlyList<PlotSeries> series, string gnuplot = "gnuplot", TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(series);
+        Directory.CreateDirectory(directory);
+        var data = new StringBuilder();
+        var titles = new List<string>();
+        foreach (var line in series.Where(s => s.Points.Count > 0))
+        {
+            data.Append(CultureInfo.InvariantCulture, $"# {line.Title}\n");
+            foreach (var (x, y) in line.Points)
+            {
+                data.Append(CultureInfo.InvariantCulture, $"{x:R} {y:R}\n");
+            }
+
+            data.Append("\n\n");
+            titles.Add(line.Title);
+        }
+
+        if (titles.Count == 0)
+        {
+            return null;
+        }
+
+        var dat = Path.Combine(directory, spec.Name + ".dat");
+        File.WriteAllText(dat, data.ToString());
+        var svg = Path.Combine(directory, spec.Name + ".svg");
+        var png = Path.Combine(directory, spec.Name + ".png");
+        var script = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"set title \"{spec.Title}\"")
+            .AppendLine(CultureInfo.InvariantCulture, $"set xlabel \"{spec.XLabel}\"")
+            .AppendLine(CultureInfo.InvariantCulture, $"set ylabel \"{spec.YLabel}\"")
+            .AppendLine("set grid")
+            .AppendLine("set key outside right")
+            .AppendLine(spec.LogX ? "set logscale x 2" : "unset logscale x");
+        var plot = string.Join(", ", titles.Select((t, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"'{Path.GetFileName(dat)}' index {i} using 1:2 with linespoints lw 2 pt 7 title '{t}'")));
+        foreach (var (terminal, file) in new[] { ("svg size 900,540 dynamic background rgb 'white'", svg), ("pngcairo size 900,540", png) })
+        {
+            script.AppendLine(CultureInfo.InvariantCulture, $"set terminal {terminal}")
+                .AppendLine(CultureInfo.InvariantCulture, $"set output '{Path.GetFileName(file)}'")
+                .AppendLine("plot " + plot)
+                .AppendLine("unset output");
+        }
+
+        var gp = Path.Combine(directory, spec.Name + ".gp");
+        File.WriteAllText(gp, script.ToString());
+        RunGnuplot(gnuplot, directory, gp, timeout ?? TimeSpan.FromSeconds(30));
+        foreach (var file in new[] { svg, png })
+        {
+            if (!File.Exists(file) || new FileInfo(file).Length == 0)
+            {
+                throw new InvalidOperationException($"gnuplot wrote no {file} (script {gp})");
+            }
+        }
+
+        return new PerfPlot(spec.Name, spec.Title, svg, png);
     }
 
     /// <summary>Writes report.html: the command, the plots (SVG), the summary and every row.</summary>
@@ -228,7 +262,7 @@ public static class PerfReport
         Text(r.DmaBusWaitCycles), Text(Math.Round(r.BusUtilisation, 5)), r.Error == null ? "" : Quote(r.Error),
     ];
 
-    private static void AppendTable(StringBuilder html, IEnumerable<string> header, IEnumerable<string[]> rows)
+    internal static void AppendTable(StringBuilder html, IEnumerable<string> header, IEnumerable<string[]> rows)
     {
         html.Append("<table><tr>");
         foreach (var h in header)
@@ -278,8 +312,8 @@ public static class PerfReport
         ? Text(bytes >> 20) + " MiB"
         : Text(bytes / 1024.0) + " KiB";
 
-    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal).ReplaceLineEndings(" ") + "\"";
+    internal static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal).ReplaceLineEndings(" ") + "\"";
 
-    private static string Text<T>(T value)
+    internal static string Text<T>(T value)
         where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 }

@@ -81,7 +81,7 @@ public sealed class CoverageCliTests : IDisposable
         Assert.False(File.Exists(names["OUT"]), $"{because}: the output was written");
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IEnumerable<string> arguments)
+    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IEnumerable<string> arguments)
     {
         var cli = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "DmaCosim.Cli", new DirectoryInfo(AppContext.BaseDirectory).Name, "DmaCosim.Cli.dll"));
         Assert.True(File.Exists(cli), $"{cli} not found: build the solution (make csharp)");
