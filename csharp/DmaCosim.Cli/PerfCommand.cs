@@ -98,6 +98,7 @@ internal static class PerfCommand
             $"steal idle {grid.StealIdleCycles} cycles; CPU load: random, {grid.CpuRegionBytes / 1024} KiB region, {grid.CpuStorePercent} % stores");
         var html = PerfReport.WriteHtml(directory, commandLine, machine, plots, run);
 
+        Console.WriteLine(PerfReport.SummaryScope(run));
         var table = new Table().AddColumns(PerfReport.SummaryHeader);
         foreach (var row in PerfReport.Summary(results))
         {

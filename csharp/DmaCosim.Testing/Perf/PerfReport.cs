@@ -243,10 +243,7 @@ public static class PerfReport
         }
 
         html.AppendLine("<h2 id=\"summary\">Summary</h2>")
-            .AppendLine(CultureInfo.InvariantCulture,
-                $"<p>One row per mode and CPU load, at {Kib(run.Size)} and {run.Latency} cycles of memory latency. <i>best</i> is the highest DMA " +
-                $"throughput over the burst lengths {string.Join(", ", run.Bursts)} (transparent mode: the same at every one), with the CPU's p99 " +
-                $"latency and arbiter wait at that burst length; <i>worst CPU p99</i> is the highest CPU p99 latency over the same burst lengths.</p>");
+            .AppendLine(CultureInfo.InvariantCulture, $"<p>{WebUtility.HtmlEncode(SummaryScope(run))}</p>");
         AppendTable(html, SummaryHeader, Summary(run.Results));
         html.AppendLine(CultureInfo.InvariantCulture,
             $"<h2 id=\"cpu-alone\">The CPU alone</h2><p>The same CPU traffic with no DMA, {PerfCpuAlone.WindowCycles:N0} cycles per row; also in " +
@@ -258,6 +255,18 @@ public static class PerfReport
         var path = Path.Combine(directory, Html);
         File.WriteAllText(path, html.ToString());
         return path;
+    }
+
+    /// <summary>What the summary's rows, "best" and "worst" range over, in one sentence (the report and the console print it).</summary>
+    /// <param name="run">The run.</param>
+    /// <returns>The sentence.</returns>
+    public static string SummaryScope(PerfRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"One row per mode and CPU load, at {Kib(run.Size)} and {run.Latency} cycles of memory latency: \"best\" is the highest DMA " +
+            $"throughput over the burst lengths {string.Join(", ", run.Bursts)}{(run.Grid.Modes.Contains(TransferMode.Transparent) ? " (transparent mode: the same at every one)" : "")}, with the CPU's p99 " +
+            $"latency and arbiter wait at that burst length; \"worst CPU p99\" is the highest CPU p99 latency over the same burst lengths.");
     }
 
     /// <summary>Columns of <see cref="Summary"/>.</summary>
