@@ -11,7 +11,7 @@ namespace DmaCosim.Cli;
 
 /// <summary>
 /// <c>dmacosim perf</c>: sweeps transfer mode × burst length × size × memory latency × CPU load on a
-/// pool of harnesses; writes results.csv, gnuplot plots (SVG and PNG) and report.html.
+/// pool of harnesses, and the CPU traffic alone; writes results.csv, cpu_alone.csv, gnuplot plots (SVG and PNG) and report.html.
 /// </summary>
 internal static class PerfCommand
 {
@@ -84,17 +84,21 @@ internal static class PerfCommand
                     bar.Increment(1);
                 }, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
+        var cpuAlone = await PerfCpuAlone.RunAsync(pool, grid, ct).ConfigureAwait(false);
         var simulated = clock.Elapsed;
 
+        var run = new PerfRun(grid, rtl!.BytesPerBeat, results, cpuAlone);
         var csv = PerfReport.WriteCsv(directory, results);
-        var plots = PerfReport.WritePlots(directory, grid, results);
+        var aloneCsv = PerfReport.WriteCpuAloneCsv(directory, cpuAlone);
+        var plots = PerfReport.WritePlots(directory, run);
         var commandLine = "dmacosim perf " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2));
         var machine = string.Create(CultureInfo.InvariantCulture,
-            $"RTL {rtl!.DataWidth}-bit data, {rtl.AddrWidth}-bit address, max burst {rtl.MaxBurst}; CPU cache {rtl.CacheSets * rtl.CacheWays * rtl.CacheLine / 1024} KiB; " +
+            $"RTL {rtl.DataWidth}-bit data, {rtl.AddrWidth}-bit address, max burst {rtl.MaxBurst}; CPU cache {rtl.CacheSets * rtl.CacheWays * rtl.CacheLine / 1024} KiB; " +
             $"{Environment.ProcessorCount} cores; {points.Count} points in {simulated.TotalSeconds:0.0} s with --jobs {jobs}; " +
             $"steal idle {grid.StealIdleCycles} cycles; CPU load: random, {grid.CpuRegionBytes / 1024} KiB region, {grid.CpuStorePercent} % stores");
-        var html = PerfReport.WriteHtml(directory, commandLine, machine, plots, results);
+        var html = PerfReport.WriteHtml(directory, commandLine, machine, plots, run);
 
+        Console.WriteLine(PerfReport.SummaryScope(run));
         var table = new Table().AddColumns(PerfReport.SummaryHeader);
         foreach (var row in PerfReport.Summary(results))
         {
@@ -107,7 +111,14 @@ internal static class PerfCommand
             Console.WriteLine($"FAIL {failure.Point}: {failure.Error}");
         }
 
+        foreach (var failure in cpuAlone.Where(a => !a.Passed))
+        {
+            failed++;
+            Console.WriteLine($"FAIL {failure}: {failure.Error}");
+        }
+
         Console.WriteLine($"results: {csv} ({results.Count} rows)");
+        Console.WriteLine($"results: {aloneCsv} (the CPU alone, {cpuAlone.Count} rows)");
         foreach (var plot in plots)
         {
             Console.WriteLine($"plot:    {plot.Svg} and .png — {plot.Title}");

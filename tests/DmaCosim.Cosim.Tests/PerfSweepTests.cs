@@ -29,7 +29,10 @@ public sealed class PerfSweepTests : IDisposable
     [Fact]
     public async Task Sweep_SmallGrid_CsvRowPerPointPlotsAndReportAndTheModesProperties()
     {
-        var results = await PerfSweep.RunAsync(new HarnessPool(1, new HarnessOptions()), Grid, cancellationToken: Ct);
+        var pool = new HarnessPool(1, new HarnessOptions());
+        var results = await PerfSweep.RunAsync(pool, Grid, cancellationToken: Ct);
+        var cpuAlone = await PerfCpuAlone.RunAsync(pool, Grid, Ct);
+        var run = new PerfRun(Grid, 8, results, cpuAlone);
 
         var points = Grid.Points();
         Assert.Equal(points, results.Select(r => r.Point));
@@ -37,15 +40,19 @@ public sealed class PerfSweepTests : IDisposable
         var csv = File.ReadAllLines(PerfReport.WriteCsv(_directory, results));
         Assert.Equal(points.Count + 1, csv.Length);
 
-        var plots = PerfReport.WritePlots(_directory, Grid, results);
+        PerfReport.WriteCpuAloneCsv(_directory, cpuAlone);
+        var plots = PerfReport.WritePlots(_directory, run);
         Assert.Equal(["throughput_vs_burst", "cpu_p99_vs_throughput", "throughput_vs_latency"], plots.Select(p => p.Name));
         Assert.All(plots, p =>
         {
             Assert.True(new FileInfo(p.Svg).Length > 1000, p.Svg);
             Assert.True(new FileInfo(p.Png).Length > 1000, p.Png);
         });
-        var html = File.ReadAllText(PerfReport.WriteHtml(_directory, "dmacosim perf (test)", "test", plots, results));
+        var html = File.ReadAllText(PerfReport.WriteHtml(_directory, "dmacosim perf (test)", "test", plots, run));
         Assert.All(plots, p => Assert.Contains(Path.GetFileName(p.Svg), html, StringComparison.Ordinal));
+        Assert.True(PerfReportChecks.Verify(_directory) >= 20, "the conclusions cite fewer than 20 numbers of the run");
+        Assert.Equal(PerfCpuAlone.Pairs(Grid), cpuAlone.Select(a => (a.Latency, a.CpuLoad)));
+        Assert.All(cpuAlone, a => Assert.True(a.Passed && a.Cpu.Accesses > 0 && a.Cpu.LatencyP99 > 0, a.ToString()));
 
         // burst ≥ cycle stealing in throughput at equal settings; transparent adds no CPU wait
         foreach (var steal in results.Where(r => r.Point.Mode == TransferMode.CycleStealing))

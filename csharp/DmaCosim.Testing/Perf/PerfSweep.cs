@@ -83,11 +83,7 @@ public static class PerfSweep
         ArgumentNullException.ThrowIfNull(point);
         var sim = harness.Client;
         var rtl = harness.Hello.Rtl;
-        await sim.StopCpuLoadAsync(cancellationToken).ConfigureAwait(false);
-        await sim.ResetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await sim.MemConfigAsync(
-            new MemConfig { ReadLatency = (uint)point.Latency, WriteLatency = (uint)point.Latency, Backpressure = Backpressure.None, Faults = [] },
-            cancellationToken).ConfigureAwait(false);
+        await ResetAsync(sim, point.Latency, cancellationToken).ConfigureAwait(false);
         // the watchdog: generous for one-beat bursts behind a long latency (each may wait for its response)
         var channel = new CdmaChannel(sim, rtl, new CdmaChannelOptions { TimeoutCyclesPerByte = 8 + (4 * (ulong)point.Latency) });
         await channel.ProbeAsync(cancellationToken).ConfigureAwait(false);
@@ -101,10 +97,7 @@ public static class PerfSweep
         await harness.Memory.FillAsync(Destination, (int)point.Size, 0, cancellationToken).ConfigureAwait(false);
         if (point.CpuLoad > 0)
         {
-            await sim.CpuLoadAsync(
-                new CpuLoad(CpuLoadPattern.Random, point.CpuLoad, CpuRegion, (ulong)grid.CpuRegionBytes, Seed: 1, grid.CpuStorePercent),
-                cancellationToken).ConfigureAwait(false);
-            await sim.RunAsync(WarmUpCycles, cancellationToken).ConfigureAwait(false);
+            await StartCpuLoadAsync(sim, grid, point.CpuLoad, cancellationToken).ConfigureAwait(false);
         }
 
         await channel.ClearPerfCountersAsync(cancellationToken).ConfigureAwait(false);
@@ -135,6 +128,25 @@ public static class PerfSweep
         var cycles = dram.Cycle - start.Cycle;
         var utilisation = cycles == 0 ? 0 : (dram.ReadBeats + dram.WriteBeats) / (2.0 * cycles);
         return new PerfResult(point, copy?.Cycles ?? 0, cpu, counters.CpuWaitCycles, counters.BusWaitCycles, utilisation, error);
+    }
+
+    /// <summary>Stops the CPU load, resets the hardware and sets the DRAM latency (no backpressure, no faults).</summary>
+    internal static async Task ResetAsync(SimClient sim, int latency, CancellationToken cancellationToken)
+    {
+        await sim.StopCpuLoadAsync(cancellationToken).ConfigureAwait(false);
+        await sim.ResetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await sim.MemConfigAsync(
+            new MemConfig { ReadLatency = (uint)latency, WriteLatency = (uint)latency, Backpressure = Backpressure.None, Faults = [] },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the grid's background CPU traffic at a load and runs until it is in its steady state.</summary>
+    internal static async Task StartCpuLoadAsync(SimClient sim, PerfGrid grid, int load, CancellationToken cancellationToken)
+    {
+        await sim.CpuLoadAsync(
+            new CpuLoad(CpuLoadPattern.Random, load, CpuRegion, (ulong)grid.CpuRegionBytes, Seed: 1, grid.CpuStorePercent),
+            cancellationToken).ConfigureAwait(false);
+        await sim.RunAsync(WarmUpCycles, cancellationToken).ConfigureAwait(false);
     }
 
     private static int FirstDifference(byte[] expected, byte[] actual)

@@ -63,14 +63,14 @@ public static class RingReport
         var block = grid.BlockSizes.Max();
         var plots = new List<PerfPlot>();
         var cost = PerfReport.RenderPlot(directory,
-            new PlotSpec("consumer_cost_vs_block", $"Consumer cost per mapping vs block size (depth {depth}, work {least} cycles/byte)",
+            new LinePlot("consumer_cost_vs_block", $"Consumer cost per mapping vs block size (depth {depth}, work {least} cycles/byte)",
                 "block size (bytes)", "consumer CPU cycles per byte (index + data loads + maintenance)", LogX: true),
             [.. grid.Mappings.Select(m => new PlotSeries(RingGrid.NameOf(m),
                 [.. ok.Where(r => r.Point.Mapping == m && r.Point.Depth == depth && r.Point.WorkPerByte == least)
                     .OrderBy(r => r.Point.BlockBytes).Select(r => ((double)r.Point.BlockBytes, r.ConsumerCyclesPerByte))]))],
             gnuplot);
         var throughput = PerfReport.RenderPlot(directory,
-            new PlotSpec("throughput_vs_depth", $"Ring throughput vs ring depth ({block}-byte blocks)",
+            new LinePlot("throughput_vs_depth", $"Ring throughput vs ring depth ({block}-byte blocks)",
                 "ring depth (blocks)", "bytes produced and consumed per cycle", LogX: true),
             [.. from m in grid.Mappings
                 from w in grid.Work

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DmaCosim.Bridge;
 using DmaCosim.Driver;
 using DmaCosim.Testing.Perf;
@@ -113,6 +114,50 @@ public sealed class PerfTests : IDisposable
         Assert.Equal(2, rows.Count);
         Assert.Equal(["burst", "30", "8", "256", "780", "0", "780", "256"], rows[0]);
         Assert.Equal("steal", rows[1][0]);
+    }
+
+    [Fact]
+    public void Conclusions_EveryModeAndLoad_ASentencePerModeEachCitingCellsThatExist()
+    {
+        var grid = new PerfGrid { Bursts = [1, 16, 256], Sizes = [1 << 20], Latencies = [0, 100], CpuLoads = [0, 60] };
+        var run = Synthetic(grid);
+
+        var conclusions = PerfFindings.Conclusions(run);
+
+        foreach (var mode in new[] { "Burst mode", "Cycle stealing", "Transparent mode" })
+        {
+            Assert.Contains(conclusions, c => c.Contains(mode, StringComparison.Ordinal));
+        }
+
+        Assert.All(conclusions, c => Assert.Contains("data-ref=", c, StringComparison.Ordinal));
+        var refs = conclusions.SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c, "(results|cpu_alone)\\.csv:(\\d+):")).ToList();
+        Assert.True(refs.Count >= 20, $"{refs.Count} cited cells");
+        Assert.All(refs, m => Assert.InRange(int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), 1, m.Groups[1].Value == "results" ? run.Results.Count : run.CpuAlone.Count));
+    }
+
+    [Fact]
+    public void Conclusions_OneModeNoCpuLoad_OnlyThatModesSentencesNoCrash()
+    {
+        var grid = new PerfGrid { Modes = [TransferMode.Burst], Bursts = [64], Sizes = [4096], Latencies = [20], CpuLoads = [0] };
+
+        var conclusions = PerfFindings.Conclusions(Synthetic(grid));
+
+        var only = Assert.Single(conclusions);
+        Assert.Contains("Burst mode", only, StringComparison.Ordinal);
+        Assert.Equal(["burst"], PerfFindings.Modes(grid).Select(m => m.Mode));
+    }
+
+    // a run whose figures follow the modes' shapes: burst at the bus limit, stealing below, transparent at half
+    private static PerfRun Synthetic(PerfGrid grid)
+    {
+        var results = grid.Points().Select(p =>
+        {
+            var perCycle = p.Mode switch { TransferMode.Burst => 8.0, TransferMode.CycleStealing => 8.0 * p.Burst / (p.Burst + 5), _ => 4.0 };
+            var p99 = p.CpuLoad == 0 ? 0UL : p.Mode == TransferMode.Transparent ? 22UL : 22UL + (ulong)p.Burst;
+            return new PerfResult(p, (ulong)(p.Size / perCycle), new CpuStats(p.CpuLoad == 0 ? 0UL : 100, 70, 30, 12, 12, p99, p99, p99), 0, 0, 0.9);
+        }).ToList();
+        var alone = PerfCpuAlone.Pairs(grid).Select(x => new CpuAloneResult(x.Latency, x.CpuLoad, PerfCpuAlone.WindowCycles, new CpuStats(100, 70, 30, 12, 12, 22, 22, 22))).ToList();
+        return new PerfRun(grid, 8, results, alone);
     }
 
     private static PerfResult Result(TransferMode mode, int burst, ulong cycles, string? error = null, ulong p99 = 40) =>
