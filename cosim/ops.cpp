@@ -23,6 +23,14 @@
 #include "errors.h"
 #include "protocol.h"
 #include "waveform.h"
+// hello's rtl.hash: the Makefile writes rtl_hash.h (DMACOSIM_RTL_HASH, the hash of the rtl/*.sv
+// sources) into the build's object directory; a build without it says "unknown".
+#if __has_include("rtl_hash.h")
+#include "rtl_hash.h"
+#endif
+#ifndef DMACOSIM_RTL_HASH
+#define DMACOSIM_RTL_HASH "unknown"
+#endif
 
 namespace dmacosim {
 namespace {
@@ -127,7 +135,7 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
   w.Uint(f::kProtocol, proto::kProtocolVersion);
   w.Str(f::kHarness, proto::kHarnessVersion);
   auto& p = w.Key(f::kRtl);
-  p.pack_map(7);
+  p.pack_map(8);
   PackStr(p, f::kDataWidth);
   p.pack_uint64(kDataWidth);
   PackStr(p, f::kAddrWidth);
@@ -142,6 +150,8 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
   p.pack_uint64(kCacheSets);
   PackStr(p, f::kCacheWays);
   p.pack_uint64(kCacheWays);
+  PackStr(p, f::kHash);
+  PackStr(p, DMACOSIM_RTL_HASH);
   w.Key(f::kDram).pack_array(static_cast<uint32_t>(h.dram.windows().size()));
   for (const DramModel::Window& win : h.dram.windows()) {
     p.pack_map(3);

@@ -45,13 +45,19 @@ internal static class PerfCommand
             error = $"--jobs {jobs} must be at least 1";
         }
 
-        HarnessOptions options = new();
-        RtlInfo? rtl = null;
-        if (error == null)
+        if (error != null)
         {
-            await using var probe = await HarnessProcess.StartAsync(options, ct).ConfigureAwait(false);
+            return await CliConsole.UsageErrorAsync("perf", error).ConfigureAwait(false);
+        }
+
+        CliEnvironment.CheckOutputDirectory("--out", output);
+        var options = new HarnessOptions { HarnessPath = CliEnvironment.Harness() };
+        RtlInfo rtl;
+        await using (var probe = await HarnessProcess.StartAsync(options, ct).ConfigureAwait(false))
+        {
             rtl = probe.Hello.Rtl;
             error = grid!.Validate(rtl.MaxBurst);
+            Console.WriteLine(HarnessHeader.Of(options.HarnessPath, probe).Line);
         }
 
         if (error != null)
@@ -88,9 +94,9 @@ internal static class PerfCommand
 
         var csv = PerfReport.WriteCsv(directory, results);
         var plots = PerfReport.WritePlots(directory, grid, results);
-        var commandLine = "dmacosim perf " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2));
+        var commandLine = $"{CliEnvironment.Invocation} perf " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2).Select(CliEnvironment.Quote));
         var machine = string.Create(CultureInfo.InvariantCulture,
-            $"RTL {rtl!.DataWidth}-bit data, {rtl.AddrWidth}-bit address, max burst {rtl.MaxBurst}; CPU cache {rtl.CacheSets * rtl.CacheWays * rtl.CacheLine / 1024} KiB; " +
+            $"RTL {rtl.DataWidth}-bit data, {rtl.AddrWidth}-bit address, max burst {rtl.MaxBurst}; CPU cache {rtl.CacheSets * rtl.CacheWays * rtl.CacheLine / 1024} KiB; " +
             $"{Environment.ProcessorCount} cores; {points.Count} points in {simulated.TotalSeconds:0.0} s with --jobs {jobs}; " +
             $"steal idle {grid.StealIdleCycles} cycles; CPU load: random, {grid.CpuRegionBytes / 1024} KiB region, {grid.CpuStorePercent} % stores");
         var html = PerfReport.WriteHtml(directory, commandLine, machine, plots, results);
