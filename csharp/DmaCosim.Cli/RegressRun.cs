@@ -75,7 +75,7 @@ internal sealed class RegressRun(string build, HarnessHeader header)
 
             if (failure.WaveformPath != null)
             {
-                Console.WriteLine($"  waveform: {failure.WaveformPath}");
+                Console.WriteLine($"  waveform: {Waveform(failure.WaveformPath)}");
             }
 
             Console.WriteLine($"  repro: {repro(failure.Seed)}");
@@ -95,11 +95,14 @@ internal sealed class RegressRun(string build, HarnessHeader header)
 
         if (written.Count <= WaveformsListed)
         {
-            written.ForEach(path => Console.WriteLine($"waveform: {path}"));
+            written.ForEach(path => Console.WriteLine($"waveform: {Waveform(path)}"));
         }
         else
         {
-            Console.WriteLine($"waveforms: {written.Count} files in {directory}");
+            Console.WriteLine($"waveforms: {written.Count} .fst files and their .gtkw views in {directory}");
         }
     }
+
+    /// <summary>A waveform and the GTKWave view written with it.</summary>
+    private static string Waveform(string path) => $"{path} (open with: gtkwave {Path.ChangeExtension(path, ".gtkw")})";
 }

@@ -6,12 +6,15 @@ namespace DmaCosim.Cli;
 /// <summary>
 /// A summary table fitted to a width without ever breaking a value: one line per row with the headers
 /// on one line when that fits; else with the headers wrapped at their spaces (a column is as wide as its
-/// widest value or header word); else vertical, one <c>header  value</c> line per cell (rows separated
+/// widest value or header word; two spaces between columns, or one if that fits); else vertical, one <c>header  value</c> line per cell (rows separated
 /// by a blank line). Values are never split; only a value wider than the width itself overflows.
 /// </summary>
 internal static class SummaryTable
 {
     private const string Gap = "  ";
+
+    // the narrow layout's gap between columns, when two spaces do not fit
+    private const string NarrowGap = " ";
 
     /// <summary>Renders the table.</summary>
     /// <param name="headers">Column headers.</param>
@@ -29,43 +32,46 @@ internal static class SummaryTable
 
         var values = Enumerable.Range(0, headers.Count).Select(c => rows.Select(r => r[c].Length).DefaultIfEmpty(0).Max()).ToList();
         var full = headers.Select((h, c) => Math.Max(h.Length, values[c])).ToList();
-        if (Total(full) <= width)
+        if (Total(full, Gap) <= width)
         {
-            return Horizontal(headers.Select(h => new[] { h }).ToList(), rows, full);
+            return Horizontal(headers.Select(h => new[] { h }).ToList(), rows, full, Gap);
         }
 
         var narrow = headers.Select((h, c) => Math.Max(h.Split(' ').Max(w => w.Length), values[c])).ToList();
-        if (Total(narrow) <= width)
+        foreach (var gap in new[] { Gap, NarrowGap })
         {
-            return Horizontal(headers.Select((h, c) => Wrap(h, narrow[c])).ToList(), rows, narrow);
+            if (Total(narrow, gap) <= width)
+            {
+                return Horizontal(headers.Select((h, c) => Wrap(h, narrow[c])).ToList(), rows, narrow, gap);
+            }
         }
 
         return Vertical(headers, rows);
     }
 
-    private static int Total(List<int> widths) => widths.Sum() + (Gap.Length * (widths.Count - 1));
+    private static int Total(List<int> widths, string gap) => widths.Sum() + (gap.Length * (widths.Count - 1));
 
-    private static string Horizontal(List<string[]> headers, IReadOnlyList<IReadOnlyList<string>> rows, List<int> widths)
+    private static string Horizontal(List<string[]> headers, IReadOnlyList<IReadOnlyList<string>> rows, List<int> widths, string gap)
     {
         var text = new StringBuilder();
         var headerLines = headers.Max(h => h.Length);
         for (var line = 0; line < headerLines; line++)
         {
             // headers sit on their last line, above the values
-            AppendLine(text, headers.Select(h => line - (headerLines - h.Length) is var i && i >= 0 ? h[i] : "").ToList(), widths);
+            AppendLine(text, headers.Select(h => line - (headerLines - h.Length) is var i && i >= 0 ? h[i] : "").ToList(), widths, gap);
         }
 
-        AppendLine(text, widths.Select(w => new string('-', w)).ToList(), widths);
+        AppendLine(text, widths.Select(w => new string('-', w)).ToList(), widths, gap);
         foreach (var row in rows)
         {
-            AppendLine(text, row, widths);
+            AppendLine(text, row, widths, gap);
         }
 
         return text.ToString();
     }
 
-    private static void AppendLine(StringBuilder text, IReadOnlyList<string> cells, List<int> widths) =>
-        text.Append(string.Join(Gap, cells.Select((cell, c) => cell.PadLeft(widths[c]))).TrimEnd()).Append('\n');
+    private static void AppendLine(StringBuilder text, IReadOnlyList<string> cells, List<int> widths, string gap) =>
+        text.Append(string.Join(gap, cells.Select((cell, c) => cell.PadLeft(widths[c]))).TrimEnd()).Append('\n');
 
     private static string Vertical(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
     {
