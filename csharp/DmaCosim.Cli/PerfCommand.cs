@@ -45,6 +45,9 @@ internal static class PerfCommand
             error = $"--jobs {jobs} must be at least 1";
         }
 
+        // everything but the build's MAX_BURST is checked before a harness is looked for
+        error ??= grid!.Validate(int.MaxValue);
+
         if (error != null)
         {
             return await CliConsole.UsageErrorAsync("perf", error).ConfigureAwait(false);
