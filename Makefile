@@ -267,7 +267,7 @@ coverage: $(COV_HARNESS) csharp ## RTL line + toggle coverage of the co-simulati
 	$(cov_env) $(DOTNET) test tests/DmaCosim.Cosim.Tests/DmaCosim.Cosim.Tests.csproj -c $(CONFIG) --no-build --nologo \
 	  --logger "console;verbosity=minimal" --blame-hang-timeout 5m --results-directory $(COV_DIR)/test-results || status=1; \
 	echo "== coverage: regress --count $(COVERAGE_COUNT) --jobs $(JOBS)"; \
-	$(cov_env) $(CLI) regress --count $(COVERAGE_COUNT) --jobs $(JOBS) --out $(COV_DIR)/regress > $(COV_DIR)/regress.log 2>&1 || status=1; \
+	$(cov_env) COLUMNS=200 $(CLI) regress --count $(COVERAGE_COUNT) --jobs $(JOBS) --out $(COV_DIR)/regress > $(COV_DIR)/regress.log 2>&1 || status=1; \
 	tail -n 3 $(COV_DIR)/regress.log; \
 	echo "== coverage: merging $$(ls $(COV_DIR)/raw | wc -l) files"; \
 	verilator_coverage --write $(COV_DIR)/merged.dat $(COV_DIR)/raw/*.dat && \

@@ -35,12 +35,16 @@ public static class CliProcess
     /// <summary>Runs the CLI with <paramref name="arguments"/>.</summary>
     /// <param name="arguments">Its arguments.</param>
     /// <param name="environment">Variables to set (null: remove).</param>
-    /// <param name="interruptWhen">Send SIGINT once stdout has a line for which this is true.</param>
+    /// <param name="interruptWhen">
+    /// Send SIGINT once stdout has a line for which this is true: to the CLI's whole process group (it runs
+    /// under <c>setsid</c>), harnesses included, as Ctrl-C in a terminal does.
+    /// </param>
     /// <returns>The run.</returns>
     public static Task<CliRun> RunAsync(
         IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, Func<string, bool>? interruptWhen = null)
     {
-        var info = new ProcessStartInfo("dotnet");
+        var info = new ProcessStartInfo("setsid");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Dll);
         foreach (var argument in arguments)
         {
@@ -108,7 +112,7 @@ public static class CliProcess
 
             if (interruptWhen != null && interruptWhen(e.Data) && Interlocked.Exchange(ref interrupted, 1) == 0)
             {
-                using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                using var kill = Process.Start("kill", ["-INT", "--", "-" + process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 kill.WaitForExit();
             }
         };
