@@ -104,22 +104,23 @@ internal static class PerfCommand
             $"steal idle {grid.StealIdleCycles} cycles; CPU load: random, {grid.CpuRegionBytes / 1024} KiB region, {grid.CpuStorePercent} % stores");
         var html = PerfReport.WriteHtml(directory, commandLine, machine, plots, results);
 
-        var table = new Table().AddColumns(PerfReport.SummaryHeader);
-        foreach (var row in PerfReport.Summary(results))
-        {
-            table.AddRow(row);
-        }
-
-        AnsiConsole.Write(table);
         foreach (var failure in results.Where(r => !r.Passed))
         {
             Console.WriteLine($"FAIL {failure.Point}: {failure.Error}");
         }
 
+        // the summary after the failures, fitted to the terminal
+        Console.Write(SummaryTable.Render(PerfReport.SummaryHeader, PerfReport.Summary(results), CliEnvironment.Width));
+
         Console.WriteLine($"results: {csv} ({results.Count} rows)");
         foreach (var plot in plots)
         {
-            Console.WriteLine($"plot:    {plot.Svg} and .png — {plot.Title}");
+            Console.WriteLine($"plot:    {plot.Svg}, {plot.Png} — {plot.Title}");
+        }
+
+        if (plots.Count > 0)
+        {
+            Console.WriteLine($"gnuplot: {plots.Count} scripts (.gp) and their data (.dat) next to the plots in {directory}");
         }
 
         Console.WriteLine($"report:  {html}");
