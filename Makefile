@@ -38,6 +38,9 @@ COSIM_HDRS := $(wildcard cosim/*.h)
 BENCH_SRC  := cosim/bench/bench_driver.cpp
 BENCH_MK   := cosim/bench/bench_driver.mk
 
+# hello's rtl.hash: the SHA-256 of the RTL sources in build order, first 16 hex digits; each harness build
+# writes it to rtl_hash.h in its object directory (rewritten only when it changes), which cosim/ops.cpp includes
+RTL_HASH    = $(shell cat $(RTL_SRCS) | sha256sum | cut -c1-16)
 HARNESS    := $(BUILD)/dmacosim-harness
 VOBJ       := $(BUILD)/obj_default
 # variant helpers: $(call vname,default:64:32:256) -> default, vdw -> 64, vaw -> 32, vmb -> 256
@@ -129,6 +132,8 @@ $(BUILD)/$(call vname,$(1)).params: FORCE | $(BUILD)
 
 $(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) Makefile $(BUILD)/$(call vname,$(1)).params | $(BUILD)
 	@echo "== harness $(call vname,$(1)): DATA_WIDTH=$(call vfield,$(1),2) ADDR_WIDTH=$(call vfield,$(1),3) MAX_BURST=$(call vfield,$(1),4)"
+	@mkdir -p $(BUILD)/obj_$(call vname,$(1)) && echo '#define DMACOSIM_RTL_HASH "$$(RTL_HASH)"' | \
+	  cmp -s - $(BUILD)/obj_$(call vname,$(1))/rtl_hash.h || echo '#define DMACOSIM_RTL_HASH "$$(RTL_HASH)"' > $(BUILD)/obj_$(call vname,$(1))/rtl_hash.h
 	$(VERILATOR) $(VFLAGS) $(call vextra,$(1)) --Mdir $(BUILD)/obj_$(call vname,$(1)) $(call vparams,$(1)) \
 	  -CFLAGS "$(VCFLAGS) $(call vdefines,$(1))" -LDFLAGS "$(VLDFLAGS)" -MAKEFLAGS "$(VMAKE)" \
 	  $(RTL_SRCS) $(abspath $(COSIM_SRCS))
@@ -150,8 +155,8 @@ csharp: $(STAMP_CS) ## build the C# library, CLI and tests
 $(STAMP_CS): FORCE | $(BUILD)
 	@echo "== csharp: dotnet build ($(CONFIG))"
 	$(DOTNET) build DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary
-	@printf '#!/bin/sh\n# dmacosim launcher (written by make csharp)\n: "$${DMACOSIM_HARNESS:=%s}"\nexport DMACOSIM_HARNESS\nexec %s "%s" "$$@"\n' \
-	  "$(abspath $(HARNESS))" "$(DOTNET)" "$(abspath $(CLI_DLL))" > $(CLI)
+	@printf '#!/bin/sh\n# dmacosim launcher (written by make csharp); its harness is the dmacosim-harness next to it unless DMACOSIM_HARNESS names another\nDMACOSIM_CLI="%s"\nexport DMACOSIM_CLI\nexec %s "%s" "$$@"\n' \
+	  "$(abspath $(CLI))" "$(DOTNET)" "$(abspath $(CLI_DLL))" > $(CLI)
 	@chmod +x $(CLI)
 	@touch $@
 
@@ -263,7 +268,7 @@ coverage: $(COV_HARNESS) csharp ## RTL line + toggle coverage of the co-simulati
 	$(cov_env) $(DOTNET) test tests/DmaCosim.Cosim.Tests/DmaCosim.Cosim.Tests.csproj -c $(CONFIG) --no-build --nologo \
 	  --logger "console;verbosity=minimal" --blame-hang-timeout 5m --results-directory $(COV_DIR)/test-results || status=1; \
 	echo "== coverage: regress --count $(COVERAGE_COUNT) --jobs $(JOBS)"; \
-	$(cov_env) $(CLI) regress --count $(COVERAGE_COUNT) --jobs $(JOBS) --out $(COV_DIR)/regress > $(COV_DIR)/regress.log 2>&1 || status=1; \
+	$(cov_env) COLUMNS=200 $(CLI) regress --count $(COVERAGE_COUNT) --jobs $(JOBS) --out $(COV_DIR)/regress > $(COV_DIR)/regress.log 2>&1 || status=1; \
 	tail -n 3 $(COV_DIR)/regress.log; \
 	echo "== coverage: merging $$(ls $(COV_DIR)/raw | wc -l) files"; \
 	verilator_coverage --write $(COV_DIR)/merged.dat $(COV_DIR)/raw/*.dat && \

@@ -23,6 +23,14 @@
 #include "errors.h"
 #include "protocol.h"
 #include "waveform.h"
+// hello's rtl.hash: the Makefile writes rtl_hash.h (DMACOSIM_RTL_HASH, the hash of the rtl/*.sv
+// sources) into the build's object directory; a build without it says "unknown".
+#if __has_include("rtl_hash.h")
+#include "rtl_hash.h"
+#endif
+#ifndef DMACOSIM_RTL_HASH
+#define DMACOSIM_RTL_HASH "unknown"
+#endif
 
 namespace dmacosim {
 namespace {
@@ -126,13 +134,16 @@ void RunCpuAccesses(Harness& h, std::string_view op, uint64_t count, Make&& make
 void Hello(Harness& h, const Request&, ReplyWriter& w) {
   w.Uint(f::kProtocol, proto::kProtocolVersion);
   w.Str(f::kHarness, proto::kHarnessVersion);
-  w.Counters(f::kRtl, {{f::kDataWidth, kDataWidth},
-                       {f::kAddrWidth, kAddrWidth},
-                       {f::kMaxBurst, kMaxBurst},
-                       {f::kMaxOutstanding, kMaxOutstanding},
-                       {f::kCacheLine, kCacheLineBytes},
-                       {f::kCacheSets, kCacheSets},
-                       {f::kCacheWays, kCacheWays}});
+  w.Map(f::kRtl, [](MapWriter& m) {
+    m.Uint(f::kDataWidth, kDataWidth);
+    m.Uint(f::kAddrWidth, kAddrWidth);
+    m.Uint(f::kMaxBurst, kMaxBurst);
+    m.Uint(f::kMaxOutstanding, kMaxOutstanding);
+    m.Uint(f::kCacheLine, kCacheLineBytes);
+    m.Uint(f::kCacheSets, kCacheSets);
+    m.Uint(f::kCacheWays, kCacheWays);
+    m.Str(f::kHash, DMACOSIM_RTL_HASH);
+  });
   w.Key(f::kDram).pack_array(static_cast<uint32_t>(h.dram.windows().size()));
   for (const DramModel::Window& win : h.dram.windows()) {
     w.MapValue([&](MapWriter& m) {

@@ -141,6 +141,7 @@ inline constexpr std::string_view kMaxBurst = "max_burst";
 inline constexpr std::string_view kCacheLine = "cache_line";
 inline constexpr std::string_view kCacheSets = "cache_sets";
 inline constexpr std::string_view kCacheWays = "cache_ways";
+inline constexpr std::string_view kHash = "hash";
 inline constexpr std::string_view kDram = "dram";
 inline constexpr std::string_view kBase = "base";
 inline constexpr std::string_view kSize = "size";

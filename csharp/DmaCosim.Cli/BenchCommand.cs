@@ -96,9 +96,24 @@ internal static class BenchCommand
     {
         var clock = Stopwatch.StartNew();
         var loadBefore = LoadAverage();
-        var harnessPath = HarnessProcess.Locate();
-        var driver = ScatterGatherBench.LocateDriver(harnessPath);
+        var harnessPath = CliEnvironment.Harness();
+        string driver;
+        try
+        {
+            driver = ScatterGatherBench.LocateDriver(harnessPath);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+
         await using var harness = await HarnessProcess.StartAsync(new HarnessOptions { HarnessPath = harnessPath }, ct).ConfigureAwait(false);
+        var header = HarnessHeader.Of(harnessPath, harness);
+        if (!json)
+        {
+            Console.WriteLine(header.Line);
+        }
+
         var sim = harness.Client;
         var rtl = harness.Hello.Rtl;
         var figures = new Dictionary<string, object>();
@@ -167,6 +182,8 @@ internal static class BenchCommand
             ["os"] = RuntimeInformation.OSDescription,
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
             ["rtl"] = $"{rtl.DataWidth}-bit data, {rtl.AddrWidth}-bit address, max burst {rtl.MaxBurst}",
+            ["harness"] = header.Path,
+            ["rtl_hash"] = header.RtlHash,
             ["load_avg_1m"] = new[] { loadBefore, LoadAverage() },
             ["bench_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };

@@ -11,7 +11,7 @@ internal static class CliConsole
     /// <returns>2.</returns>
     public static async Task<int> UsageErrorAsync(string command, string error)
     {
-        await Console.Error.WriteLineAsync($"{command}: {error}").ConfigureAwait(false);
+        await Console.Error.WriteLineAsync($"{Cli.Name} {command}: {error}").ConfigureAwait(false);
         return 2;
     }
 

@@ -39,15 +39,16 @@ internal static class DemoCommand
     {
         if (!SizeParser.TryParse(sizeText, out var size) || size is < 1 or > 16 << 20)
         {
-            await Console.Error.WriteLineAsync($"demo: --size '{sizeText}' is not a size between 1 and 16M").ConfigureAwait(false);
-            return 2;
+            return await CliConsole.UsageErrorAsync("demo", $"--size '{sizeText}' is not a size between 1 and 16M").ConfigureAwait(false);
         }
 
         var length = (int)size;
-        await using var harness = await HarnessProcess.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var harnessPath = CliEnvironment.Harness();
+        await using var harness = await HarnessProcess.StartAsync(new HarnessOptions { HarnessPath = harnessPath }, cancellationToken).ConfigureAwait(false);
         var rtl = harness.Hello.Rtl;
+        Console.WriteLine(HarnessHeader.Of(harnessPath, harness).Line);
         Console.WriteLine(
-            $"harness  {harness.Endpoint} (pid {harness.ProcessId}), protocol {harness.Hello.Protocol}, " +
+            $"endpoint {harness.Endpoint} (pid {harness.ProcessId}), protocol {harness.Hello.Protocol}, " +
             $"RTL {rtl.DataWidth}-bit data, {rtl.AddrWidth}-bit address, bursts up to {rtl.MaxBurst} beats");
         foreach (var window in harness.Hello.Dram)
         {
@@ -79,7 +80,7 @@ internal static class DemoCommand
         try
         {
             await Scoreboard.AssertMemoryAsync(harness.Memory, expected,
-                new ScoreboardContext { Seed = seed, Repro = $"dmacosim demo --size {sizeText} --seed {seed}" },
+                new ScoreboardContext { Seed = seed, Repro = $"{CliEnvironment.Invocation} demo --size {CliEnvironment.Quote(sizeText)} --seed {seed}" },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (MemoryMismatchException mismatch)

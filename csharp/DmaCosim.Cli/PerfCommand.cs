@@ -45,13 +45,22 @@ internal static class PerfCommand
             error = $"--jobs {jobs} must be at least 1";
         }
 
-        HarnessOptions options = new();
-        RtlInfo? rtl = null;
-        if (error == null)
+        // everything but the build's MAX_BURST is checked before a harness is looked for
+        error ??= grid!.Validate(int.MaxValue);
+
+        if (error != null)
         {
-            await using var probe = await HarnessProcess.StartAsync(options, ct).ConfigureAwait(false);
+            return await CliConsole.UsageErrorAsync("perf", error).ConfigureAwait(false);
+        }
+
+        CliEnvironment.CheckOutputDirectory("--out", output);
+        var options = new HarnessOptions { HarnessPath = CliEnvironment.Harness() };
+        RtlInfo rtl;
+        await using (var probe = await HarnessProcess.StartAsync(options, ct).ConfigureAwait(false))
+        {
             rtl = probe.Hello.Rtl;
             error = grid!.Validate(rtl.MaxBurst);
+            Console.WriteLine(HarnessHeader.Of(options.HarnessPath, probe).Line);
         }
 
         if (error != null)
@@ -91,21 +100,13 @@ internal static class PerfCommand
         var csv = PerfReport.WriteCsv(directory, results);
         var aloneCsv = PerfReport.WriteCpuAloneCsv(directory, cpuAlone);
         var plots = PerfReport.WritePlots(directory, run);
-        var commandLine = "dmacosim perf " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2));
+        var commandLine = $"{CliEnvironment.Invocation} perf " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2).Select(CliEnvironment.Quote));
         var machine = string.Create(CultureInfo.InvariantCulture,
             $"RTL {rtl.DataWidth}-bit data, {rtl.AddrWidth}-bit address, max burst {rtl.MaxBurst}; CPU cache {rtl.CacheSets * rtl.CacheWays * rtl.CacheLine / 1024} KiB; " +
             $"{Environment.ProcessorCount} cores; {points.Count} points in {simulated.TotalSeconds:0.0} s with --jobs {jobs}; " +
             $"steal idle {grid.StealIdleCycles} cycles; CPU load: random, {grid.CpuRegionBytes / 1024} KiB region, {grid.CpuStorePercent} % stores");
         var html = PerfReport.WriteHtml(directory, commandLine, machine, plots, run);
 
-        Console.WriteLine(PerfReport.SummaryScope(run));
-        var table = new Table().AddColumns(PerfReport.SummaryHeader);
-        foreach (var row in PerfReport.Summary(results))
-        {
-            table.AddRow(row);
-        }
-
-        AnsiConsole.Write(table);
         foreach (var failure in results.Where(r => !r.Passed))
         {
             Console.WriteLine($"FAIL {failure.Point}: {failure.Error}");
@@ -117,11 +118,20 @@ internal static class PerfCommand
             Console.WriteLine($"FAIL {failure}: {failure.Error}");
         }
 
+        // the summary after the failures, fitted to the terminal
+        Console.WriteLine(PerfReport.SummaryScope(run));
+        Console.Write(SummaryTable.Render(PerfReport.SummaryHeader, PerfReport.Summary(results), CliEnvironment.Width));
+
         Console.WriteLine($"results: {csv} ({results.Count} rows)");
         Console.WriteLine($"results: {aloneCsv} (the CPU alone, {cpuAlone.Count} rows)");
         foreach (var plot in plots)
         {
-            Console.WriteLine($"plot:    {plot.Svg} and .png — {plot.Title}");
+            Console.WriteLine($"plot:    {plot.Svg}, {plot.Png} — {plot.Title}");
+        }
+
+        if (plots.Count > 0)
+        {
+            Console.WriteLine($"gnuplot: {plots.Count} scripts (.gp) and their data (.dat) next to the plots in {directory}");
         }
 
         Console.WriteLine($"report:  {html}");

@@ -67,118 +67,126 @@ internal static class RegressCommand
         }
 
         error ??= coverageOptions.Error;
-        var harnessPath = Locate(build, ref error);
         if (error != null)
         {
             return await CliConsole.UsageErrorAsync("regress", error).ConfigureAwait(false);
         }
 
+        var waves = Enum.Parse<WaveformMode>(wavesText, ignoreCase: true);
+        if (waves != WaveformMode.None)
+        {
+            CliEnvironment.CheckOutputDirectory("--out", output);
+        }
+
+        if (junit != null)
+        {
+            CliEnvironment.CheckOutputFile("--junit", junit);
+        }
+
+        var harnessPath = Locate(build);
         CliConsole.PlainWhenRedirected();
 
-        var waves = Enum.Parse<WaveformMode>(wavesText, ignoreCase: true);
         var waveDirectory = Path.GetFullPath(output);
-        Directory.CreateDirectory(waveDirectory);
+        if (waves != WaveformMode.None)
+        {
+            Directory.CreateDirectory(waveDirectory);
+        }
+
         var options = new HarnessOptions { HarnessPath = harnessPath };
+        var run = new RegressRun(build, await HarnessHeader.ProbeAsync(options, ct).ConfigureAwait(false));
+        Console.WriteLine(run.Header.Line + $", scenario generator {ScenarioGenerator.Version}");
         var pool = new HarnessPool(jobs, options);
-        var repro = (ulong s) => $"dmacosim regress --seed {s} --build {build} --generator {ScenarioGenerator.Version} --waves all";
         var clock = Stopwatch.StartNew();
-        var passed = 0;
-        var failed = 0;
         var withCpu = 0;
         var coverage = coverageOptions.Coverage!;
-        var results = new List<ScenarioResult>();
+        var interrupted = false;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
             .StartAsync(async progress =>
             {
                 var bar = progress.AddTask($"{list.Count} scenarios", maxValue: list.Count);
-                for (var batch = list; batch.Count > 0; batch = coverage.NextSeeds([.. results.Select(r => r.Seed)], jobs))
+                try
                 {
-                    bar.MaxValue = results.Count + batch.Count;
-                    results.AddRange(await pool.RunAsync(
-                        batch,
-                        async (harness, s) =>
-                        {
-                            var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);
-                            if (scenario.Cpu != null || scenario.Engine?.CpuLoad != null)
+                    for (var batch = list; batch.Count > 0 && !ct.IsCancellationRequested; batch = coverage.NextSeeds([.. run.Results.Select(r => r.Seed)], jobs))
+                    {
+                        bar.MaxValue = run.Results.Count + batch.Count;
+                        await pool.RunAsync(
+                            batch,
+                            async (harness, s) =>
                             {
-                                Interlocked.Increment(ref withCpu);
-                            }
-    
-                            var result = await ScenarioRunner.RunAsync(harness, scenario, waves, waveDirectory, ct).ConfigureAwait(false);
-                            return result with { Facts = ScenarioFacts.From(scenario, result, harness.Hello.Rtl) };
-                        },
-                        (s, crash) => new ScenarioResult(
-                            s, false, 0, "", crash is SimRequestException ? crash.Message : $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
-                        result =>
-                        {
-                            coverage.Sample(result);
-                            var p = result.Passed ? Interlocked.Increment(ref passed) : Volatile.Read(ref passed);
-                            var f = result.Passed ? Volatile.Read(ref failed) : Interlocked.Increment(ref failed);
-                            bar.Description = $"[green]{p} passed[/] [red]{f} failed[/]";
-                            bar.Increment(1);
-                        },
-                        ct).ConfigureAwait(false));
+                                var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);
+                                if (scenario.Cpu != null || scenario.Engine?.CpuLoad != null)
+                                {
+                                    Interlocked.Increment(ref withCpu);
+                                }
+
+                                var result = await ScenarioRunner.RunAsync(harness, scenario, waves, waveDirectory, ct).ConfigureAwait(false);
+                                return result with { Facts = ScenarioFacts.From(scenario, result, harness.Hello.Rtl) };
+                            },
+                            (s, crash) => new ScenarioResult(
+                                s, false, 0, "", crash is SimRequestException ? crash.Message : $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+                            result =>
+                            {
+                                // after Ctrl-C, what still arrives is a seed cut short (its harness may have had the signal too)
+                                if (ct.IsCancellationRequested || !run.Add(result))
+                                {
+                                    return;
+                                }
+
+                                coverage.Sample(result);
+                                bar.Description = $"[green]{run.Passed} passed[/] [red]{run.Failed} failed[/]";
+                                bar.Increment(1);
+                            },
+                            ct).ConfigureAwait(false);
+                    }
                 }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    interrupted = true;
+                }
+
+                interrupted |= ct.IsCancellationRequested;
             }).ConfigureAwait(false);
         clock.Stop();
 
-        var table = new Table().AddColumns(
-            "build", "scenarios", "with CPU activity", "passed", "failed", "simulated cycles", "wall", "scenarios/min", "harnesses started");
-        table.AddRow(build, Text(results.Count), Text(withCpu), Text(passed), Text(failed), Text(results.Sum(r => (decimal)r.Cycles)),
-            $"{clock.Elapsed.TotalSeconds:0.0} s", Text(Math.Round(results.Count / clock.Elapsed.TotalMinutes, 1)), Text(pool.Started));
-        AnsiConsole.Write(table);
-        foreach (var failure in results.Where(r => !r.Passed))
+        var results = run.Results;
+        if (interrupted)
         {
-            Console.WriteLine($"FAIL seed {failure.Seed}: {failure.Failure?.Split('\n')[0]}");
-            if (failure.Scenario != null)
-            {
-                Console.WriteLine($"  scenario: {failure.Scenario}");
-            }
-
-            if (failure.WaveformPath != null)
-            {
-                Console.WriteLine($"  waveform: {failure.WaveformPath}");
-            }
-
-            Console.WriteLine($"  repro: {repro(failure.Seed)}");
+            Console.WriteLine($"interrupted (Ctrl-C): {results.Count} of {list.Count} selected seeds done; the summary and files below cover those");
         }
+
+        run.PrintFailures(seed => Repro(seed, build));
+        var summary = new (string Header, string Value)[]
+        {
+            ("build", build), ("scenarios", Text(results.Count)), ("with CPU activity", Text(Volatile.Read(ref withCpu))), ("passed", Text(run.Passed)),
+            ("failed", Text(run.Failed)), ("simulated cycles", Text(results.Sum(r => (decimal)r.Cycles))),
+            ("wall", string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0.0} s")),
+            ("scenarios/min", Text(Math.Round(results.Count / Math.Max(clock.Elapsed.TotalMinutes, 1e-9), 1))), ("harnesses started", Text(pool.Started)),
+        };
+        Console.Write(SummaryTable.Render([.. summary.Select(c => c.Header)], [[.. summary.Select(c => c.Value)]], CliEnvironment.Width));
+        run.PrintWaveforms(waves, waveDirectory);
 
         if (junit != null)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(junit));
             Directory.CreateDirectory(directory!);
-            JUnitReport.Build($"dmacosim.regress.{build}", results, repro).Save(junit);
+            JUnitReport.Build($"dmacosim.regress.{build}", results, seed => Repro(seed, build), run.Properties).Save(junit);
             Console.WriteLine($"junit: {Path.GetFullPath(junit)} ({results.Count} testcases)");
         }
 
         var goalMet = coverage.Report(results.Count);
-        return failed == 0 && goalMet ? 0 : 1;
+        return interrupted ? Cli.Interrupted : run.Failed == 0 && goalMet ? 0 : 1;
     }
 
-    private static string? Locate(string build, ref string? error)
+    /// <summary>The command that runs one seed again, as printed: runnable in a shell as it stands.</summary>
+    private static string Repro(ulong seed, string build) =>
+        $"{CliEnvironment.Invocation} regress --seed {seed} --build {build} --generator {ScenarioGenerator.Version} --waves all";
+
+    private static string Locate(string build)
     {
-        if (error != null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var defaultPath = HarnessProcess.Locate();
-            var path = build == "default" ? defaultPath : $"{defaultPath}-{build}";
-            if (!File.Exists(path))
-            {
-                error = $"--build {build}: {path} does not exist (make harnesses builds every variant)";
-            }
-
-            return path;
-        }
-        catch (FileNotFoundException e)
-        {
-            error = e.Message;
-            return null;
-        }
+        var defaultPath = CliEnvironment.Harness();
+        var path = build == "default" ? defaultPath : $"{defaultPath}-{build}";
+        return File.Exists(path) ? path : throw new CliUsageException($"--build {build}: {path} does not exist (make harnesses builds every variant)");
     }
 
     private static string Text<T>(T value)

@@ -49,13 +49,19 @@ internal static class RingCommand
         // every build today has 64-byte lines: a usage error comes before any harness is started;
         // the build's own line is checked once its harness has said what it is
         error ??= grid!.Validate(RingGrid.UsualCacheLine);
-        HarnessOptions options = new();
-        RtlInfo? rtl = null;
-        if (error == null)
+        if (error != null)
         {
-            await using var probe = await HarnessProcess.StartAsync(options, ct).ConfigureAwait(false);
+            return await CliConsole.UsageErrorAsync("ring", error).ConfigureAwait(false);
+        }
+
+        CliEnvironment.CheckOutputDirectory("--out", output);
+        var options = new HarnessOptions { HarnessPath = CliEnvironment.Harness() };
+        RtlInfo rtl;
+        await using (var probe = await HarnessProcess.StartAsync(options, ct).ConfigureAwait(false))
+        {
             rtl = probe.Hello.Rtl;
             error = grid!.Validate(rtl.CacheLine);
+            Console.WriteLine(HarnessHeader.Of(options.HarnessPath, probe).Line);
         }
 
         if (error != null)
@@ -91,9 +97,9 @@ internal static class RingCommand
         var csv = RingReport.WriteCsv(directory, results);
         var plots = RingReport.WritePlots(directory, grid, results);
         var conclusions = RingReport.Conclusions(grid, results);
-        var commandLine = "dmacosim ring " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2));
+        var commandLine = $"{CliEnvironment.Invocation} ring " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2).Select(CliEnvironment.Quote));
         var machine = string.Create(CultureInfo.InvariantCulture,
-            $"RTL {rtl!.DataWidth}-bit data, max burst {rtl.MaxBurst}; CPU cache {rtl.CacheSets * rtl.CacheWays * rtl.CacheLine / 1024} KiB, {rtl.CacheLine}-byte lines; " +
+            $"RTL {rtl.DataWidth}-bit data, max burst {rtl.MaxBurst}; CPU cache {rtl.CacheSets * rtl.CacheWays * rtl.CacheLine / 1024} KiB, {rtl.CacheLine}-byte lines; " +
             $"DRAM latency 0; {grid.Blocks} blocks per point, seed {grid.Seed}; {points.Count} points in {elapsed.TotalSeconds:0.0} s with --jobs {jobs}");
         var html = RingReport.WriteHtml(directory, commandLine, machine, conclusions, plots, results);
 

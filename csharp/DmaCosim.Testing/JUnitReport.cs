@@ -4,9 +4,9 @@ using System.Xml.Linq;
 namespace DmaCosim.Testing;
 
 /// <summary>
-/// Writes scenario results as JUnit XML (one testsuite, one testcase per seed, with seed, simulated
-/// cycles, checksum, waveform and the scenario's description as properties), the format CI systems and
-/// merge tools read.
+/// Writes scenario results as JUnit XML (one testsuite, with the run's properties such as the harness
+/// binary and its RTL hash; one testcase per seed, with seed, simulated cycles, checksum, waveform and the
+/// scenario's description as properties), the format CI systems and merge tools read.
 /// </summary>
 public static class JUnitReport
 {
@@ -14,8 +14,10 @@ public static class JUnitReport
     /// <param name="suite">Suite name, e.g. "dmacosim.regress.default".</param>
     /// <param name="results">The results.</param>
     /// <param name="repro">The repro command of a seed.</param>
+    /// <param name="properties">The suite's properties (e.g. the harness binary and its RTL hash), or none.</param>
     /// <returns>The document.</returns>
-    public static XDocument Build(string suite, IReadOnlyList<ScenarioResult> results, Func<ulong, string> repro)
+    public static XDocument Build(
+        string suite, IReadOnlyList<ScenarioResult> results, Func<ulong, string> repro, IReadOnlyDictionary<string, string>? properties = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(repro);
@@ -49,6 +51,7 @@ public static class JUnitReport
                 new XAttribute("failures", failures),
                 new XAttribute("errors", 0),
                 new XAttribute("time", results.Sum(r => r.Wall.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture)),
+                properties is { Count: > 0 } ? new XElement("properties", properties.Select(p => Property(p.Key, p.Value))) : null,
                 cases)));
     }
 

@@ -97,6 +97,12 @@ public sealed record HelloInfo(
     /// <summary>The protocol version this client speaks.</summary>
     public const int SupportedProtocol = 1;
 
+    /// <summary>
+    /// Which RTL the harness was built from: the first 16 hex digits of the SHA-256 of its rtl/*.sv sources
+    /// in build order (hello's <c>rtl.hash</c>), or <c>unknown</c> for a build made without the Makefile.
+    /// </summary>
+    public string RtlHash { get; init; } = "unknown";
+
     internal static HelloInfo FromReply(SimReply reply)
     {
         var rtl = reply.GetMap(Wire.Field.Rtl);
@@ -115,7 +121,7 @@ public sealed record HelloInfo(
                 .Select(d => new DramWindowInfo(d.GetUInt64(Wire.Field.Base), d.GetUInt64(Wire.Field.Size), d.GetString(Wire.Field.Shm)))
                 .ToList(),
             reply.GetStrings(Wire.Field.Ops),
-            reply.GetUInt64(Wire.Field.Cycle));
+            reply.GetUInt64(Wire.Field.Cycle)) { RtlHash = rtl.GetString(Wire.Field.Hash) };
         return info.Protocol == SupportedProtocol
             ? info
             : throw new SimProtocolException(

@@ -214,6 +214,9 @@ public static class Wire
         /// <summary><c>cache_ways</c>.</summary>
         public const string CacheWays = "cache_ways";
 
+        /// <summary><c>hash</c> (in hello's <c>rtl</c>: the hash of the RTL sources the harness was built from).</summary>
+        public const string Hash = "hash";
+
         /// <summary><c>dram</c>.</summary>
         public const string Dram = "dram";
 

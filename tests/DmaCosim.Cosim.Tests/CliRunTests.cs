@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using DmaCosim.Testing;
+using DmaCosim.Tests.Cli;
+
+namespace DmaCosim.Cosim.Tests;
+
+/// <summary>
+/// The CLI on a real harness: the RTL hash the harness reports is that of the sources, and is in the
+/// console header and the JUnit; Ctrl-C in the middle of a regression gives a partial summary and the
+/// JUnit of the seeds done (exit 130); <c>--waves all</c> says where every waveform went.
+/// </summary>
+[Collection(SharedHarness.Name)]
+public sealed partial class CliRunTests(HarnessFixture fixture) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("dmacosim-cli-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Hello_RtlHash_IsTheSha256OfTheRtlSourcesInBuildOrder()
+    {
+        // the Makefile's RTL_SRCS: rtl/dma_pkg.sv first, then every other rtl/*.sv by name
+        var rtl = Path.GetDirectoryName(SourceTree.Find("rtl/dma_pkg.sv"))!;
+        var sources = Directory.GetFiles(rtl, "*.sv").Where(f => Path.GetFileName(f) != "dma_pkg.sv").Order(StringComparer.Ordinal).Prepend(Path.Combine(rtl, "dma_pkg.sv"));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(sources.SelectMany(File.ReadAllBytes).ToArray()))[..16];
+
+        Assert.Equal(hash, fixture.Harness.Hello.RtlHash);
+    }
+
+    [Fact]
+    public async Task Regress_CtrlC_PartialSummaryAndJUnitOfTheSeedsDoneExit130()
+    {
+        var junit = Path.Combine(_directory, "junit.xml");
+
+        // interrupted once the progress shows a seed done (redirected, the progress bar prints a line per change)
+        var run = await CliProcess.RunAsync(
+            ["regress", "--count", "500", "--jobs", "1", "--junit", junit], interruptWhen: line => PassedSoFar().IsMatch(line));
+
+        Assert.True(run.Code == 130, $"exit {run.Code}\n{run.Stdout}{run.Stderr}");
+        var done = Interrupted().Match(run.Stdout);
+        Assert.True(done.Success, run.Stdout);
+        var seeds = int.Parse(done.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seeds, 1, 499);
+        Assert.DoesNotContain("FAIL seed", run.Stdout, StringComparison.Ordinal); // a seed whose harness had the SIGINT too was cut short, not failed
+        var suite = XDocument.Load(junit).Root!.Element("testsuite")!;
+        Assert.Equal(seeds, suite.Elements("testcase").Count());
+        Assert.Equal(seeds.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)suite.Attribute("tests")!);
+        Assert.Contains($"junit: {junit} ({seeds} testcases)", run.Stdout, StringComparison.Ordinal);
+        Assert.Matches($@"scenarios\s+{seeds}\b|\b{seeds}\s", run.Stdout[done.Index..]);
+    }
+
+    [Fact]
+    public async Task Regress_WavesAll_PrintsEveryWaveformItWroteAndTheHeader()
+    {
+        var waves = Path.Combine(_directory, "waves");
+
+        var run = await CliProcess.RunAsync(["regress", "--seeds", "1..2", "--jobs", "1", "--waves", "all", "--out", waves]);
+
+        Assert.True(run.Code == 0, $"exit {run.Code}\n{run.Stdout}{run.Stderr}");
+        Assert.StartsWith($"harness  {DmaCosim.Bridge.HarnessProcess.Locate()}, RTL {fixture.Harness.Hello.RtlHash}", run.Stdout, StringComparison.Ordinal);
+        var printed = WaveformLine().Matches(run.Stdout).SelectMany(m => new[] { m.Groups[1].Value, m.Groups[2].Value }).ToList();
+        Assert.Equal(Directory.GetFiles(waves).Order(StringComparer.Ordinal), printed.Order(StringComparer.Ordinal));
+        Assert.Equal(4, printed.Count); // seed-1.fst, seed-1.gtkw, seed-2.fst, seed-2.gtkw
+        Assert.All(printed, path => Assert.True(new FileInfo(path).Length > 0, path));
+    }
+
+    [GeneratedRegex(@"^([1-9]\d* passed \d+ failed|\d+ passed [1-9]\d* failed)")]
+    private static partial Regex PassedSoFar();
+
+    [GeneratedRegex(@"interrupted \(Ctrl-C\): (\d+) of 500 selected seeds done")]
+    private static partial Regex Interrupted();
+
+    [GeneratedRegex(@"^waveform: (\S+) \(open with: gtkwave (\S+)\)$", RegexOptions.Multiline)]
+    private static partial Regex WaveformLine();
+}
