@@ -14,8 +14,10 @@ public static class JUnitReport
     /// <param name="suite">Suite name, e.g. "dmacosim.regress.default".</param>
     /// <param name="results">The results.</param>
     /// <param name="repro">The repro command of a seed.</param>
+    /// <param name="suiteProperties">The testsuite's own properties (what the run declares, e.g. its shard), or none.</param>
     /// <returns>The document.</returns>
-    public static XDocument Build(string suite, IReadOnlyList<ScenarioResult> results, Func<ulong, string> repro)
+    public static XDocument Build(
+        string suite, IReadOnlyList<ScenarioResult> results, Func<ulong, string> repro, IEnumerable<KeyValuePair<string, string>>? suiteProperties = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(repro);
@@ -49,6 +51,7 @@ public static class JUnitReport
                 new XAttribute("failures", failures),
                 new XAttribute("errors", 0),
                 new XAttribute("time", results.Sum(r => r.Wall.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture)),
+                suiteProperties == null ? null : new XElement("properties", suiteProperties.Select(p => Property(p.Key, p.Value))),
                 cases)));
     }
 
