@@ -106,6 +106,7 @@ public sealed record RunDeclaration(string Selection, int Index, int Count, stri
         string Need(string name) => properties.TryGetValue(name, out var v)
             ? v
             : throw new ShardMergeException($"{file}: the testsuite has no '{name}' property (written by a dmacosim regress before shard merging, or not by dmacosim)");
+        var selection = Need(Names.Selection);
         var shard = Need(Names.Shard).Split('/');
         if (shard.Length != 2 || !int.TryParse(shard[0], NumberStyles.None, CultureInfo.InvariantCulture, out var k)
             || !int.TryParse(shard[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || k < 1 || k > n)
@@ -118,7 +119,7 @@ public sealed record RunDeclaration(string Selection, int Index, int Count, stri
             throw new ShardMergeException($"{file}: generator '{Need(Names.Generator)}' is not a number");
         }
 
-        var declaration = new RunDeclaration(Need(Names.Selection), k, n, Need(Names.Build), generator, Need(Names.CoverageGoal) == "true");
+        var declaration = new RunDeclaration(selection, k, n, Need(Names.Build), generator, Need(Names.CoverageGoal) == "true");
         if (declaration.Seeds().Error is { } error)
         {
             throw new ShardMergeException($"{file}: {error}");
