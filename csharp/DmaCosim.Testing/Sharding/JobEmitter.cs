@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace DmaCosim.Testing.Sharding;
@@ -70,133 +69,125 @@ public static partial class JobEmitter
         };
     }
 
-    private static string Slurm(string what, string options, int shards, int jobs)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("#!/bin/bash");
-        text.AppendLine(CultureInfo.InvariantCulture, $"# {what}: a Slurm job array, written by dmacosim regress --emit slurm.");
-        text.AppendLine("# Submit from the directory the results go to:  sbatch --wait THIS_FILE   (DMACOSIM=path/to/build/dmacosim if not on PATH)");
-        text.AppendLine("# Each task finds its shard in SLURM_ARRAY_TASK_ID (counted from SLURM_ARRAY_TASK_MIN) and writes results/regress-ID.xml");
-        text.AppendLine("# and results/cov-ID.json; a task whose seeds fail exits 1. Then:");
-        text.AppendLine("#   dmacosim merge results --junit regress.xml --coverage coverage.json");
-        text.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --job-name={JobName}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --array=0-{shards - 1}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={jobs}");
-        text.AppendLine("#SBATCH --ntasks=1");
-        text.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --output={JobName}-%A_%a.out");
-        text.AppendLine("set -euo pipefail");
-        text.AppendLine("mkdir -p results");
-        text.AppendLine(CultureInfo.InvariantCulture, $"exec \"${{DMACOSIM:-dmacosim}}\" regress {options} --jobs \"${{SLURM_CPUS_PER_TASK:-{jobs}}}\" --shard auto/{shards} \\");
-        text.AppendLine("  --junit \"results/regress-${SLURM_ARRAY_TASK_ID}.xml\" --coverage \"results/cov-${SLURM_ARRAY_TASK_ID}.json\"");
-        return text.ToString();
-    }
+    private static string Slurm(string what, string options, int shards, int jobs) => Invariant($$"""
+        #!/bin/bash
+        # {{what}}: a Slurm job array, written by dmacosim regress --emit slurm.
+        # Submit from the directory the results go to:  sbatch --wait THIS_FILE   (DMACOSIM=path/to/build/dmacosim if not on PATH)
+        # Each task finds its shard in SLURM_ARRAY_TASK_ID (counted from SLURM_ARRAY_TASK_MIN) and writes results/regress-ID.xml
+        # and results/cov-ID.json; a task whose seeds fail exits 1. Then:
+        #   dmacosim merge results --junit regress.xml --coverage coverage.json
+        #SBATCH --job-name={{JobName}}
+        #SBATCH --array=0-{{shards - 1}}
+        #SBATCH --cpus-per-task={{jobs}}
+        #SBATCH --ntasks=1
+        #SBATCH --output={{JobName}}-%A_%a.out
+        set -euo pipefail
+        mkdir -p results
+        exec "${DMACOSIM:-dmacosim}" regress {{options}} --jobs "${SLURM_CPUS_PER_TASK:-{{jobs}}}" --shard auto/{{shards}} \
+          --junit "results/regress-${SLURM_ARRAY_TASK_ID}.xml" --coverage "results/cov-${SLURM_ARRAY_TASK_ID}.json"
 
-    private static string Kubernetes(string what, string options, int shards, int jobs)
-    {
-        // exit 1 = seeds failed, files written: a finished shard (the merge reports the failures); a failed pod would end the Job
-        var command = string.Create(CultureInfo.InvariantCulture, $"dmacosim regress {options} --jobs {jobs} --shard auto/{shards}")
-            + " --junit /results/regress-$JOB_COMPLETION_INDEX.xml --coverage /results/cov-$JOB_COMPLETION_INDEX.json || [ $? -eq 1 ]";
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# {what}: a Kubernetes Indexed Job, written by dmacosim regress --emit k8s.");
-        text.AppendLine("# image: one with dmacosim on PATH (build/ of `make harness csharp`) and the .NET runtime; claim dmacosim-results:");
-        text.AppendLine("# a ReadWriteMany volume every pod writes its shard to. Each pod finds its shard in JOB_COMPLETION_INDEX. Then:");
-        text.AppendLine("#   dmacosim merge /results --junit regress.xml --coverage coverage.json");
-        text.AppendLine("apiVersion: batch/v1");
-        text.AppendLine("kind: Job");
-        text.AppendLine("metadata:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  name: {JobName}");
-        text.AppendLine("  labels:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"    app.kubernetes.io/name: {JobName}");
-        text.AppendLine("spec:");
-        text.AppendLine("  completionMode: Indexed");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  completions: {shards}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  parallelism: {shards}");
-        text.AppendLine("  backoffLimit: 3");
-        text.AppendLine("  template:");
-        text.AppendLine("    metadata:");
-        text.AppendLine("      labels:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"        app.kubernetes.io/name: {JobName}");
-        text.AppendLine("    spec:");
-        text.AppendLine("      restartPolicy: Never");
-        text.AppendLine("      containers:");
-        text.AppendLine("        - name: regress");
-        text.AppendLine("          image: dmacosim:latest");
-        text.AppendLine("          command: [\"/bin/sh\", \"-c\"]");
-        text.AppendLine(CultureInfo.InvariantCulture, $"          args: [{Quote(command)}]");
-        text.AppendLine("          resources:");
-        text.AppendLine("            requests:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"              cpu: \"{jobs}\"");
-        text.AppendLine(CultureInfo.InvariantCulture, $"              memory: {jobs}Gi");
-        text.AppendLine("          volumeMounts:");
-        text.AppendLine("            - name: results");
-        text.AppendLine("              mountPath: /results");
-        text.AppendLine("      volumes:");
-        text.AppendLine("        - name: results");
-        text.AppendLine("          persistentVolumeClaim:");
-        text.AppendLine("            claimName: dmacosim-results");
-        return text.ToString();
-    }
+        """);
 
-    private static string Workflow(string what, string options, int shards, int jobs)
-    {
-        var matrix = string.Join(", ", Enumerable.Range(1, shards).Select(k => k.ToString(CultureInfo.InvariantCulture)));
-        var command = string.Create(CultureInfo.InvariantCulture, $"build/dmacosim regress {options} --jobs {jobs} --shard ${{{{ matrix.shard }}}}/{shards}")
-            + " --junit results/regress-${{ matrix.shard }}.xml --coverage results/cov-${{ matrix.shard }}.json || [ $? -eq 1 ]";
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# {what}: a GitHub Actions workflow matrix, written by dmacosim regress --emit gha.");
-        text.AppendLine("# Each matrix job builds and runs one shard (Debian 12, as the project's machines) and uploads it; the merge job");
-        text.AppendLine("# merges them (dmacosim merge fails when a shard is missing or a seed failed). Put it in .github/workflows/.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"name: {JobName}");
-        text.AppendLine("on:");
-        text.AppendLine("  workflow_dispatch:");
-        text.AppendLine("jobs:");
-        text.AppendLine("  regress:");
-        text.AppendLine("    runs-on: ubuntu-latest");
-        text.AppendLine("    container: debian:12");
-        text.AppendLine("    strategy:");
-        text.AppendLine("      fail-fast: false");
-        text.AppendLine("      matrix:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"        shard: [{matrix}]");
-        text.AppendLine("    steps:");
-        AppendBuildSteps(text, "make deps harness csharp");
-        text.AppendLine(CultureInfo.InvariantCulture, $"      - run: {Quote(command)}");
-        text.AppendLine("      - uses: actions/upload-artifact@v4");
-        text.AppendLine("        with:");
-        text.AppendLine("          name: regress-${{ matrix.shard }}");
-        text.AppendLine("          path: results/");
-        text.AppendLine("  merge:");
-        text.AppendLine("    needs: regress");
-        text.AppendLine("    if: always()");
-        text.AppendLine("    runs-on: ubuntu-latest");
-        text.AppendLine("    container: debian:12");
-        text.AppendLine("    steps:");
-        AppendBuildSteps(text, "make deps csharp");
-        text.AppendLine("      - uses: actions/download-artifact@v4");
-        text.AppendLine("        with:");
-        text.AppendLine("          pattern: regress-*");
-        text.AppendLine("          path: results");
-        text.AppendLine("          merge-multiple: true");
-        text.AppendLine("      - run: build/dmacosim merge results --junit regress.xml --coverage coverage.json");
-        text.AppendLine("      - uses: actions/upload-artifact@v4");
-        text.AppendLine("        if: always()");
-        text.AppendLine("        with:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"          name: {JobName}");
-        text.AppendLine("          path: |");
-        text.AppendLine("            regress.xml");
-        text.AppendLine("            coverage.json");
-        text.AppendLine("            coverage.html");
-        return text.ToString();
-    }
+    // exit 1 = seeds failed, files written: a finished shard (the merge reports the failures); a failed pod would end the Job
+    private static string Kubernetes(string what, string options, int shards, int jobs) => Invariant($$"""
+        # {{what}}: a Kubernetes Indexed Job, written by dmacosim regress --emit k8s.
+        # image: one with dmacosim on PATH (build/ of `make harness csharp`) and the .NET runtime; claim dmacosim-results:
+        # a ReadWriteMany volume every pod writes its shard to. Each pod finds its shard in JOB_COMPLETION_INDEX. Then:
+        #   dmacosim merge /results --junit regress.xml --coverage coverage.json
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: {{JobName}}
+          labels:
+            app.kubernetes.io/name: {{JobName}}
+        spec:
+          completionMode: Indexed
+          completions: {{shards}}
+          parallelism: {{shards}}
+          backoffLimit: 3
+          template:
+            metadata:
+              labels:
+                app.kubernetes.io/name: {{JobName}}
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: regress
+                  image: dmacosim:latest
+                  command: ["/bin/sh", "-c"]
+                  args: [{{Quote(Invariant($"dmacosim regress {options} --jobs {jobs} --shard auto/{shards}")
+                      + " --junit /results/regress-$JOB_COMPLETION_INDEX.xml --coverage /results/cov-$JOB_COMPLETION_INDEX.json || [ $? -eq 1 ]")}}]
+                  resources:
+                    requests:
+                      cpu: "{{jobs}}"
+                      memory: {{jobs}}Gi
+                  volumeMounts:
+                    - name: results
+                      mountPath: /results
+              volumes:
+                - name: results
+                  persistentVolumeClaim:
+                    claimName: dmacosim-results
 
-    private static void AppendBuildSteps(StringBuilder text, string make)
-    {
-        text.AppendLine("      - run: apt-get update && apt-get install -y --no-install-recommends make git ca-certificates");
-        text.AppendLine("      - uses: actions/checkout@v4");
-        text.AppendLine("      - uses: actions/setup-dotnet@v4");
-        text.AppendLine("        with:");
-        text.AppendLine("          global-json-file: global.json");
-        text.AppendLine(CultureInfo.InvariantCulture, $"      - run: {make}");
-    }
+        """);
+
+    private static string Workflow(string what, string options, int shards, int jobs) => Invariant($$$"""
+        # {{{what}}}: a GitHub Actions workflow matrix, written by dmacosim regress --emit gha.
+        # Each matrix job builds and runs one shard (Debian 12, as the project's machines) and uploads it; the merge job
+        # merges them (dmacosim merge fails when a shard is missing or a seed failed). Put it in .github/workflows/.
+        name: {{{JobName}}}
+        on:
+          workflow_dispatch:
+        jobs:
+          regress:
+            runs-on: ubuntu-latest
+            container: debian:12
+            strategy:
+              fail-fast: false
+              matrix:
+                shard: [{{{string.Join(", ", Enumerable.Range(1, shards))}}}]
+            steps:
+        {{{BuildSteps("make deps harness csharp")}}}
+              - run: {{{Quote(Invariant($"build/dmacosim regress {options} --jobs {jobs} --shard ${{{{ matrix.shard }}}}/{shards}")
+                  + " --junit results/regress-${{ matrix.shard }}.xml --coverage results/cov-${{ matrix.shard }}.json || [ $? -eq 1 ]")}}}
+              - uses: actions/upload-artifact@v4
+                with:
+                  name: regress-${{ matrix.shard }}
+                  path: results/
+          merge:
+            needs: regress
+            if: always()
+            runs-on: ubuntu-latest
+            container: debian:12
+            steps:
+        {{{BuildSteps("make deps csharp")}}}
+              - uses: actions/download-artifact@v4
+                with:
+                  pattern: regress-*
+                  path: results
+                  merge-multiple: true
+              - run: build/dmacosim merge results --junit regress.xml --coverage coverage.json
+              - uses: actions/upload-artifact@v4
+                if: always()
+                with:
+                  name: {{{JobName}}}
+                  path: |
+                    regress.xml
+                    coverage.json
+                    coverage.html
+
+        """);
+
+    private static string BuildSteps(string make) => $"""
+              - run: apt-get update && apt-get install -y --no-install-recommends make git ca-certificates
+              - uses: actions/checkout@v4
+              - uses: actions/setup-dotnet@v4
+                with:
+                  global-json-file: global.json
+              - run: {make}
+        """;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     // a YAML single-quoted scalar: nothing is special inside but the quote, which doubles
     private static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
