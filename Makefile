@@ -21,6 +21,8 @@ VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw
 DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3 libgtest-dev gnuplot-nox \
               clang-format
 CLANG_FORMAT ?= clang-format-14
+# only `make test-slurm` needs these (a single-node Slurm with munge authentication)
+SLURM_PKGS := slurm-wlm munge
 # only `make fuzz` needs these (clang with libFuzzer and the sanitizers)
 FUZZ_PKGS  := clang libclang-rt-14-dev
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -88,7 +90,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint mutants mutants-named test-mutants-gen coverage clean FORCE
+.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp test-slurm summary lint mutants mutants-named test-mutants-gen coverage clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -211,6 +213,14 @@ test: deps harnesses csharp $(CPP_TEST_BIN) ## build every variant, run every te
 test-cpp: $(CPP_TEST_BIN) ## C++ unit tests (GoogleTest, no RTL), JUnit XML into the results as cpp-unit.xml
 	@mkdir -p $(RESULTS)
 	@status=0; $(run_cpp_tests) exit $$status
+
+# regress seeds and shards of `make test-slurm`
+SLURM_COUNT  ?= 40
+SLURM_SHARDS ?= 4
+
+test-slurm: harness csharp ## a real single-node Slurm runs regress as a job array; merged result must equal a local run (not in CI)
+	$(call APT_INSTALL,$(SLURM_PKGS))
+	tests/slurm/test-slurm.sh $(CLI) $(SLURM_COUNT) $(SLURM_SHARDS)
 
 summary: ## print the result line of the last `make test` again
 	@python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS))

@@ -39,6 +39,7 @@ internal static partial class Cli
             PerfCommand.Create(),
             RingCommand.Create(),
             CoverageCommand.Create(),
+            MergeCommand.Create(),
         };
         return root;
     }

@@ -37,12 +37,24 @@ internal static class RegressCommand
         {
             count, seeds, seed, jobs, build, junit, shard, waves, output, generator,
             RegressCoverage.FileOption, RegressCoverage.GoalOption, RegressCoverage.MaxSeedsOption,
+            RegressSharding.EmitOption, RegressSharding.ShardsOption,
         };
-        command.SetAction((r, ct) => RunAsync(
-            r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(jobs), r.GetValue(build)!, r.GetValue(junit),
-            r.GetValue(shard), r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator),
-            RegressCoverage.Create(r.GetValue(RegressCoverage.FileOption), r.GetValue(RegressCoverage.GoalOption), r.GetValue(RegressCoverage.MaxSeedsOption),
-                SeedSelection.Select(r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(shard)).Seeds.Count, r.GetValue(shard)), ct));
+        command.SetAction((r, ct) =>
+        {
+            if (r.GetValue(RegressSharding.EmitOption) is { } emit)
+            {
+                return RegressSharding.EmitAsync(emit, r.GetValue(RegressSharding.ShardsOption), r.GetValue(shard), r.GetValue(count), r.GetValue(seeds),
+                    r.GetValue(seed), r.GetValue(build)!, r.GetValue(jobs), r.GetValue(generator));
+            }
+
+            var (resolved, shardError) = RegressSharding.Resolve(r.GetValue(shard));
+            shardError ??= RegressSharding.CheckShardsAlone(r.GetValue(RegressSharding.ShardsOption));
+            return shardError != null ? CliConsole.UsageErrorAsync("regress", shardError) : RunAsync(
+                r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(jobs), r.GetValue(build)!, r.GetValue(junit),
+                resolved, r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator),
+                RegressCoverage.Create(r.GetValue(RegressCoverage.FileOption), r.GetValue(RegressCoverage.GoalOption), r.GetValue(RegressCoverage.MaxSeedsOption),
+                    SeedSelection.Select(r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), resolved).Seeds.Count, resolved), ct);
+        });
         return command;
     }
 
@@ -170,7 +182,10 @@ internal static class RegressCommand
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(junit));
             Directory.CreateDirectory(directory!);
-            JUnitReport.Build($"dmacosim.regress.{build}", results, seed => Repro(seed, build), run.Properties).Save(junit);
+            // what the run declares (merge checks it), then which harness, RTL and CLI ran it
+            var declared = RegressSharding.SuiteProperties(count, range, seed, shard, build, coverage.Goal, coverage.FilePath, junit, clock.Elapsed).ToList();
+            var suite = declared.Concat(run.Properties.Where(p => declared.All(d => d.Key != p.Key)));
+            JUnitReport.Build($"dmacosim.regress.{build}", results, seed => Repro(seed, build), suite).Save(junit);
             Console.WriteLine($"junit: {Path.GetFullPath(junit)} ({results.Count} testcases)");
         }
 

@@ -38,6 +38,12 @@ internal sealed class RegressCoverage
     /// <summary>The database of this run.</summary>
     public CoverageDatabase Database { get; } = RegressionCoverage.Model.CreateDatabase();
 
+    /// <summary>--coverage FILE, or null.</summary>
+    public string? FilePath => _file;
+
+    /// <summary>--coverage-goal.</summary>
+    public bool Goal => _goal;
+
     /// <summary>Whether any coverage option was given (only then is anything printed or written).</summary>
     public bool Enabled => _file != null || _goal;
 

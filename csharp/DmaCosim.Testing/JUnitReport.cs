@@ -14,10 +14,10 @@ public static class JUnitReport
     /// <param name="suite">Suite name, e.g. "dmacosim.regress.default".</param>
     /// <param name="results">The results.</param>
     /// <param name="repro">The repro command of a seed.</param>
-    /// <param name="properties">The suite's properties (e.g. the harness binary and its RTL hash), or none.</param>
+    /// <param name="suiteProperties">The testsuite's own properties (what the run declares, e.g. its shard; the harness binary and its RTL hash), or none.</param>
     /// <returns>The document.</returns>
     public static XDocument Build(
-        string suite, IReadOnlyList<ScenarioResult> results, Func<ulong, string> repro, IReadOnlyDictionary<string, string>? properties = null)
+        string suite, IReadOnlyList<ScenarioResult> results, Func<ulong, string> repro, IEnumerable<KeyValuePair<string, string>>? suiteProperties = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(repro);
@@ -51,7 +51,7 @@ public static class JUnitReport
                 new XAttribute("failures", failures),
                 new XAttribute("errors", 0),
                 new XAttribute("time", results.Sum(r => r.Wall.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture)),
-                properties is { Count: > 0 } ? new XElement("properties", properties.Select(p => Property(p.Key, p.Value))) : null,
+                suiteProperties == null ? null : new XElement("properties", suiteProperties.Select(p => Property(p.Key, p.Value))),
                 cases)));
     }
 

@@ -17,6 +17,17 @@ public sealed record CliRun(int Code, string Stdout, string Stderr);
 /// </summary>
 public static class CliProcess
 {
+    private static readonly string[] SchedulerPrefixes = ["SLURM_", "LSB_", "SGE_", "JOB_COMPLETION_INDEX"];
+
+    /// <summary>A harness path that does not exist: a usage error must come before any harness is needed.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> NoHarness = new Dictionary<string, string?> { ["DMACOSIM_HARNESS"] = "/nonexistent/dmacosim-harness" };
+
+    /// <summary><see cref="NoHarness"/> with <paramref name="more"/> set too.</summary>
+    /// <param name="more">Further variables.</param>
+    /// <returns>The variables.</returns>
+    public static IReadOnlyDictionary<string, string?> WithoutHarness(IReadOnlyDictionary<string, string?>? more) =>
+        new Dictionary<string, string?>(NoHarness.Concat(more ?? new Dictionary<string, string?>()));
+
     /// <summary>How long a run may take before it is killed and the test fails.</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
@@ -35,15 +46,17 @@ public static class CliProcess
     /// <summary>Runs the CLI with <paramref name="arguments"/>.</summary>
     /// <param name="arguments">Its arguments.</param>
     /// <param name="environment">Variables to set (null: remove).</param>
+    /// <param name="workingDirectory">The CLI's working directory, or null for this process's.</param>
     /// <param name="interruptWhen">
     /// Send SIGINT once stdout has a line for which this is true: to the CLI's whole process group (it runs
     /// under <c>setsid</c>), harnesses included, as Ctrl-C in a terminal does.
     /// </param>
     /// <returns>The run.</returns>
     public static Task<CliRun> RunAsync(
-        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, Func<string, bool>? interruptWhen = null)
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null,
+        Func<string, bool>? interruptWhen = null)
     {
-        var info = new ProcessStartInfo("setsid");
+        var info = new ProcessStartInfo("setsid") { WorkingDirectory = workingDirectory ?? "" };
         info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Dll);
         foreach (var argument in arguments)
@@ -82,6 +95,12 @@ public static class CliProcess
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
+        // never the job-array variables of a scheduler the tests themselves may run under
+        foreach (var name in info.Environment.Keys.Where(k => SchedulerPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value == null)

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using DmaCosim.Testing.Coverage;
+using DmaCosim.Tests.Cli;
 
 namespace DmaCosim.Tests.Testing;
 
@@ -81,33 +81,9 @@ public sealed class CoverageCliTests : IDisposable
         Assert.False(File.Exists(names["OUT"]), $"{because}: the output was written");
     }
 
-    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IEnumerable<string> arguments)
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IEnumerable<string> arguments)
     {
-        var cli = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "DmaCosim.Cli", new DirectoryInfo(AppContext.BaseDirectory).Name, "DmaCosim.Cli.dll"));
-        Assert.True(File.Exists(cli), $"{cli} not found: build the solution (make csharp)");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(cli);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DMACOSIM_HARNESS"] = "/nonexistent/dmacosim-harness"; // a usage error must come before any harness is needed
-        using var process = Process.Start(info)!;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dmacosim {string.Join(' ', arguments)} still ran after 60 s (killed)");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await CliProcess.RunAsync(arguments, CliProcess.NoHarness);
+        return (run.Code, run.Stdout, run.Stderr);
     }
 }
