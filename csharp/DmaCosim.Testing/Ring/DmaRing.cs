@@ -312,14 +312,13 @@ public sealed class DmaRing
     private int Slot(long sequence) => (int)(sequence % Depth);
 
     /// <summary>
-    /// A descriptor pointer: the low word, then the high word only where it is not the reset value 0
-    /// (a TAILDESC write of either half is a doorbell, so a second one could restart a walk that
-    /// just stopped at the tail; the ring lies below 4 GiB in every build today).
+    /// A descriptor pointer as the driver writes it: the low word, then (more than 32 address bits)
+    /// the high word, whose TAILDESC write is the one that starts an SG walk in such a build.
     /// </summary>
     private async Task WriteAddressAsync(uint low, uint high, ulong address)
     {
         await _cpu.RegWriteAsync(low, (uint)address, _ct).ConfigureAwait(false);
-        if (_harness.Hello.Rtl.AddrWidth > 32 && address >> 32 != 0)
+        if (_harness.Hello.Rtl.AddrWidth > 32)
         {
             await _cpu.RegWriteAsync(high, (uint)(address >> 32), _ct).ConfigureAwait(false);
         }
