@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // rtl_top.h — the verilated top (cosim_top) and the build parameters it was verilated with.
 // The widths come from the DMACOSIM_* macros the Makefile passes alongside -G; checked here
 // against the storage Verilator chose for the ports. The cache geometry and MAX_OUTSTANDING are

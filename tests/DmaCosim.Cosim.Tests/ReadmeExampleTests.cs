@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The README example is written for readers, without xunit cancellation plumbing.
 #pragma warning disable xUnit1051
 
