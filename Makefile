@@ -98,7 +98,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp summary lint mutants mutants-named test-mutants-gen coverage clean FORCE
+.PHONY: help deps rtl harness harnesses bench-driver csharp pack install run test test-cpp summary lint mutants mutants-named test-mutants-gen coverage clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -167,6 +167,31 @@ $(STAMP_CS): FORCE | $(BUILD)
 	  "$(abspath $(HARNESS))" "$(DOTNET)" "$(abspath $(CLI_DLL))" > $(CLI)
 	@chmod +x $(CLI)
 	@touch $@
+
+PACKAGES := $(BUILD)/packages
+
+pack: ## NuGet packages DmaCosim, DmaCosim.Testing and the template dmacosim-test into build/packages
+	@echo "== pack: DmaCosim, DmaCosim.Testing, DmaCosim.Templates ($(CONFIG)) -> $(PACKAGES)"
+	@rm -rf $(PACKAGES)
+	$(Q)$(DOTNET) pack DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary
+	@ls $(PACKAGES)/*.nupkg | sed 's/^/  /'
+
+# make install: the CLI in PREFIX/bin/dmacosim, its assemblies and every harness build (with its bench
+# driver) in PREFIX/lib/dmacosim/, where the library finds them without DMACOSIM_HARNESS
+PREFIX ?= /usr/local
+INSTALL_LIB = $(PREFIX)/lib/dmacosim
+
+install: harness csharp ## install the dmacosim CLI and every built harness under PREFIX (/usr/local): bin/, lib/dmacosim/
+	@echo "== install: $(PREFIX)/bin/dmacosim, $(INSTALL_LIB)/"
+	$(Q)mkdir -p $(PREFIX)/bin $(INSTALL_LIB)
+	$(Q)cp -R $(dir $(CLI_DLL)). $(INSTALL_LIB)/
+	$(Q)for f in $(HARNESS) $(HARNESS)-* $(BENCH_DRV) $(BENCH_DRV)-*; do \
+	  if [ -f "$$f" ] && [ -x "$$f" ]; then install -m 755 "$$f" $(INSTALL_LIB)/; fi; \
+	done
+	@printf '#!/bin/sh\n# dmacosim, installed by make install: the harness is found next to the CLI (%s)\nexec %s "%s" "$$@"\n' \
+	  "$(abspath $(INSTALL_LIB))" "$(DOTNET)" "$(abspath $(INSTALL_LIB))/DmaCosim.Cli.dll" > $(PREFIX)/bin/dmacosim
+	@chmod 755 $(PREFIX)/bin/dmacosim
+	@echo "install: $$(ls $(INSTALL_LIB) | grep -c '^dmacosim-harness') harness builds; run $(PREFIX)/bin/dmacosim"
 
 run: deps harness csharp ## the demo: a 1 MiB DMA copy in RTL, verified byte-for-byte (V=1: every build command)
 	@echo "== run: $(CLI) demo"
