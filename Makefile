@@ -162,7 +162,7 @@ csharp: $(STAMP_CS) ## build the C# library, CLI and tests
 # dotnet build is incremental itself and also sees deleted files, so it always runs
 $(STAMP_CS): FORCE | $(BUILD)
 	@echo "== csharp: dotnet build ($(CONFIG))"
-	$(Q)$(DOTNET) build DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary
+	$(Q)$(call quietly,$(DOTNET) build DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary,$(BUILD)/csharp.log)
 	@printf '#!/bin/sh\n# dmacosim launcher (written by make csharp)\n: "$${DMACOSIM_HARNESS:=%s}"\nexport DMACOSIM_HARNESS\nexec %s "%s" "$$@"\n' \
 	  "$(abspath $(HARNESS))" "$(DOTNET)" "$(abspath $(CLI_DLL))" > $(CLI)
 	@chmod +x $(CLI)
@@ -173,7 +173,7 @@ PACKAGES := $(BUILD)/packages
 pack: ## NuGet packages DmaCosim, DmaCosim.Testing and the template dmacosim-test into build/packages
 	@echo "== pack: DmaCosim, DmaCosim.Testing, DmaCosim.Templates ($(CONFIG)) -> $(PACKAGES)"
 	@rm -rf $(PACKAGES)
-	$(Q)$(DOTNET) pack DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary
+	$(Q)$(call quietly,$(DOTNET) pack DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary,$(BUILD)/pack.log)
 	@ls $(PACKAGES)/*.nupkg | sed 's/^/  /'
 
 # make install: the CLI in PREFIX/bin/dmacosim, its assemblies and every harness build (with its bench

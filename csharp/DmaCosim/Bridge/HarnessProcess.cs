@@ -156,7 +156,7 @@ public sealed class HarnessProcess : IAsyncDisposable
         }
 
         var tried = new List<string> { $"${HarnessOptions.HarnessVariable} (not set)" };
-        foreach (var directory in besides.Where(d => !string.IsNullOrEmpty(d)).Select(Path.GetFullPath).Distinct())
+        foreach (var directory in Distinct(besides))
         {
             var candidate = Path.Combine(directory, HarnessFileName);
             if (File.Exists(candidate))
@@ -168,12 +168,13 @@ public sealed class HarnessProcess : IAsyncDisposable
         }
 
         var relative = Path.Combine("build", HarnessFileName);
-        if (FindUpwards(relative, [.. sourceTreeStarts]) is { } found)
+        var starts = Distinct(sourceTreeStarts);
+        if (FindUpwards(relative, [.. starts]) is { } found)
         {
             return found;
         }
 
-        tried.AddRange(sourceTreeStarts.Distinct().Select(d => $"{relative} in {d} and its parents"));
+        tried.AddRange(starts.Select(d => $"{relative} in {d} and its parents"));
         foreach (var prefix in InstallPrefixes(pathVariable, home))
         {
             var candidate = Path.Combine(prefix, "lib", "dmacosim", HarnessFileName);
@@ -189,6 +190,11 @@ public sealed class HarnessProcess : IAsyncDisposable
             $"{HarnessFileName} not found; tried {string.Join("; ", tried)}. Build it (`make harness`), install it " +
             $"(`make install PREFIX=…`) or set {HarnessOptions.HarnessVariable} to its path");
     }
+
+    /// <summary>The directories as full paths without a trailing separator, each once, in order.</summary>
+    private static List<string> Distinct(IEnumerable<string> directories) =>
+        [.. directories.Where(d => !string.IsNullOrEmpty(d))
+            .Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).Distinct()];
 
     /// <summary>The install prefixes to search: the parent of each PATH directory holding <c>dmacosim</c>, then /usr/local and ~/.local.</summary>
     private static IEnumerable<string> InstallPrefixes(string? pathVariable, string home)

@@ -23,8 +23,9 @@ public sealed class HarnessLocateTests : IDisposable
         return path;
     }
 
+    // the application directory twice, as AppContext.BaseDirectory (trailing slash) and the assembly's directory
     private string Locate(string? env = null, string? pathVariable = null) => HarnessProcess.Search(
-        env, [Dir("app")], [Dir("repo/sub")], pathVariable ?? Dir("bin-empty"), Dir("home"));
+        env, [Dir("app") + "/", Dir("app")], [Dir("repo/sub"), Dir("repo/sub") + "/"], pathVariable ?? Dir("bin-empty"), Dir("home"));
 
     [Fact]
     public void Locate_EveryPlaceHoldsOne_TheEnvironmentVariableWins()
@@ -94,6 +95,7 @@ public sealed class HarnessLocateTests : IDisposable
         var at = places.Select(p => error.Message.IndexOf(p, StringComparison.Ordinal)).ToArray();
         Assert.All(at, i => Assert.True(i >= 0, error.Message));
         Assert.Equal(at.Order(), at);
+        Assert.All(places, p => Assert.Equal(at[Array.IndexOf(places, p)], error.Message.LastIndexOf(p, StringComparison.Ordinal)));
         Assert.Contains("make install PREFIX=", error.Message, StringComparison.Ordinal);
     }
 }
