@@ -232,7 +232,7 @@ run_tests = echo "== test: $(2)"; \
 	DMACOSIM_HARNESS=$(abspath $(3)) $(DOTNET) test tests/$(1)/$(1).csproj -c $(CONFIG) --no-build --nologo \
 	  --logger "trx;LogFileName=$(2).trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
 	  --results-directory $(RESULTS) || status=1;
-# result sets that must exist: the C++ and C# unit tests, the mutant generator self-test, and the co-simulation tests once per variant
+# result sets that must exist: the C++ and C# unit tests, the mutant generator self-test, the licence check, and the co-simulation tests once per variant
 RESULT_SETS := cpp-unit mutgen spdx DmaCosim.Tests $(foreach v,$(VARIANTS),DmaCosim.Cosim.Tests-$(call vname,$(v)))
 
 test: deps harnesses csharp $(CPP_TEST_BIN) ## build every variant, run every test, print "tests: N passed, M failed"
