@@ -68,6 +68,8 @@ def expected_header(lines, comment):
 
 def fixed(text, comment):
     """The text with exactly one correct SPDX line in its place (unchanged when it already conforms)."""
+    if text.startswith("\ufeff"):   # a byte-order mark stays first
+        return "\ufeff" + fixed(text[1:], comment)
     lines = text.splitlines(keepends=True)
     index, header = expected_header(lines, comment)
     if len(lines) > index and lines[index] == header and not any(

@@ -79,6 +79,12 @@ class FixTest(unittest.TestCase):
         self.assertFalse(spdx.fix(os.path.join(self.root, "rtl/c.cpp")))
         self.assertFalse(spdx.fix(os.path.join(self.root, "tests/d.sh")))
 
+    def test_a_byte_order_mark_stays_first(self):
+        self.write("rtl/f.cs", "\ufeffnamespace F;\n")
+        self.assertTrue(spdx.fix(os.path.join(self.root, "rtl/f.cs")))
+        self.assertEqual("\ufeff// SPDX-License-Identifier: MIT\nnamespace F;\n", self.read("rtl/f.cs"))
+        self.assertEqual([], spdx.check(self.root))
+
     def test_a_conforming_file_is_not_rewritten(self):
         path = self.write("rtl/e.sv", "// SPDX-License-Identifier: MIT\nmodule e;\nendmodule\n")
         os.utime(path, (1, 1))
