@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System.Text.RegularExpressions;
 using DmaCosim.Testing;
 
 namespace DmaCosim.Tests.Testing;
@@ -20,5 +21,17 @@ public sealed class ReadmeTests
         block = block[..block.IndexOf("```", StringComparison.Ordinal)];
 
         Assert.Equal(string.Join('\n', compiled).Trim(), block.Trim());
+    }
+
+    [Fact]
+    public void ReadmeTemplateCommand_NamesThePackageOfTheVersionInDirectoryBuildProps()
+    {
+        var props = File.ReadAllText(SourceTree.Find("Directory.Build.props"));
+        var version = Regex.Match(props, "<Version>([^<]+)</Version>").Groups[1].Value;
+        Assert.NotEmpty(version);
+        var readme = File.ReadAllText(SourceTree.Find("README.md"));
+        var named = Regex.Matches(readme, @"DmaCosim\.Templates\.(\d[^ ]*)\.nupkg").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(named);
+        Assert.All(named, v => Assert.Equal(version, v));
     }
 }
