@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # DmaCosim — build, test and run the DMA co-simulation bridge.
 # Every output goes under $(BUILD)/. `make help` lists the targets.
 
@@ -17,6 +18,9 @@ MAX_BURST  ?= 256
 # `default` is build/dmacosim-harness; the others are build/dmacosim-harness-<name>.
 VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw128:128:32:256 aw64:64:64:256
 
+# V=1 shows every command and the compilers' output; otherwise each step is one `== ...` line, and a
+# failing step prints its whole log (warnings of a passing step are printed too)
+V          ?= 0
 # Debian packages the build and the tests need (`make deps` installs what is missing).
 DEB_PKGS   := verilator libzmq3-dev cppzmq-dev libmsgpack-cxx-dev zlib1g-dev python3 libgtest-dev gnuplot-nox \
               clang-format
@@ -26,6 +30,15 @@ SLURM_PKGS := slurm-wlm munge
 # only `make fuzz` needs these (clang with libFuzzer and the sanitizers)
 FUZZ_PKGS  := clang libclang-rt-14-dev
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
+
+ifeq ($(V),1)
+Q          :=
+quietly     = $(1)
+else
+Q          := @
+# $(call quietly,COMMAND,LOG): COMMAND's output into LOG; all of it shown when it fails, its warnings when not
+quietly     = { $(1); } > $(2) 2>&1 && { grep -E '^%Warning|warning:' $(2) || true; } || { cat $(2); echo "failed: see $(2) (V=1 shows every command)"; exit 1; }
+endif
 
 ######################################################################
 # Sources
@@ -90,7 +103,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses bench-driver csharp run test test-cpp test-slurm summary lint mutants mutants-named test-mutants-gen coverage clean FORCE
+.PHONY: help deps rtl harness harnesses bench-driver csharp pack install run test test-cpp test-slurm summary lint mutants mutants-named test-mutants-gen coverage clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -117,8 +130,8 @@ rtl: $(VOBJ)/V$(RTL_TOP).h ## verilate the RTL (C++ model only)
 
 $(VOBJ)/V$(RTL_TOP).h: $(RTL_SRCS) | $(BUILD)
 	@echo "== rtl: verilating $(RTL_TOP) (DATA_WIDTH=$(DATA_WIDTH) ADDR_WIDTH=$(ADDR_WIDTH))"
-	$(VERILATOR) $(filter-out --build --exe,$(VFLAGS)) --Mdir $(VOBJ) \
-	  $(call vparams,default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST)) $(RTL_SRCS)
+	$(Q)$(call quietly,$(VERILATOR) $(filter-out --build --exe,$(VFLAGS)) --Mdir $(VOBJ) \
+	  $(call vparams,default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST)) $(RTL_SRCS),$(BUILD)/rtl.log)
 
 harness: $(HARNESS) $(BENCH_DRV) ## build the default harness (Verilated model + C++ harness) and its bench driver
 
@@ -136,17 +149,17 @@ $(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) M
 	@echo "== harness $(call vname,$(1)): DATA_WIDTH=$(call vfield,$(1),2) ADDR_WIDTH=$(call vfield,$(1),3) MAX_BURST=$(call vfield,$(1),4)"
 	@mkdir -p $(BUILD)/obj_$(call vname,$(1)) && echo '#define DMACOSIM_RTL_HASH "$$(RTL_HASH)"' | \
 	  cmp -s - $(BUILD)/obj_$(call vname,$(1))/rtl_hash.h || echo '#define DMACOSIM_RTL_HASH "$$(RTL_HASH)"' > $(BUILD)/obj_$(call vname,$(1))/rtl_hash.h
-	$(VERILATOR) $(VFLAGS) $(call vextra,$(1)) --Mdir $(BUILD)/obj_$(call vname,$(1)) $(call vparams,$(1)) \
+	$(Q)$(call quietly,$(VERILATOR) $(VFLAGS) $(call vextra,$(1)) --Mdir $(BUILD)/obj_$(call vname,$(1)) $(call vparams,$(1)) \
 	  -CFLAGS "$(VCFLAGS) $(call vdefines,$(1))" -LDFLAGS "$(VLDFLAGS)" -MAKEFLAGS "$(VMAKE)" \
-	  $(RTL_SRCS) $(abspath $(COSIM_SRCS))
-	cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-harness $$@
+	  $(RTL_SRCS) $(abspath $(COSIM_SRCS)),$(BUILD)/harness-$(call vname,$(1)).log)
+	$(Q)cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-harness $$@
 
 # the bench driver: compiled and linked by Verilator's generated makefile, from the harness's objects
 $(call driver_of,$(call vname,$(1))): $(call harness_of,$(call vname,$(1))) $(BENCH_SRC) $(BENCH_MK)
 	@echo "== bench driver $(call vname,$(1))"
-	$(MAKE) -C $(BUILD)/obj_$(call vname,$(1)) -f Vcosim_top.mk -f $(CURDIR)/$(BENCH_MK) $(VMAKE) \
-	  BENCH_DRIVER_SRC=$(CURDIR)/$(BENCH_SRC) dmacosim-bench-driver
-	cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-bench-driver $$@
+	$(Q)$(call quietly,$(MAKE) --no-print-directory -C $(BUILD)/obj_$(call vname,$(1)) -f Vcosim_top.mk -f $(CURDIR)/$(BENCH_MK) $(VMAKE) \
+	  BENCH_DRIVER_SRC=$(CURDIR)/$(BENCH_SRC) dmacosim-bench-driver,$(BUILD)/bench-driver-$(call vname,$(1)).log)
+	$(Q)cp $(BUILD)/obj_$(call vname,$(1))/dmacosim-bench-driver $$@
 endef
 $(foreach v,$(VARIANTS),$(eval $(call HARNESS_RULE,$(v))))
 FORCE:
@@ -156,14 +169,40 @@ csharp: $(STAMP_CS) ## build the C# library, CLI and tests
 # dotnet build is incremental itself and also sees deleted files, so it always runs
 $(STAMP_CS): FORCE | $(BUILD)
 	@echo "== csharp: dotnet build ($(CONFIG))"
-	$(DOTNET) build DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary
+	$(Q)$(call quietly,$(DOTNET) build DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary,$(BUILD)/csharp.log)
 	@printf '#!/bin/sh\n# dmacosim launcher (written by make csharp); its harness is the dmacosim-harness next to it unless DMACOSIM_HARNESS names another\nDMACOSIM_CLI="%s"\nexport DMACOSIM_CLI\nexec %s "%s" "$$@"\n' \
 	  "$(abspath $(CLI))" "$(DOTNET)" "$(abspath $(CLI_DLL))" > $(CLI)
 	@chmod +x $(CLI)
 	@touch $@
 
-run: deps harness csharp ## the demo: a 1 MiB DMA copy in RTL, verified byte-for-byte
-	$(CLI) demo
+PACKAGES := $(BUILD)/packages
+
+pack: ## NuGet packages DmaCosim, DmaCosim.Testing and the template dmacosim-test into build/packages
+	@echo "== pack: DmaCosim, DmaCosim.Testing, DmaCosim.Templates ($(CONFIG)) -> $(PACKAGES)"
+	@rm -rf $(PACKAGES)
+	$(Q)$(call quietly,$(DOTNET) pack DmaCosim.slnx -c $(CONFIG) --nologo -v q -clp:NoSummary,$(BUILD)/pack.log)
+	@ls $(PACKAGES)/*.nupkg | sed 's/^/  /'
+
+# make install: the CLI in PREFIX/bin/dmacosim, its assemblies and every harness build (with its bench
+# driver) in PREFIX/lib/dmacosim/, where the library finds them without DMACOSIM_HARNESS
+PREFIX ?= /usr/local
+INSTALL_LIB = $(PREFIX)/lib/dmacosim
+
+install: harness csharp ## install the dmacosim CLI and every built harness under PREFIX (/usr/local): bin/, lib/dmacosim/
+	@echo "== install: $(PREFIX)/bin/dmacosim, $(INSTALL_LIB)/"
+	$(Q)mkdir -p $(PREFIX)/bin $(INSTALL_LIB)
+	$(Q)cp -R $(dir $(CLI_DLL)). $(INSTALL_LIB)/
+	$(Q)for f in $(HARNESS) $(HARNESS)-* $(BENCH_DRV) $(BENCH_DRV)-*; do \
+	  if [ -f "$$f" ] && [ -x "$$f" ]; then install -m 755 "$$f" $(INSTALL_LIB)/; fi; \
+	done
+	@printf '#!/bin/sh\n# dmacosim, installed by make install: the harness is found next to the CLI (%s)\nDMACOSIM_CLI="%s"\nexport DMACOSIM_CLI\nexec %s "%s" "$$@"\n' \
+	  "$(abspath $(INSTALL_LIB))" "$(abspath $(PREFIX))/bin/dmacosim" "$(DOTNET)" "$(abspath $(INSTALL_LIB))/DmaCosim.Cli.dll" > $(PREFIX)/bin/dmacosim
+	@chmod 755 $(PREFIX)/bin/dmacosim
+	@echo "install: $$(ls $(INSTALL_LIB) | grep -c '^dmacosim-harness') harness builds; run $(PREFIX)/bin/dmacosim"
+
+run: deps harness csharp ## the demo: a 1 MiB DMA copy in RTL, verified byte-for-byte (V=1: every build command)
+	@echo "== run: $(CLI) demo"
+	$(Q)$(CLI) demo
 
 ######################################################################
 # C++ unit tests of the harness parts that need no Verilator (GoogleTest, Debian libgtest-dev)
@@ -183,7 +222,7 @@ CPP_TEST_FLAGS := -std=c++17 -O1 -g -Wall -Wextra -I$(CURDIR)/cosim \
 $(CPP_TEST_BIN): $(CPP_TEST_SRCS) $(wildcard tests/cpp/*.h) $(COSIM_HDRS) rtl/dma_pkg.sv Makefile | $(BUILD)
 	@echo "== cpp-unit: building $@"
 	@mkdir -p $(CPP_TEST_DIR)
-	$(CXX) $(CPP_TEST_FLAGS) -o $@ $(CPP_TEST_SRCS) $(GTEST_LIBS)
+	$(Q)$(CXX) $(CPP_TEST_FLAGS) -o $@ $(CPP_TEST_SRCS) $(GTEST_LIBS)
 
 # run the C++ unit tests into $(RESULTS)/cpp-unit.xml (a line of the shell recipe, like run_tests)
 run_cpp_tests = echo "== test: cpp-unit"; \
@@ -192,19 +231,24 @@ run_cpp_tests = echo "== test: cpp-unit"; \
 run_mutgen_tests = echo "== test: mutgen"; \
 	python3 tests/mutants/test_mutgen.py --junit $(abspath $(RESULTS))/mutgen.xml || status=1;
 
+# the licence check and its self-test (Python, a second), JUnit XML as spdx.xml
+run_spdx_tests = echo "== test: spdx"; \
+	python3 tests/test_spdx.py --junit $(abspath $(RESULTS))/spdx.xml || status=1;
+
 # run one test project: $(1) = project, $(2) = results name, $(3) = harness binary
 run_tests = echo "== test: $(2)"; \
 	DMACOSIM_HARNESS=$(abspath $(3)) $(DOTNET) test tests/$(1)/$(1).csproj -c $(CONFIG) --no-build --nologo \
 	  --logger "trx;LogFileName=$(2).trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
 	  --results-directory $(RESULTS) || status=1;
-# result sets that must exist: the C++ and C# unit tests, the mutant generator self-test, and the co-simulation tests once per variant
-RESULT_SETS := cpp-unit mutgen DmaCosim.Tests $(foreach v,$(VARIANTS),DmaCosim.Cosim.Tests-$(call vname,$(v)))
+# result sets that must exist: the C++ and C# unit tests, the mutant generator self-test, the licence check, and the co-simulation tests once per variant
+RESULT_SETS := cpp-unit mutgen spdx DmaCosim.Tests $(foreach v,$(VARIANTS),DmaCosim.Cosim.Tests-$(call vname,$(v)))
 
 test: deps harnesses csharp $(CPP_TEST_BIN) ## build every variant, run every test, print "tests: N passed, M failed"
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@status=0; \
 	$(run_cpp_tests) \
 	$(run_mutgen_tests) \
+	$(run_spdx_tests) \
 	$(call run_tests,DmaCosim.Tests,DmaCosim.Tests,$(HARNESS)) \
 	$(foreach v,$(VARIANTS),$(call run_tests,DmaCosim.Cosim.Tests,DmaCosim.Cosim.Tests-$(call vname,$(v)),$(call harness_of,$(call vname,$(v))))) \
 	python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS)) || status=1; \
@@ -225,7 +269,9 @@ test-slurm: harness csharp ## a real single-node Slurm runs regress as a job arr
 summary: ## print the result line of the last `make test` again
 	@python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS))
 
-lint: ## verilator --lint-only -Wall on every RTL module, in every variant; clang-format check of cosim/
+lint: ## verilator --lint-only -Wall on every RTL module, in every variant; clang-format check of cosim/; SPDX lines
+	@echo "== lint: every source file's first line (second after #!) is SPDX-License-Identifier: MIT"
+	@python3 tests/spdx.py
 	@echo "== lint: $(CLANG_FORMAT) --dry-run --Werror on cosim/ ($(words $(COSIM_SRCS) $(COSIM_HDRS) $(BENCH_SRC)) files)"
 	@$(CLANG_FORMAT) --dry-run --Werror $(COSIM_SRCS) $(COSIM_HDRS) $(BENCH_SRC)
 	@echo "== lint: $(words $(RTL_SRCS)) files x $(words $(VARIANTS)) variants"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // axi_checker.cpp — AXI4 protocol rules on per-cycle channel snapshots: burst shape, handshake
 // stability, WLAST / WSTRB, and the responses against what is outstanding.
 #include "axi_checker.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // axi_checker.h — AXI4 protocol checker, fed once per clock with a plain snapshot of the five
 // channels (VALID, READY, payload) as seen before the rising edge. It tracks the bursts it saw
 // accepted and names each finding's port, rule, cycle and transaction (ProtocolViolation). It knows

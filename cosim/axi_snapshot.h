@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // axi_snapshot.h — one clock of an AXI4 bus of the verilated top as an AxiSnapshot, read from the
 // ports a prefix names (m_axi_, dbg_dma_): the one way every checked port is sampled. Reads only;
 // call it after the outputs settled (ClockedModel::Sample). IDs are cosim_top's ID_WIDTH (4) bits.

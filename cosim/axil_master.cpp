@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // axil_master.cpp — AXI-Lite master: AR/R and AW/W/B sequences with a cycle timeout.
 #include "axil_master.h"
 

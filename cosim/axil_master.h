@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // axil_master.h — AXI-Lite master on the s_axil_* ports: one register read or write at a time,
 // driven cycle by cycle through Platform ticks, with a cycle timeout per access.
 #pragma once

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // build_params.h — the RTL build parameters as C++ constants, without the verilated model: the
 // widths come from the DMACOSIM_* macros the Makefile passes alongside -G; the cache geometry and
 // MAX_OUTSTANDING are cosim_top's parameter defaults unless the build passes DMACOSIM_CACHE_* /

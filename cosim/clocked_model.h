@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // clocked_model.h — the interface every bus model that acts on each clock implements (DRAM,
 // AXI-Lite master, later the CPU port). The Platform calls it; models never call eval().
 //

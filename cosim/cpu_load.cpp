@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // cpu_load.cpp — `cpu_load` parameters, the load generator's draws, latency percentiles.
 #include "cpu_load.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // cpu_load.h — the pure parts of the `cpu_load` op: its parameters (parsed and checked from a
 // request), the generator that decides in each free CPU-port cycle whether an access starts and
 // which one, and the latency statistics of those accesses. No Verilator types: CpuPort drives

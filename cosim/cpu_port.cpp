@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // cpu_port.cpp — CPU-port master: request / response handshakes with a cycle watchdog; the
 // cpu_load generator's accesses in the free cycles.
 #include "cpu_port.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // cpu_port.h — CPU-port master on cosim_top's cpu_req_* / cpu_rsp_* (cpu_cache): one word access
 // or line maintenance op at a time, driven cycle by cycle through Platform ticks, with a cycle
 // watchdog per access; the `cpu_load` generator's background accesses in the cycles the explicit

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // curve_auth.cpp — CURVE keys, the ZAP handler and the handshake monitor.
 #include "curve_auth.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // curve_auth.h — CURVE authentication of the ROUTER socket: the harness's keys and the client
 // public keys it accepts (docs/protocol.md §1, Authentication), a ZAP handler that refuses every
 // other client, and a socket monitor that counts refused handshakes.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // dma_port_checker.cpp — snapshot of dbg_dma_* (and what the limit checks watch besides) per
 // cycle, checked with every rule.
 #include "dma_port_checker.h"

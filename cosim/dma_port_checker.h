@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // dma_port_checker.h — the checks on the DMA side of the arbiter (cosim_top's dbg_dma_* debug
 // outputs): every sampled cycle goes through an AxiChecker (the AXI4 protocol rules) and a
 // LimitChecker (the limits software configured, learnt from the harness's AXI-Lite writes; the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // dram_model.cpp — AXI4 slave: address decode, fault windows, R/B timing, random backpressure,
 // byte-exact W, traffic counters; the protocol checks are the AxiChecker's.
 #include "dram_model.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // dram_model.h — AXI4 slave on the m_axi_* ports over DRAM windows backed by shared-memory
 // files: latency, an outstanding-transaction limit, seeded random backpressure on all five
 // channels, fault windows (SLVERR / DECERR), DECERR outside the windows, traffic counters; every

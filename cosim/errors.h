@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // errors.h — the harness's exceptions: each carries a wire error code (protocol.h).
 // Thrown anywhere below the request boundary, caught only there (ops.cpp) and turned into a reply.
 #pragma once

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // limit_checker.cpp — the configured-limit checks of the DMA port (see limit_checker.h).
 #include "limit_checker.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // limit_checker.h — checks, every cycle, that the DMA's bursts on the DMA port (cosim_top
 // dbg_dma_*, the samples of DmaPortChecker) keep the limits software configured: bursts in flight,
 // burst length per transfer mode, cycle stealing's idle gap, transparent mode's CPU-busy cycles,

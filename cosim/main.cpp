@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // main.cpp — dmacosim-harness entry point: options, the verilated model, hand-over to the server.
 #include <unistd.h>
 

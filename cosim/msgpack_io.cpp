@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // msgpack_io.cpp — bounded request decoding and reply encoding.
 #include "msgpack_io.h"
 

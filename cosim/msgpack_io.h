@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // msgpack_io.h — MessagePack on the wire: a bounded decoder for one request map with typed field
 // accessors (every failure is a BadRequest naming the field), and a reply encoder that builds
 // {"id", "ok", ...results} in one buffer without copying large bin results twice.

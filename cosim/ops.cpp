@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // ops.cpp — the op handlers and the dispatch table.
 #include "ops.h"
 

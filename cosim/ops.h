@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // ops.h — the request boundary: decode a request, dispatch it through the op table, turn every
 // exception into a typed error reply. Handlers validate all parameters before touching state.
 #pragma once

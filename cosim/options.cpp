@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // options.cpp — command-line parsing: --name VALUE or --name=VALUE; strict numbers.
 #include "options.h"
 

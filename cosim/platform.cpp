@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // platform.cpp — clock, reset and the per-cycle loop over the clocked models.
 #include "platform.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // platform.h — owns the clock, the reset and the list of clocked models around the verilated top.
 // Runs cycles: a fixed number, or until a predicate holds (with a cycle limit). No socket, no
 // protocol: callers turn a missed limit into a TIMEOUT that says what they waited for.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // port_checkers.h — the AXI4 ports of cosim_top whose protocol the harness checks, and the checker
 // configuration of each. No Verilator type: the C++ unit tests build exactly these checkers.
 #pragma once

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // protocol.h — the wire protocol v1 schema: op names, field names, error codes and limits.
 // Every name the harness puts on or reads from the wire is spelled here and nowhere else.
 #pragma once

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // reg_map.h — the AXI-Lite register offsets and fields the harness itself decodes, mirrored from
 // rtl/dma_pkg.sv (the authority; tests/cpp/reg_map_test.cpp parses it and checks every value here).
 // No Verilator type.

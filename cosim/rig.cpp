@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // rig.cpp — the harness's model set around the verilated top.
 #include "rig.h"
 

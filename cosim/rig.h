@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // rig.h — the verilated top with every clocked model the harness drives it with: the DMA-side
 // protocol checker, the DRAM model, the AXI-Lite master, the CPU port and the violation log, on one
 // Platform. The server builds one

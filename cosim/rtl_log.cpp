@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // rtl_log.cpp — stdout → stderr with a bounded memory of recent text (glibc fopencookie).
 #include "rtl_log.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // rtl_log.h — what the RTL prints. Verilator writes $display, $error and assertion text to C
 // stdout; after the READY line the harness points stdout at stderr and keeps the recent text,
 // so that a SIM_ERROR reply can quote the RTL's own message.

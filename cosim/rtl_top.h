@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // rtl_top.h — the verilated top (cosim_top), checked against the build parameters it was verilated
 // with (build_params.h): the storage Verilator chose for the ports must match the widths.
 #pragma once

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // server.cpp — socket setup, the request loop, signals and parent-death detection.
 #include "server.h"
 

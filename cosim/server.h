@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // server.h — the ZeroMQ side: a ROUTER socket at the endpoint, the READY line, the request loop,
 // and the reasons to stop (shutdown op, SIGTERM / SIGINT, parent death). Never looks at the
 // socket while a request is simulating.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // shm_file.cpp — create, map and remove the shared-memory file behind a DRAM window.
 #include "shm_file.h"
 

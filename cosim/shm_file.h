@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // shm_file.h — a sparse shared-memory file under /dev/shm, mapped MAP_SHARED, owned RAII:
 // created O_EXCL mode 0600 with an unguessable name, unmapped and unlinked by the destructor.
 #pragma once

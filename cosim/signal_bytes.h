@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // signal_bytes.h — width-agnostic access to Verilator port values (CData/SData/IData/QData and
 // VlWide<N>): as little-endian bytes, or as a uint64_t. Does not know about any particular port.
 #pragma once

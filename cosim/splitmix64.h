@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // splitmix64.h — the harness's seeded random numbers (DRAM backpressure, CPU load): splitmix64
 // draws and an exact uniform integer below a bound. No state of its own: callers keep the 64-bit
 // state, so a model restarts its sequence by assigning the seed again.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // violation_log.cpp — timestamps the coherency monitor's reports.
 #include "violation_log.h"
 

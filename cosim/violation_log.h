@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // violation_log.h — records the coherency monitor's reports (cosim_top viol_*): one per cycle in
 // which viol_valid is high, timestamped with that cycle, up to a cap (the rest are counted); reads
 // the monitor's counters. Observes only: drives no input.

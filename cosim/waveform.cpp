@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // waveform.cpp — GTKWave save file: signal groups under their hierarchical names in the FST.
 #include "waveform.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // waveform.h — the GTKWave save file (.gtkw) written next to each FST waveform: the CDMA's
 // registers, control and scatter-gather state, its read and write engines and the five m_axi
 // channels, in named groups. Not here: the FST itself (Platform::StartTrace).

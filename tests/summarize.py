@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Sum the results of every test project and print one line: `tests: N passed, M failed`.
 
 Reads the TRX files `dotnet test --logger trx` wrote into RESULTS_DIR (and its subdirectories), and

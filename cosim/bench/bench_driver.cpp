@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // bench_driver.cpp — dmacosim-bench-driver: the pure C++ side of `dmacosim bench`'s
 // bridge_overhead. It builds the harness's rig (cosim/rig.h: the same verilated model and models,
 // no socket, no protocol) and runs the scatter-gather copy the C# driver runs through the bridge,

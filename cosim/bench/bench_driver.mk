@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench_driver.mk — links dmacosim-bench-driver next to a harness, in its Verilator object directory.
 # Read after Verilator's generated makefile (make -C build/obj_<variant> -f Vcosim_top.mk -f <this>),
 # so the driver is compiled with exactly the harness's flags and linked from the harness's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using Spectre.Console;
 
 namespace DmaCosim.Cli;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using DmaCosim.Cli;
 
 return await Cli.RunAsync(args).ConfigureAwait(false);

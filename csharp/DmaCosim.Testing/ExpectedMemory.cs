@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Testing;
 
 /// <summary>One range of memory with the bytes it must hold.</summary>

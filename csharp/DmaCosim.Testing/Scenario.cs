@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using DmaCosim.Bridge;
 using DmaCosim.Driver;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using DmaCosim.Driver;
 using DmaCosim.Testing;
 using static DmaCosim.Driver.CdmaRegisters;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using System.Diagnostics;
 using DmaCosim.Bridge;
 using DmaCosim.Testing;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using System.Buffers;
 using DmaCosim.Bridge;
 using MessagePack;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Per-module RTL code coverage from a Verilator coverage file (`make coverage`).
 
 Reads a .dat that verilator_coverage --write merged (Verilator 5.006's SystemC::Coverage-3 format: one

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // axi_checker_test.cpp — AxiChecker fed synthetic per-cycle snapshots: for every rule, a cycle
 // sequence that breaks it (the finding names the rule, the cycle and the transaction) and the
 // legal sequence next to it (no finding). 64-bit data bus, 32-bit addresses, every check on.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // build_params_test.cpp — the harness's build parameters (cosim/build_params.h) equal the parameter
 // defaults of rtl/cosim_top.sv, parsed from the source: the cache geometry `hello` reports, the
 // CPU port and the checkers use is the RTL's. (Compiled with the default variant's DMACOSIM_*

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // cpu_load_test.cpp — the pure parts of `cpu_load`: request parsing (every field's type, range
 // and granularity, nothing else), the generator's draws (rate, address sequences, store share,
 // determinism) and the latency statistics (nearest-rank percentiles, overflow bin, reset).

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // limit_checker_test.cpp — each configured-limit rule of the DMA port (cosim/limit_checker.h) with
 // a legal trace and one that breaks it; the configuration is learnt from AXI-Lite writes exactly
 // as the harness's master makes them; the counts behind `stats`.

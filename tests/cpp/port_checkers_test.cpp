@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // port_checkers_test.cpp — the checkers of the two ports the harness watches, built exactly as the
 // harness builds them (PortCheckerConfig): a finding names its port ("dma port" for the DMA side
 // of the arbiter, "dram port" for m_axi) with its rule, cycle and transaction; the DMA port also

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // reg_map_test.cpp — every constant of cosim/reg_map.h equals its localparam in rtl/dma_pkg.sv
 // (the authority), parsed from the source.
 #include "reg_map.h"

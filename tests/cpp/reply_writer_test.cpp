@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // reply_writer_test.cpp — ReplyWriter's nested maps count their own entries: every header size
 // (fixmap, map16, map32), nesting, and a map as an array element, decoded by msgpack-cxx.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // source_text.h — the text of a file of this source tree (DMACOSIM_SOURCE_DIR), for the tests that
 // check a C++ copy against its authority in rtl/.
 #pragma once

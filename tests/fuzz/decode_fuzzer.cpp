@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // decode_fuzzer.cpp — libFuzzer target on the harness's request boundary without the RTL:
 // Request::Decode on the raw frame, then every typed accessor on every field (recursively, as
 // the op handlers and mem_config do), batch entries through Request::FromNested, and the reply

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# SPDX-License-Identifier: Apache-2.0
+# SPDX-License-Identifier: MIT
 # make_corpus.py — writes the seed corpus of decode_fuzzer (tests/fuzz/corpus/): one valid request
 # per op and a few batches, MessagePack-encoded by the small encoder below (no dependencies).
 import struct

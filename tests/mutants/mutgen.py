@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# SPDX-License-Identifier: Apache-2.0
+# SPDX-License-Identifier: MIT
 """Mechanical RTL mutants and their schemata (docs/verification.md, "Mutation score").
 
 A small SystemVerilog tokenizer (comments and strings are trivia) finds the mutation sites of the

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# SPDX-License-Identifier: Apache-2.0
+# SPDX-License-Identifier: MIT
 """Self-test of the mutant generator (tests/mutants/mutgen.py); no harness, a few seconds.
 
   python3 tests/mutants/test_mutgen.py [--junit FILE]
@@ -243,8 +243,8 @@ class RealTree(unittest.TestCase):
         self.assertIn("int unsigned mutant_id;", text)
 
 
-def junit(result, path, seconds):
-    suite = ET.Element("testsuite", name="mutgen", tests=str(result.testsRun),
+def junit(result, path, seconds, name="mutgen"):
+    suite = ET.Element("testsuite", name=name, tests=str(result.testsRun),
                        failures=str(len(result.failures)), errors=str(len(result.errors)),
                        skipped=str(len(result.skipped)), time=f"{seconds:.3f}")
     bad = {id(t): ("failure", msg) for t, msg in result.failures}
@@ -266,14 +266,19 @@ class Recording(unittest.TextTestResult):
         self.ran = getattr(self, "ran", []) + [test]
 
 
-if __name__ == "__main__":
+def run_main(module, name):
+    """Runs a module's tests; `--junit FILE` writes their JUnit XML (read by `make test`). Exits."""
     path = None
     if len(sys.argv) >= 3 and sys.argv[1] == "--junit":
         path = sys.argv[2]
         del sys.argv[1:3]
     start = time.monotonic()
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
     result = unittest.TextTestRunner(resultclass=Recording, verbosity=1).run(suite)
     if path:
-        junit(result, path, time.monotonic() - start)
+        junit(result, path, time.monotonic() - start, name)
     sys.exit(0 if result.wasSuccessful() else 1)
+
+
+if __name__ == "__main__":
+    run_main(sys.modules[__name__], "mutgen")

@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: Apache-2.0
+# SPDX-License-Identifier: MIT
 # lockstep.sh — a harness that runs the RTL of the working tree and the RTL of git revision REV side
 # by side: every eval copies the inputs to the reference model, evaluates both and compares every
 # output port; the first difference prints "LOCKSTEP MISMATCH eval N clk C: <port>" and aborts.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // simrate.cpp — quick, reproducible simulation-speed figures of one dmacosim-harness build: cycles
 // per second of an idle design and of 1 MiB CDMA copies (wall clock and CPU time of the harness
 // process), and optionally the exact instructions per cycle under callgrind. docs/performance.md.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Testing.Coverage;
 
 /// <summary>One bin of a coverage model: the group, the coverpoint (or cross) and the bin's name.</summary>

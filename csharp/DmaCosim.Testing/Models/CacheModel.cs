@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using DmaCosim.Bridge;
 
 namespace DmaCosim.Testing.Models;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Bridge;
 
 /// <summary>Address patterns of the background CPU load (<c>cpu_load</c>).</summary>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using System.Diagnostics;
 
 namespace DmaCosim.Bridge;
@@ -123,15 +124,30 @@ public sealed class HarnessProcess : IAsyncDisposable
     /// <summary>The last lines the harness wrote to stderr.</summary>
     public string StderrTail => _stderr.Last(int.MaxValue, "\n");
 
+    /// <summary>File name of the harness binary (of the default build; variants add <c>-name</c>).</summary>
+    public const string HarnessFileName = "dmacosim-harness";
+
     /// <summary>
-    /// Finds the harness binary: <c>$DMACOSIM_HARNESS</c>, else <c>build/dmacosim-harness</c> in the
-    /// current directory, the application directory, or any of their parents.
+    /// Finds the harness binary, in this order: <c>$DMACOSIM_HARNESS</c> (which must exist when set);
+    /// <c>dmacosim-harness</c> next to the application and next to DmaCosim.dll (an installed CLI);
+    /// <c>build/dmacosim-harness</c> in the current directory, the application directory or a parent
+    /// (a source tree); <c>PREFIX/lib/dmacosim/dmacosim-harness</c> for each <c>dmacosim</c> on
+    /// <c>PATH</c> in <c>PREFIX/bin</c>, then for the prefixes <c>/usr/local</c> and <c>~/.local</c>
+    /// (<c>make install PREFIX=…</c>).
     /// </summary>
     /// <returns>The full path.</returns>
-    /// <exception cref="FileNotFoundException">No harness binary was found.</exception>
-    public static string Locate()
+    /// <exception cref="FileNotFoundException">No harness binary was found: the message names every place tried.</exception>
+    public static string Locate() => Search(
+        Environment.GetEnvironmentVariable(HarnessOptions.HarnessVariable),
+        [AppContext.BaseDirectory, Path.GetDirectoryName(typeof(HarnessProcess).Assembly.Location) ?? AppContext.BaseDirectory],
+        [Environment.CurrentDirectory, AppContext.BaseDirectory],
+        Environment.GetEnvironmentVariable("PATH"),
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary><see cref="Locate"/> with its inputs given (the environment variable, the directories, PATH and home).</summary>
+    internal static string Search(
+        string? fromEnv, IReadOnlyList<string> besides, IReadOnlyList<string> sourceTreeStarts, string? pathVariable, string home)
     {
-        var fromEnv = Environment.GetEnvironmentVariable(HarnessOptions.HarnessVariable);
         if (!string.IsNullOrEmpty(fromEnv))
         {
             return File.Exists(fromEnv)
@@ -139,13 +155,55 @@ public sealed class HarnessProcess : IAsyncDisposable
                 : throw new FileNotFoundException($"{HarnessOptions.HarnessVariable}={fromEnv} does not exist", fromEnv);
         }
 
-        if (FindUpwards(Path.Combine("build", "dmacosim-harness"), Environment.CurrentDirectory, AppContext.BaseDirectory) is { } found)
+        var tried = new List<string> { $"${HarnessOptions.HarnessVariable} (not set)" };
+        foreach (var directory in Distinct(besides))
+        {
+            var candidate = Path.Combine(directory, HarnessFileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+
+            tried.Add(candidate);
+        }
+
+        var relative = Path.Combine("build", HarnessFileName);
+        var starts = Distinct(sourceTreeStarts);
+        if (FindUpwards(relative, [.. starts]) is { } found)
         {
             return found;
         }
 
+        tried.AddRange(starts.Select(d => $"{relative} in {d} and its parents"));
+        foreach (var prefix in InstallPrefixes(pathVariable, home))
+        {
+            var candidate = Path.Combine(prefix, "lib", "dmacosim", HarnessFileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+
+            tried.Add(candidate);
+        }
+
         throw new FileNotFoundException(
-            $"dmacosim-harness not found: run `make harness`, or set {HarnessOptions.HarnessVariable} to its path");
+            $"{HarnessFileName} not found; tried {string.Join("; ", tried)}. Build it (`make harness`), install it " +
+            $"(`make install PREFIX=…`) or set {HarnessOptions.HarnessVariable} to its path");
+    }
+
+    /// <summary>The directories as full paths without a trailing separator, each once, in order.</summary>
+    private static List<string> Distinct(IEnumerable<string> directories) =>
+        [.. directories.Where(d => !string.IsNullOrEmpty(d))
+            .Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).Distinct()];
+
+    /// <summary>The install prefixes to search: the parent of each PATH directory holding <c>dmacosim</c>, then /usr/local and ~/.local.</summary>
+    private static IEnumerable<string> InstallPrefixes(string? pathVariable, string home)
+    {
+        var fromPath = (pathVariable ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(d => Path.IsPathFullyQualified(d) && File.Exists(Path.Combine(d, "dmacosim")))
+            .Select(d => Path.GetFullPath(Path.Combine(d, "..")));
+        var usual = new[] { "/usr/local", string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".local") };
+        return fromPath.Concat(usual.OfType<string>()).Select(p => p.Length > 1 ? p.TrimEnd('/') : p).Distinct();
     }
 
     /// <summary>Starts a harness, waits for <c>READY</c>, connects, says hello and maps its DRAM.</summary>

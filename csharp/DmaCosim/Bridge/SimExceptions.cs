@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Bridge;
 
 /// <summary>Error codes of wire protocol v1 (docs/protocol.md), as the harness sends them.</summary>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Bridge;
 
 /// <summary>Events <see cref="SimClient.RunUntilAsync"/> can wait for.</summary>

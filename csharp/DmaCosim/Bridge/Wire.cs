@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 // The wire vocabulary of protocol v1, spelled once on the C# side. cosim/protocol.h spells it for the
 // harness; WireVocabularyTests parses that file and checks both are equal.
 namespace DmaCosim.Bridge;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Dma;
 
 /// <summary>A CPU buffer (what a driver gets from kmalloc), to be mapped for streaming DMA.</summary>

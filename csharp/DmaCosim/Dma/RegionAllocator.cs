@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Dma;
 
 /// <summary>First-fit allocator of aligned blocks in a fixed address range.</summary>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Driver;
 
 /// <summary>The PG034 scatter-gather descriptor: 64 bytes, 64-byte aligned, as rtl/dma_pkg.sv lays it out.</summary>

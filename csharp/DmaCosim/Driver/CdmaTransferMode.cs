@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace DmaCosim.Driver;
 
 /// <summary>How the CDMA shares the bus with the CPU (EXT_XFER_CTRL.mode, DESIGN §3.2).</summary>

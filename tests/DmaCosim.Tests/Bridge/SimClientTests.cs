@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 using System.Buffers;
 using DmaCosim.Bridge;
 using MessagePack;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using DmaCosim.Testing.Coverage;
 using DmaCosim.Tests.Cli;
 
