@@ -33,14 +33,18 @@ internal static class RegressCommand
         {
             Description = $"scenario-generator version the seeds belong to (this build: {ScenarioGenerator.Version}; another is a usage error)",
         };
+        var chaos = new Option<double?>("--chaos")
+        {
+            Description = "SIGKILL harnesses at random moments with this probability per scenario (0..1); each interrupted scenario re-runs on a fresh harness",
+        };
         var command = new Command("regress", "run seeded random DMA scenarios against the RTL and check every byte")
         {
-            count, seeds, seed, jobs, build, junit, shard, waves, output, generator,
+            count, seeds, seed, jobs, build, junit, shard, waves, output, generator, chaos,
             RegressCoverage.FileOption, RegressCoverage.GoalOption, RegressCoverage.MaxSeedsOption,
         };
         command.SetAction((r, ct) => RunAsync(
             r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(jobs), r.GetValue(build)!, r.GetValue(junit),
-            r.GetValue(shard), r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator),
+            r.GetValue(shard), r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator), r.GetValue(chaos),
             RegressCoverage.Create(r.GetValue(RegressCoverage.FileOption), r.GetValue(RegressCoverage.GoalOption), r.GetValue(RegressCoverage.MaxSeedsOption),
                 SeedSelection.Select(r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(shard)).Seeds.Count, r.GetValue(shard)), ct));
         return command;
@@ -48,7 +52,7 @@ internal static class RegressCommand
 
     private static async Task<int> RunAsync(
         int? count, string? range, ulong? seed, int jobs, string build, string? junit, string? shard, string wavesText, string output,
-        int? generator, (RegressCoverage? Coverage, string? Error) coverageOptions, CancellationToken ct)
+        int? generator, double? chaos, (RegressCoverage? Coverage, string? Error) coverageOptions, CancellationToken ct)
     {
         var (list, error) = SeedSelection.Select(count, range, seed, shard);
         if (error == null && generator is { } version && version != ScenarioGenerator.Version)
@@ -66,6 +70,7 @@ internal static class RegressCommand
             error = $"--waves '{wavesText}' is not none, failing or all";
         }
 
+        error ??= chaos is { } rate ? HarnessChaos.Validate(rate) : null;
         error ??= coverageOptions.Error;
         var harnessPath = Locate(build, ref error);
         if (error != null)
@@ -79,7 +84,7 @@ internal static class RegressCommand
         var waveDirectory = Path.GetFullPath(output);
         Directory.CreateDirectory(waveDirectory);
         var options = new HarnessOptions { HarnessPath = harnessPath };
-        var pool = new HarnessPool(jobs, options);
+        var pool = new HarnessPool(jobs, options) { Chaos = chaos is > 0 ? new HarnessChaos(chaos.Value) : null };
         var repro = (ulong s) => $"dmacosim regress --seed {s} --build {build} --generator {ScenarioGenerator.Version} --waves all";
         var clock = Stopwatch.StartNew();
         var passed = 0;
@@ -128,6 +133,11 @@ internal static class RegressCommand
         table.AddRow(build, Text(results.Count), Text(withCpu), Text(passed), Text(failed), Text(results.Sum(r => (decimal)r.Cycles)),
             $"{clock.Elapsed.TotalSeconds:0.0} s", Text(Math.Round(results.Count / clock.Elapsed.TotalMinutes, 1)), Text(pool.Started));
         AnsiConsole.Write(table);
+        if (pool.Chaos != null)
+        {
+            Console.WriteLine($"chaos: {pool.ChaosKills} harnesses killed mid-scenario, each scenario re-run on a fresh harness");
+        }
+
         foreach (var failure in results.Where(r => !r.Passed))
         {
             Console.WriteLine($"FAIL seed {failure.Seed}: {failure.Failure?.Split('\n')[0]}");
