@@ -7,4 +7,5 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(RegressCommand.Create());
 root.Subcommands.Add(PerfCommand.Create());
 root.Subcommands.Add(CoverageCommand.Create());
+root.Subcommands.Add(SoakCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
