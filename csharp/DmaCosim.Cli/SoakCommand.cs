@@ -41,7 +41,9 @@ internal static class SoakCommand
         var path = Path.GetFullPath(csvPath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var seeds = Enumerable.Range(1, count).Select(s => (ulong)s).ToList();
-        var pool = new HarnessPool(jobs, new HarnessOptions { HarnessPath = HarnessProcess.Locate() });
+        var harnessPath = HarnessProcess.Locate();
+        var comm = Path.GetFileName(harnessPath)[..Math.Min(15, Path.GetFileName(harnessPath).Length)]; // /proc/<pid>/stat's name
+        var pool = new HarnessPool(jobs, new HarnessOptions { HarnessPath = harnessPath });
         var clock = Stopwatch.StartNew();
         var done = 0;
         var samples = new List<SoakSample>();
@@ -50,7 +52,7 @@ internal static class SoakCommand
         var gate = new Lock();
         void Sample()
         {
-            var sample = SoakSample.Take(clock.Elapsed.TotalSeconds, Volatile.Read(ref done));
+            var sample = SoakSample.Take(clock.Elapsed.TotalSeconds, Volatile.Read(ref done), comm);
             lock (gate)
             {
                 samples.Add(sample);

@@ -38,7 +38,7 @@ public sealed record SoakSample(
     /// <param name="seedsDone">Seeds with a verdict so far.</param>
     /// <param name="harnessName">The harnesses' <c>comm</c> (the first 15 characters of the binary's name).</param>
     /// <returns>The sample.</returns>
-    public static SoakSample Take(double elapsedSeconds, int seedsDone, string harnessName = "dmacosim-harnes")
+    public static SoakSample Take(double elapsedSeconds, int seedsDone, string harnessName)
     {
         var self = Environment.ProcessId;
         var harnesses = new List<(long Anon, long Shmem, int Fds)>();
