@@ -103,7 +103,7 @@ VMAKE   := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 LINT_FLAGS := --lint-only -Wall -Wno-WIDTH --no-timing
 
 .DEFAULT_GOAL := help
-.PHONY: help deps rtl harness harnesses bench-driver csharp pack install run test test-cpp test-slurm summary lint mutants mutants-named test-mutants-gen coverage clean FORCE
+.PHONY: help deps rtl harness harnesses bench-driver csharp pack install run test test-cpp test-slurm summary lint soak mutants mutants-named test-mutants-gen coverage clean FORCE
 
 help: ## list the targets
 	@echo "DmaCosim targets:"
@@ -290,6 +290,11 @@ MUTANTS      ?= 120
 MUTANT_SEED  ?= 1
 # regress seeds per hand-written mutant (mutants-named); built with the default build's parameters
 MUTANT_COUNT ?= 50
+
+# the soak (not in CI): SOAK_SEEDS seeds on every core, samples every minute into build/soak/soak.csv
+SOAK_SEEDS ?= 20000
+soak: harness csharp ## regress's scenarios over SOAK_SEEDS seeds (default 20000) on every core, sampling harness RSS / fds and the client's heap every minute into build/soak/soak.csv; fails on a seed without verdict or growth (slow; not in CI)
+	$(BUILD)/dmacosim soak --count $(SOAK_SEEDS) --jobs $$(nproc) --csv $(BUILD)/soak/soak.csv
 
 mutants: csharp ## MUTANTS sampled RTL mutants (seed MUTANT_SEED) in one schemata harness: score per module, survivors (slow)
 	python3 tests/mutants/run --mutants $(MUTANTS) --seed $(MUTANT_SEED) --jobs $(JOBS) --out $(BUILD)/mutants \

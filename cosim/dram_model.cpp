@@ -53,9 +53,58 @@ DramModel::DramModel(const DramConfig& config)
         throw std::runtime_error("DRAM windows overlap at " + Hex(w.base));
       }
     }
-    windows_.push_back(Window{w.base, w.size,
-                              std::make_unique<ShmFile>("dram" + std::to_string(index++), w.size)});
+    windows_.push_back(Window{
+        w.base, w.size,
+        std::make_unique<ShmFile>("dram" + std::to_string(index++), w.size, config_.backing_dir),
+        std::vector<uint64_t>((w.size / k4KiB + 63) / 64, 0)});
+    cap_ += w.size;
   }
+  if (config_.cap != 0) cap_ = std::min(cap_, config_.cap);
+}
+
+uint64_t DramModel::ResidentBytes() const {
+  uint64_t total = 0;
+  for (const Window& w : windows_) total += w.shm->AllocatedBytes();
+  return total;
+}
+
+bool DramModel::ReserveIn(Window& w, uint64_t offset, uint64_t len) {
+  if (len == 0) return true;
+  const uint64_t first = offset / k4KiB;
+  const uint64_t last = (offset + len - 1) / k4KiB;
+  const auto is_set = [&w](uint64_t page) { return (w.reserved[page / 64] >> (page % 64)) & 1; };
+  uint64_t page = first;
+  while (page <= last && is_set(page)) ++page;
+  if (page > last) return true;  // the common case: touched before
+  const uint64_t lo = page * k4KiB;
+  const uint64_t hi = (last + 1) * k4KiB;
+  // Pages a mapped client wrote are allocated already and cost nothing more.
+  const uint64_t needed = w.shm->HoleBytes(lo, hi - lo);
+  if (needed != 0) {
+    if (ResidentBytes() + needed > cap_) return false;
+    if (!w.shm->Allocate(lo, hi - lo)) return false;
+  }
+  for (uint64_t p = page; p <= last; ++p) w.reserved[p / 64] |= uint64_t{1} << (p % 64);
+  return true;
+}
+
+bool DramModel::Reserve(uint64_t addr, uint64_t len) {
+  for (Window& w : windows_) {
+    if (addr >= w.base && addr - w.base <= w.size && len <= w.size - (addr - w.base)) {
+      return ReserveIn(w, addr - w.base, len);
+    }
+  }
+  return false;
+}
+
+void DramModel::ReadBackdoor(uint64_t addr, uint64_t len, uint8_t* out) const {
+  for (const Window& w : windows_) {
+    if (addr >= w.base && addr - w.base <= w.size && len <= w.size - (addr - w.base)) {
+      w.shm->ReadAt(addr - w.base, out, len);
+      return;
+    }
+  }
+  throw std::logic_error("ReadBackdoor outside the windows");
 }
 
 void DramModel::SetMemConfig(const MemConfig& mem) {
@@ -100,6 +149,8 @@ void DramModel::DmaBurstEnd(DmaFlow& flow, uint64_t cycle) {
 
 void DramModel::ResetStats() {
   stats_ = DramStats{};
+  cap_refusals_.clear();
+  cap_refusals_total_ = 0;
   checker_.ResetCounts();
   dma_rd_.ended = dma_wr_.ended = false;
 }
@@ -115,7 +166,7 @@ uint8_t* DramModel::Backdoor(uint64_t addr, uint64_t len) {
 
 // ---- decode ----------------------------------------------------------------------------------
 
-DramModel::Burst DramModel::DecodeBurst(const AxiAddr& a, uint64_t cycle, bool is_read) const {
+DramModel::Burst DramModel::DecodeBurst(const AxiAddr& a, uint64_t cycle, bool is_read) {
   // The checker has passed the burst: its size fits the bus, its length and type are legal and an
   // INCR burst stays inside one 4 KiB page.
   const AxiByteRange range = AxiBurstBytes(a);
@@ -137,11 +188,22 @@ DramModel::Burst DramModel::DecodeBurst(const AxiAddr& a, uint64_t cycle, bool i
   // Whole bus words: windows are 4 KiB aligned and a legal burst stays inside one 4 KiB page.
   lo &= ~uint64_t{kBusBytes - 1};
   hi |= kBusBytes - 1;
-  for (const Window& w : windows_) {
+  for (Window& w : windows_) {
     if (lo >= w.base && hi - w.base < w.size) {
-      b.host = w.shm->data();
-      b.window_base = w.base;
       b.resp = kRespOkay;
+      // The burst's page (a legal burst stays inside one 4 KiB page) is allocated before it is
+      // touched. A read that cannot have it reads the hole's zeros (a write to that page cannot
+      // have it either, so it stays a hole); a write is refused.
+      if (ReserveIn(w, lo - w.base, hi - lo + 1)) {
+        b.host = w.shm->data();
+        b.window_base = w.base;
+      } else if (!is_read) {
+        b.resp = kRespSlvErr;
+        ++cap_refusals_total_;
+        if (cap_refusals_.size() < kMaxCapRefusals) {
+          cap_refusals_.push_back(DramCapRefusal{cycle, a.addr, range.hi - range.lo + 1});
+        }
+      }
       break;
     }
   }

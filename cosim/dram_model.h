@@ -57,6 +57,18 @@ struct MemConfig {
 struct DramConfig {
   std::vector<DramWindowConfig> windows = {DramWindowConfig{}};
   MemConfig mem;
+  // Where the windows' files live: empty for anonymous memfds (shm_file.h), else a directory.
+  std::string backing_dir;
+  // The most bytes the windows' files may hold at once (resident DRAM): 0 for no cap beyond the
+  // windows' size. Pages are reserved (allocated) before anything touches them.
+  uint64_t cap = 0;
+};
+
+// A DMA write burst refused because it would have passed the resident cap: answered SLVERR.
+struct DramCapRefusal {
+  uint64_t cycle = 0;  // the cycle of its address handshake
+  uint64_t addr = 0;   // AWADDR
+  uint64_t len = 0;    // bytes the burst spans
 };
 
 // The DMA's bursts in one direction (ID top bit set: cosim_top's arbiter names the DMA there),
@@ -86,7 +98,10 @@ class DramModel final : public ClockedModel {
     uint64_t base;
     uint64_t size;
     std::unique_ptr<ShmFile> shm;
+    std::vector<uint64_t> reserved;  // one bit per 4 KiB page: allocated, may be touched
   };
+  // DMA write bursts refused by the cap kept between two ResetStats (later ones only counted).
+  static constexpr std::size_t kMaxCapRefusals = 1000;
 
   // Creates one shared-memory file per window. Throws std::runtime_error on bad windows or when
   // a file cannot be created, std::invalid_argument on a bad `mem`.
@@ -94,7 +109,20 @@ class DramModel final : public ClockedModel {
 
   const std::vector<Window>& windows() const { return windows_; }
   // Host pointer to [addr, addr + len) when the range lies inside one window, else nullptr.
+  // Touch only reserved memory through it (Reserve, or ReadBackdoor for reads).
   uint8_t* Backdoor(uint64_t addr, uint64_t len);
+  // Reserves the pages of [addr, addr + len) (inside one window, as Backdoor found it): true when
+  // they are all allocated now; false, with nothing changed, when that would pass the cap or the
+  // backing store refuses.
+  bool Reserve(uint64_t addr, uint64_t len);
+  // Copies [addr, addr + len) (inside one window) to `out` without allocating a page: holes read
+  // as zeros.
+  void ReadBackdoor(uint64_t addr, uint64_t len, uint8_t* out) const;
+  // Bytes the windows' files hold now (whoever wrote them: the harness or a mapped client).
+  uint64_t ResidentBytes() const;
+  uint64_t cap() const { return cap_; }
+  const std::vector<DramCapRefusal>& cap_refusals() const { return cap_refusals_; }
+  uint64_t cap_refusals_total() const { return cap_refusals_total_; }
   std::size_t outstanding_reads() const { return reads_.size(); }
   std::size_t outstanding_writes() const { return aw_queue_.size() + b_queue_.size(); }
   // The five channels as last sampled, for a watchdog message: per channel VALID / READY, how
@@ -136,7 +164,11 @@ class DramModel final : public ClockedModel {
   };
 
   // Address decode and fault windows of a legal AR/AW.
-  Burst DecodeBurst(const AxiAddr& a, uint64_t cycle, bool is_read) const;
+  // Reserves the burst's page: a read that cannot gets zeros (its page is a hole), a write that
+  // cannot is answered SLVERR and recorded.
+  Burst DecodeBurst(const AxiAddr& a, uint64_t cycle, bool is_read);
+  // Reserve on one window, offsets relative to it.
+  bool ReserveIn(Window& w, uint64_t offset, uint64_t len);
   // This cycle's backpressure: bit c set = withhold channel c. Advances the RNG.
   unsigned DrawStalls();
   std::string Describe(const char* channel, const Burst& b) const;
@@ -148,6 +180,9 @@ class DramModel final : public ClockedModel {
 
   DramConfig config_;
   std::vector<Window> windows_;
+  uint64_t cap_ = 0;  // bytes; the windows' total when config_.cap is 0 or larger
+  std::vector<DramCapRefusal> cap_refusals_;
+  uint64_t cap_refusals_total_ = 0;
   // Backpressure: per channel, withhold when a 32-bit draw is below the threshold (0: never,
   // 2^32: always); splitmix64 state. Both follow config_.mem.
   std::array<uint64_t, kChanCount> stall_threshold_{};

@@ -35,6 +35,7 @@ using TooLarge = CodedError<proto::ErrorCode::kTooLarge>;
 using BusError = CodedError<proto::ErrorCode::kBusError>;
 using SimError = CodedError<proto::ErrorCode::kSimError>;
 using Timeout = CodedError<proto::ErrorCode::kTimeout>;
+using DramCapError = CodedError<proto::ErrorCode::kDramCap>;
 
 // A protocol checker finding: on which port, which rule, when, and on which transaction:
 // "AXI protocol violation on the dma port [WLAST] at cycle N: …" (no "on the … port" when `port`

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "cpu_load.h"
 #include "errors.h"
@@ -215,15 +216,29 @@ void RegWrite(Harness& h, const Request& req, ReplyWriter& w) {
 void MemRead(Harness& h, const Request& req, ReplyWriter& w) {
   const uint64_t addr = req.Uint(f::kAddr);
   const uint64_t len = req.Uint(f::kLen);
-  const uint8_t* host = DramRange(h, addr, len);
+  DramRange(h, addr, len);
+  // Read without touching the mapping: a hole reads as zeros and takes no memory.
+  std::vector<uint8_t> bytes(len);
+  h.dram.ReadBackdoor(addr, len, bytes.data());
   w.Reserve(len + 16);
-  w.Bin(f::kData, host, len);
+  w.Bin(f::kData, bytes.data(), len);
+}
+
+// DRAM_CAP unless the pages of [addr, addr + len) (inside a window) are reserved now.
+void ReserveOrThrow(Harness& h, std::string_view op, uint64_t addr, uint64_t len) {
+  if (h.dram.Reserve(addr, len)) return;
+  throw DramCapError(std::string(op) + " " + Hex(addr) + "+" + std::to_string(len) +
+                     " would pass the resident DRAM cap (--dram-cap " +
+                     std::to_string(h.dram.cap()) + " bytes, " +
+                     std::to_string(h.dram.ResidentBytes()) +
+                     " resident) or the backing store is full: nothing written");
 }
 
 void MemWrite(Harness& h, const Request& req, ReplyWriter&) {
   const uint64_t addr = req.Uint(f::kAddr);
   const std::string_view data = req.Bin(f::kData);
   uint8_t* host = DramRange(h, addr, data.size());
+  ReserveOrThrow(h, proto::op::kMemWrite, addr, data.size());
   if (!data.empty()) std::memcpy(host, data.data(), data.size());
 }
 
@@ -450,6 +465,8 @@ void CpuWrite(Harness& h, const Request& req, ReplyWriter& w) {
                      " bytes)");
   }
   CheckCpuRange(h, proto::op::kCpuWrite, addr, data.size(), proto::kMaxCpuOpBytes);
+  // the lines it dirties are written back later: their pages are reserved now or never
+  ReserveOrThrow(h, proto::op::kCpuWrite, addr, data.size());
   const uint64_t first = addr & ~uint64_t{3};
   const uint64_t end = addr + data.size();
   RunCpuAccesses(
@@ -537,6 +554,9 @@ void CpuLoadOp(Harness& h, const Request& req, ReplyWriter& w) {
   const ParsedCpuLoad load = ParseCpuLoad(req);
   if (load.has_region) {
     CheckCpuRange(h, proto::op::kCpuLoad, load.config.addr, load.config.len, UINT64_MAX);
+    if (load.config.store_percent != 0) {
+      ReserveOrThrow(h, proto::op::kCpuLoad, load.config.addr, load.config.len);
+    }
   }
   h.cpu.ConfigureLoad(load.config);
   w.Uint(f::kCycle, h.platform.cycle());
@@ -618,6 +638,20 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
     m.Uint(f::kLatencyP99, l.Percentile(99));
     m.Uint(f::kLatencyMax, l.latency_max());
     m.Uint(f::kStallCycles, l.stall_cycles());
+  });
+  w.Map(f::kDramCap, [&](MapWriter& cap) {
+    cap.Uint(f::kResident, h.dram.ResidentBytes());
+    cap.Uint(f::kCap, h.dram.cap());
+    cap.Uint(f::kRefused, h.dram.cap_refusals_total());
+    const std::vector<DramCapRefusal>& refusals = h.dram.cap_refusals();
+    cap.Key(f::kRefusals).pack_array(static_cast<uint32_t>(refusals.size()));
+    for (const DramCapRefusal& refusal : refusals) {
+      w.MapValue([&](MapWriter& e) {
+        e.Uint(f::kCycle, refusal.cycle);
+        e.Uint(f::kAddr, refusal.addr);
+        e.Uint(f::kLen, refusal.len);
+      });
+    }
   });
   w.Counters(f::kTransport, {{f::kRefusedHandshakes, h.refused_handshakes}});
   if (reset) {

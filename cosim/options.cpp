@@ -2,6 +2,9 @@
 // options.cpp — command-line parsing: --name VALUE or --name=VALUE; strict numbers.
 #include "options.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <string_view>
@@ -19,12 +22,51 @@ bool ParseU64(const std::string& text, uint64_t& out) {
   return true;
 }
 
+// "N", "NK", "NM", "NG" (binary units) → bytes.
+bool ParseSize(const std::string& text, uint64_t& out) {
+  if (text.empty()) return false;
+  unsigned shift = 0;
+  std::string digits = text;
+  switch (text.back()) {
+    case 'K':
+    case 'k':
+      shift = 10;
+      break;
+    case 'M':
+    case 'm':
+      shift = 20;
+      break;
+    case 'G':
+    case 'g':
+      shift = 30;
+      break;
+    case 'T':
+    case 't':
+      shift = 40;
+      break;
+    default:
+      break;
+  }
+  if (shift != 0) digits.pop_back();
+  uint64_t value = 0;
+  if (!ParseU64(digits, value) || value > (UINT64_MAX >> shift)) return false;
+  out = value << shift;
+  return true;
+}
+
 }  // namespace
+
+uint64_t DefaultDramCap() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return uint64_t{1} << 30;
+  return (static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2) & ~uint64_t{4095};
+}
 
 std::string Usage(const char* argv0) {
   return std::string("usage: ") + argv0 +
          " [--endpoint ENDPOINT] [--trace-dir DIR] [--seed N] [--parent-pid PID]\n"
-         "       [--spin-us N] [--keys FILE|-] [--no-curve]\n"
+         "       [--spin-us N] [--keys FILE|-] [--no-curve] [--dram-cap SIZE] [--dram-dir DIR]\n"
          "\n"
          "DmaCosim co-simulation harness: binds a ZeroMQ ROUTER socket, prints\n"
          "'READY <endpoint>' on stdout and serves MessagePack requests (docs/protocol.md).\n"
@@ -43,6 +85,13 @@ std::string Usage(const char* argv0) {
          "                       endpoint. Without it the harness makes fresh keys and writes the\n"
          "                       client's to a 0600 file in a 0700 directory, named in READY\n"
          "  --no-curve           no authentication (loopback endpoints only)\n"
+         "  --dram-cap SIZE      the most DRAM bytes resident at once (N, NK, NM, NG; a multiple\n"
+         "                       of 4K, at least 1M; default half the machine's memory). A\n"
+         "                       mem_write / cpu_write beyond it fails DRAM_CAP, a DMA write\n"
+         "                       burst beyond it gets SLVERR\n"
+         "  --dram-dir DIR       back the DRAM windows with 0600 files in DIR (removed at exit)\n"
+         "                       instead of anonymous memory files (memfd) shared as\n"
+         "                       /proc/<pid>/fd/<n>\n"
          "  --help               this text\n";
 }
 
@@ -72,7 +121,8 @@ ParsedOptions ParseOptions(int argc, char** argv) {
       continue;
     }
     const bool known = arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" ||
-                       arg == "--parent-pid" || arg == "--spin-us" || arg == "--keys";
+                       arg == "--parent-pid" || arg == "--spin-us" || arg == "--keys" ||
+                       arg == "--dram-cap" || arg == "--dram-dir";
     if (!known) return fail("unknown option '" + arg + "'");
     if (!has_value) {
       if (i + 1 >= argc) return fail("option " + arg + " needs a value");
@@ -88,6 +138,27 @@ ParsedOptions ParseOptions(int argc, char** argv) {
       if (!ParseU64(value, parsed.options.seed)) {
         return fail("--seed: '" + value + "' is not an unsigned integer");
       }
+    } else if (arg == "--dram-cap") {
+      uint64_t cap = 0;
+      if (!ParseSize(value, cap)) {
+        return fail("--dram-cap: '" + value + "' is not a size (N, NK, NM or NG bytes)");
+      }
+      if (cap < kMinDramCap || cap % 4096 != 0) {
+        return fail("--dram-cap: " + value + " is " +
+                    (cap < kMinDramCap ? "smaller than the smallest cap, 1M"
+                                       : std::string("not a multiple of 4K (whole pages)")));
+      }
+      parsed.options.dram_cap = cap;
+    } else if (arg == "--dram-dir") {
+      struct stat st {};
+      if (value.empty()) return fail("--dram-dir: empty directory");
+      if (::stat(value.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        return fail("--dram-dir " + value + ": not a directory");
+      }
+      if (::access(value.c_str(), W_OK | X_OK) != 0) {
+        return fail("--dram-dir " + value + ": not writable by this user");
+      }
+      parsed.options.dram_dir = value;
     } else if (arg == "--keys") {
       if (value.empty()) return fail("--keys: empty path");
       parsed.options.keys = value;

@@ -14,6 +14,9 @@ namespace dmacosim {
 // (--spin-us).
 inline constexpr uint64_t kDefaultSpinUs = 200;
 inline constexpr uint64_t kMaxSpinUs = 100'000;
+// --dram-cap: the smallest cap accepted (room for descriptor rings and a few buffers; a cap is
+// a whole number of 4 KiB pages).
+inline constexpr uint64_t kMinDramCap = uint64_t{1} << 20;
 
 struct Options {
   std::string endpoint;             // empty: tcp://127.0.0.1:0 (a free loopback port)
@@ -24,7 +27,13 @@ struct Options {
   // CURVE keys: a 0600 file, "-" for standard input, empty to make fresh ones (loopback only)
   std::string keys;
   bool no_curve = false;  // --no-curve: no authentication (loopback only)
+  // --dram-cap: the most bytes of DRAM resident at once; 0 for the default (DefaultDramCap)
+  uint64_t dram_cap = 0;
+  std::string dram_dir;  // --dram-dir: back the DRAM windows with files there (empty: memfd)
 };
+
+// The cap without --dram-cap: half the machine's physical memory.
+uint64_t DefaultDramCap();
 
 struct ParsedOptions {
   enum class Action { kRun, kHelp, kError };

@@ -58,6 +58,7 @@ enum class ErrorCode {
   kBusError,    // AXI-Lite SLVERR / DECERR
   kSimError,    // protocol checker finding, RTL assertion / $stop / $finish
   kTimeout,     // a cycle limit was reached before the awaited event
+  kDramCap,     // a write would pass the resident DRAM cap (--dram-cap): nothing written
 };
 
 constexpr std::string_view ErrorCodeName(ErrorCode code) {
@@ -76,6 +77,8 @@ constexpr std::string_view ErrorCodeName(ErrorCode code) {
       return "SIM_ERROR";
     case ErrorCode::kTimeout:
       return "TIMEOUT";
+    case ErrorCode::kDramCap:
+      return "DRAM_CAP";
   }
   return "SIM_ERROR";
 }
@@ -205,6 +208,14 @@ inline constexpr std::string_view kLatencyP50 = "latency_p50";
 inline constexpr std::string_view kLatencyP99 = "latency_p99";
 inline constexpr std::string_view kLatencyMax = "latency_max";
 inline constexpr std::string_view kStallCycles = "stall_cycles";
+// stats results: kDramCap, the resident DRAM (kResident bytes held now, kCap the most allowed) and
+// the DMA write bursts refused by the cap (kRefused since the last reset; kRefusals, the first
+// ones, each kCycle, kAddr, kLen)
+inline constexpr std::string_view kDramCap = "dram_cap";
+inline constexpr std::string_view kResident = "resident";
+inline constexpr std::string_view kCap = "cap";
+inline constexpr std::string_view kRefused = "refused";
+inline constexpr std::string_view kRefusals = "refusals";
 // stats results: kTransport, the socket's CURVE handshakes refused (no reply, nothing changed)
 inline constexpr std::string_view kTransport = "transport";
 inline constexpr std::string_view kRefusedHandshakes = "refused_handshakes";

@@ -7,16 +7,19 @@
 namespace dmacosim {
 namespace {
 
-DramConfig SeededDram(uint64_t seed) {
+DramConfig SeededDram(uint64_t seed, uint64_t cap, const std::string& dir) {
   DramConfig config;
   config.mem.seed = seed;
+  config.cap = cap;
+  config.backing_dir = dir;
   return config;
 }
 
 }  // namespace
 
-Rig::Rig(VerilatedContext& context, Top& top, uint64_t seed)
-    : dram(SeededDram(seed)),
+Rig::Rig(VerilatedContext& context, Top& top, uint64_t seed, uint64_t dram_cap,
+         const std::string& dram_dir)
+    : dram(SeededDram(seed, dram_cap, dram_dir)),
       platform(context, top),
       dma_port(),
       axil(platform),

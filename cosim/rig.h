@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "axil_master.h"
 #include "cpu_port.h"
@@ -21,8 +22,10 @@ namespace dmacosim {
 
 struct Rig {
   // The models, added to the platform in the order they are driven and sampled. `seed` seeds the
-  // DRAM model's backpressure RNG. The RTL is still in reset: call platform.Reset() first.
-  Rig(VerilatedContext& context, Top& top, uint64_t seed);
+  // DRAM model's backpressure RNG; `dram_cap` and `dram_dir` are DramConfig's cap and
+  // backing_dir. The RTL is still in reset: call platform.Reset() first.
+  Rig(VerilatedContext& context, Top& top, uint64_t seed, uint64_t dram_cap = 0,
+      const std::string& dram_dir = {});
   Rig(const Rig&) = delete;
   Rig& operator=(const Rig&) = delete;
 

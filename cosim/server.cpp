@@ -246,7 +246,8 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
     return 0;
   }
 
-  Rig rig(context, top, options.seed);
+  Rig rig(context, top, options.seed, options.dram_cap != 0 ? options.dram_cap : DefaultDramCap(),
+          options.dram_dir);
   rig.platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
   Harness harness{rig.platform, rig.dram, rig.dma_port, rig.axil, rig.cpu, rig.violations};
   if (!options.trace_dir.empty()) {
@@ -263,10 +264,11 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
   Server server(harness, options);
   std::fprintf(stderr,
                "dmacosim-harness %.*s: DATA_WIDTH=%u ADDR_WIDTH=%u MAX_BURST=%u seed=%llu, "
-               "DRAM %s\n",
+               "DRAM %s, cap %llu bytes\n",
                static_cast<int>(proto::kHarnessVersion.size()), proto::kHarnessVersion.data(),
                kDataWidth, kAddrWidth, kMaxBurst, static_cast<unsigned long long>(options.seed),
-               rig.dram.windows().front().shm->path().c_str());
+               rig.dram.windows().front().shm->path().c_str(),
+               static_cast<unsigned long long>(rig.dram.cap()));
   // READY <endpoint>, then the client key file when the harness made its own keys
   std::printf("READY %s%s%s\n", server.endpoint().c_str(), server.key_file().empty() ? "" : " ",
               server.key_file().c_str());

@@ -240,6 +240,11 @@ uint8_t* Dram(Rig& rig, uint64_t addr, uint64_t len, const char* what) {
     throw std::invalid_argument(std::string(what) + " " + Hex(addr) + "+" + std::to_string(len) +
                                 " is not inside DRAM");
   }
+  // pages are reserved before they are touched (dram_model.h), as the harness's ops do
+  if (!rig.dram.Reserve(addr, len)) {
+    throw std::runtime_error(std::string(what) + " " + Hex(addr) + "+" + std::to_string(len) +
+                             " would pass the resident DRAM cap");
+  }
   return host;
 }
 

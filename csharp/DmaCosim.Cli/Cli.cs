@@ -40,6 +40,7 @@ internal static partial class Cli
             RingCommand.Create(),
             CoverageCommand.Create(),
             MergeCommand.Create(),
+            SoakCommand.Create(),
         };
         return root;
     }

@@ -34,9 +34,13 @@ internal static class RegressCommand
         {
             Description = $"scenario-generator version the seeds belong to (this build: {ScenarioGenerator.Version}; another is a usage error)",
         };
+        var chaos = new Option<double?>("--chaos")
+        {
+            Description = "SIGKILL harnesses at random moments with this probability per scenario (0..1); each interrupted scenario re-runs on a fresh harness",
+        };
         var command = new Command("regress", "run seeded random DMA scenarios against the RTL and check every byte")
         {
-            count, seeds, seed, jobs, build, junit, shard, waves, output, generator,
+            count, seeds, seed, jobs, build, junit, shard, waves, output, generator, chaos,
             RegressCoverage.FileOption, RegressCoverage.GoalOption, RegressCoverage.MaxSeedsOption,
             RegressSharding.EmitOption, RegressSharding.ShardsOption,
         };
@@ -52,7 +56,7 @@ internal static class RegressCommand
             shardError ??= RegressSharding.CheckShardsAlone(r.GetValue(RegressSharding.ShardsOption));
             return shardError != null ? CliConsole.UsageErrorAsync("regress", shardError) : RunAsync(
                 r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(jobs), r.GetValue(build)!, r.GetValue(junit),
-                resolved, r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator),
+                resolved, r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator), r.GetValue(chaos),
                 RegressCoverage.Create(r.GetValue(RegressCoverage.FileOption), r.GetValue(RegressCoverage.GoalOption), r.GetValue(RegressCoverage.MaxSeedsOption),
                     SeedSelection.Select(r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), resolved).Seeds.Count, resolved), ct);
         });
@@ -61,7 +65,7 @@ internal static class RegressCommand
 
     private static async Task<int> RunAsync(
         int? count, string? range, ulong? seed, int jobs, string build, string? junit, string? shard, string wavesText, string output,
-        int? generator, (RegressCoverage? Coverage, string? Error) coverageOptions, CancellationToken ct)
+        int? generator, double? chaos, (RegressCoverage? Coverage, string? Error) coverageOptions, CancellationToken ct)
     {
         var (list, error) = SeedSelection.Select(count, range, seed, shard);
         if (error == null && generator is { } version && version != ScenarioGenerator.Version)
@@ -79,6 +83,7 @@ internal static class RegressCommand
             error = $"--waves '{wavesText}' is not none, failing or all";
         }
 
+        error ??= chaos is { } rate ? HarnessChaos.Validate(rate) : null;
         error ??= coverageOptions.Error;
         if (error != null)
         {
@@ -108,7 +113,7 @@ internal static class RegressCommand
         var options = new HarnessOptions { HarnessPath = harnessPath };
         var run = new RegressRun(build, await HarnessHeader.ProbeAsync(options, ct).ConfigureAwait(false));
         Console.WriteLine(run.Header.Line + $", scenario generator {ScenarioGenerator.Version}");
-        var pool = new HarnessPool(jobs, options);
+        var pool = new HarnessPool(jobs, options) { Chaos = chaos is > 0 ? new HarnessChaos(chaos.Value) : null };
         var clock = Stopwatch.StartNew();
         var withCpu = 0;
         var coverage = coverageOptions.Coverage!;
@@ -177,6 +182,10 @@ internal static class RegressCommand
             ("scenarios/min", Text(Math.Round(results.Count / Math.Max(clock.Elapsed.TotalMinutes, 1e-9), 1))), ("harnesses started", Text(pool.Started)),
         };
         Console.Write(SummaryTable.Render([.. summary.Select(c => c.Header)], [[.. summary.Select(c => c.Value)]], CliEnvironment.Width));
+        if (pool.Chaos != null)
+        {
+            Console.WriteLine($"chaos: {pool.ChaosKills} harnesses killed mid-scenario, each scenario re-run on a fresh harness");
+        }
         run.PrintWaveforms(waves, waveDirectory);
 
         if (junit != null)

@@ -16,9 +16,16 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
     private readonly int _jobs = jobs >= 1 ? jobs : throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "at least 1");
     private readonly HarnessOptions _options = options ?? throw new ArgumentNullException(nameof(options));
     private int _started;
+    private int _chaosKills;
 
     /// <summary>Harness processes started so far (more than the job count means some were replaced).</summary>
     public int Started => Volatile.Read(ref _started);
+
+    /// <summary>Random harness kills (<c>regress --chaos</c>), or null for none.</summary>
+    public HarnessChaos? Chaos { get; init; }
+
+    /// <summary>Attempts whose harness chaos killed (each was thrown away and its item re-run on a fresh harness).</summary>
+    public int ChaosKills => Volatile.Read(ref _chaosKills);
 
     /// <summary>
     /// Runs <paramref name="work"/> on every item, <see cref="HarnessPool"/>'s job count at a time, and
@@ -55,8 +62,19 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
                     cancellationToken.ThrowIfCancellationRequested();
                     try
                     {
-                        harness ??= await StartAsync(cancellationToken).ConfigureAwait(false);
-                        results[index] = await work(harness, items[index]).ConfigureAwait(false);
+                        for (var attempt = 0; ; attempt++)
+                        {
+                            harness ??= await StartAsync(cancellationToken).ConfigureAwait(false);
+                            var (done, result) = await AttemptAsync(harness, index, attempt, h => work(h, items[index])).ConfigureAwait(false);
+                            if (done)
+                            {
+                                results[index] = result!;
+                                break;
+                            }
+
+                            await harness.DisposeAsync().ConfigureAwait(false); // chaos killed it: a fresh one re-runs the item
+                            harness = null;
+                        }
                     }
                     catch (SimException crash) when (crash is HarnessExitedException or SimTransportTimeoutException or SimProtocolException
                                                          or SimRequestException { ErrorCode: SimErrorCode.SimError })
@@ -82,6 +100,49 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
         }, cancellationToken)).ToList();
         await Task.WhenAll(workers).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// One attempt at item <paramref name="index"/>, with its chaos kill armed if it draws one: (true, result) when it
+    /// ran undisturbed (its exceptions propagate), (false, default) when the kill fired, whatever the attempt did.
+    /// </summary>
+    private async Task<(bool Done, TResult? Result)> AttemptAsync<TResult>(
+        HarnessProcess harness, int index, int attempt, Func<HarnessProcess, Task<TResult>> work)
+    {
+        if (Chaos?.KillAfter(index, attempt) is not { } after)
+        {
+            return (true, await work(harness).ConfigureAwait(false));
+        }
+
+        var kill = HarnessChaos.Arm(harness, after);
+        TResult result;
+        try
+        {
+            result = await work(harness).ConfigureAwait(false);
+        }
+        catch (Exception) when (DisarmedAfterFiring(kill))
+        {
+            return Killed(); // whatever the attempt threw is the kill's consequence
+        }
+        finally
+        {
+            kill.Dispose();
+        }
+
+        return DisarmedAfterFiring(kill) ? Killed() : (true, result);
+
+        (bool, TResult?) Killed()
+        {
+            Interlocked.Increment(ref _chaosKills);
+            return (false, default);
+        }
+
+        // disarms the kill (one that has not fired never will), then says whether it fired
+        static bool DisarmedAfterFiring(ArmedKill kill)
+        {
+            kill.Dispose();
+            return kill.Fired;
+        }
     }
 
     private async Task<HarnessProcess> StartAsync(CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ public sealed class FuzzTests : IAsyncLifetime
     private const ulong RunCyclesMax = 1UL << 40;
 
     private static readonly HashSet<string> KnownCodes =
-        ["BAD_REQUEST", "UNKNOWN_OP", "BAD_ADDRESS", "TOO_LARGE", "BUS_ERROR", "SIM_ERROR", "TIMEOUT"];
+        ["BAD_REQUEST", "UNKNOWN_OP", "BAD_ADDRESS", "TOO_LARGE", "BUS_ERROR", "SIM_ERROR", "TIMEOUT", "DRAM_CAP"];
 
     private readonly Random _random = new(Seed);
     private readonly byte[] _pattern = new byte[PatternLength];

@@ -36,6 +36,15 @@ public sealed record HarnessOptions
     /// </summary>
     public bool Curve { get; init; } = true;
 
+    /// <summary>More harness options, appended after the ones above (e.g. <c>--dram-cap 32M</c>); empty by default.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>
+    /// A command the harness is started through, its path and arguments first (e.g. <c>unshare -m sh -c '… exec "$0" "$@"'</c>);
+    /// it must end by exec-ing the harness so the process stays the harness (same pid, same parent). Empty by default.
+    /// </summary>
+    public IReadOnlyList<string> Launcher { get; init; } = [];
+
     /// <summary>How long to wait for the <c>READY</c> line.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -224,13 +233,21 @@ public sealed class HarnessProcess : IAsyncDisposable
             throw new FileNotFoundException($"harness binary {path} does not exist: run `make harness`", path);
         }
 
-        var info = new ProcessStartInfo(path)
+        var info = new ProcessStartInfo(options.Launcher.Count > 0 ? options.Launcher[0] : path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (options.Launcher.Count > 0)
+        {
+            foreach (var argument in options.Launcher.Skip(1).Append(path))
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         info.ArgumentList.Add("--parent-pid");
         info.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         AddOption(info, "--endpoint", options.Endpoint);
@@ -239,6 +256,10 @@ public sealed class HarnessProcess : IAsyncDisposable
         AddOption(info, "--spin-us", spinArgument);
         var (keys, harnessKeys) = options.Curve ? CurveKeys.Generate() : default;
         info.ArgumentList.Add(options.Curve ? "--keys=-" : "--no-curve");
+        foreach (var argument in options.ExtraArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var stderr = new LineTail(40);
@@ -309,14 +330,18 @@ public sealed class HarnessProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// A harness killed with SIGKILL cannot remove its shared-memory files and private ipc directory:
+    /// A harness killed with SIGKILL cannot remove its DRAM files (with <c>--dram-dir</c>) and private ipc directory:
     /// remove them here, after the process is gone.
     /// </summary>
     private void RemoveLeftovers()
     {
         foreach (var window in Hello.Dram)
         {
-            DeleteIfExists(window.Shm);
+            // a memfd (/proc/<pid>/fd/<n>) went with the process; a file in a backing directory did not
+            if (!window.Shm.StartsWith("/proc/", StringComparison.Ordinal))
+            {
+                DeleteIfExists(window.Shm);
+            }
         }
 
         const string ipc = "ipc://";

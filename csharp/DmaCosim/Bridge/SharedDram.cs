@@ -121,13 +121,24 @@ public sealed unsafe class SharedDram : ISimMemory, IDisposable
         public Mapping(DramWindowInfo window)
         {
             Window = window;
-            var size = new FileInfo(window.Shm).Length;
-            if ((ulong)size < window.Size)
+            // Opened first, its size taken from the open file: the path may be a /proc/<pid>/fd/<n> link to a memfd,
+            // whose own size (as the path's metadata reports it) is not the file's.
+            var stream = new FileStream(window.Shm, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            try
             {
-                throw new IOException($"shared-memory file {window.Shm} has {size} bytes, the window needs {window.Size}");
+                if ((ulong)stream.Length < window.Size)
+                {
+                    throw new IOException($"shared-memory file {window.Shm} has {stream.Length} bytes, the window needs {window.Size}");
+                }
+
+                _file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
             }
 
-            _file = MemoryMappedFile.CreateFromFile(window.Shm, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
             _view = _file.CreateViewAccessor(0, (long)window.Size, MemoryMappedFileAccess.ReadWrite);
             byte* pointer = null;
             _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);

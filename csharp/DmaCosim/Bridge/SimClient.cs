@@ -412,6 +412,17 @@ public sealed class SimClient : IDisposable
         return DmaBusStats.FromReply(reply);
     }
 
+    /// <summary>Reads the resident DRAM, its cap and the DMA write bursts the cap refused (the <c>dram_cap</c> group of <c>stats</c>).</summary>
+    /// <param name="reset">Zero every <c>stats</c> counter after reading (all groups, as <see cref="StatsAsync"/> does); empties the refusals.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The figures.</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<DramCapStats> DramCapStatsAsync(bool reset = false, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync(Wire.Op.Stats, Args((Wire.Field.Reset, reset)), null, cancellationToken).ConfigureAwait(false);
+        return DramCapStats.FromReply(reply);
+    }
+
     /// <summary>
     /// Starts (or replaces) the background CPU load: from the next cycle the harness runs on, in every cycle
     /// in which the CPU port is free, an access starts with probability <see cref="CpuLoad.Rate"/> / 100

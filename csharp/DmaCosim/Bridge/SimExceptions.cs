@@ -27,6 +27,9 @@ public enum SimErrorCode
 
     /// <summary>TIMEOUT: the cycle limit of the request was reached before its event.</summary>
     Timeout,
+
+    /// <summary>DRAM_CAP: a write would have passed the harness's resident DRAM cap (<c>--dram-cap</c>); nothing was written.</summary>
+    DramCap,
 }
 
 /// <summary>Base of every error the bridge raises; names the op and the endpoint involved.</summary>
@@ -88,6 +91,7 @@ public class SimRequestException : SimException
         Wire.ErrorCode.BusError => SimErrorCode.BusError,
         Wire.ErrorCode.SimError => SimErrorCode.SimError,
         Wire.ErrorCode.Timeout => SimErrorCode.Timeout,
+        Wire.ErrorCode.DramCap => SimErrorCode.DramCap,
         _ => SimErrorCode.Unknown,
     };
 }

@@ -337,6 +337,21 @@ public static class Wire
         /// <summary><c>stall_cycles</c>.</summary>
         public const string StallCycles = "stall_cycles";
 
+        /// <summary><c>dram_cap</c>.</summary>
+        public const string DramCap = "dram_cap";
+
+        /// <summary><c>resident</c>.</summary>
+        public const string Resident = "resident";
+
+        /// <summary><c>cap</c>.</summary>
+        public const string Cap = "cap";
+
+        /// <summary><c>refused</c>.</summary>
+        public const string Refused = "refused";
+
+        /// <summary><c>refusals</c>.</summary>
+        public const string Refusals = "refusals";
+
         /// <summary><c>transport</c>.</summary>
         public const string Transport = "transport";
 
@@ -527,6 +542,9 @@ public static class Wire
 
         /// <summary><c>TIMEOUT</c>.</summary>
         public const string Timeout = "TIMEOUT";
+
+        /// <summary><c>DRAM_CAP</c>.</summary>
+        public const string DramCap = "DRAM_CAP";
     }
 
     /// <summary>Limits of protocol v1 that the client checks before sending (<c>proto::k*</c> numbers).</summary>
