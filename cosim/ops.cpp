@@ -14,6 +14,7 @@
 #include <cstring>
 #include <exception>
 #include <initializer_list>
+#include <iterator>
 #include <new>
 #include <optional>
 #include <string>
@@ -127,7 +128,7 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
   w.Uint(f::kProtocol, proto::kProtocolVersion);
   w.Str(f::kHarness, proto::kHarnessVersion);
   auto& p = w.Key(f::kRtl);
-  p.pack_map(7);
+  p.pack_map(8);
   PackStr(p, f::kDataWidth);
   p.pack_uint64(kDataWidth);
   PackStr(p, f::kAddrWidth);
@@ -142,6 +143,8 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
   p.pack_uint64(kCacheSets);
   PackStr(p, f::kCacheWays);
   p.pack_uint64(kCacheWays);
+  PackStr(p, f::kHasDre);
+  p.pack(kHasDre);
   w.Key(f::kDram).pack_array(static_cast<uint32_t>(h.dram.windows().size()));
   for (const DramModel::Window& win : h.dram.windows()) {
     p.pack_map(3);
@@ -495,9 +498,19 @@ void CacheOp(Harness& h, const Request& req, ReplyWriter& w) {
   w.Uint(f::kCycle, h.platform.cycle());
 }
 
+// indexed by Violation::kind: mon_viol_e, then kViolationWildDma
 constexpr std::string_view kViolationKinds[] = {
     proto::violation::kNone, proto::violation::kStaleCpuRead, proto::violation::kLostDmaWrite,
-    proto::violation::kStaleDmaRead};
+    proto::violation::kStaleDmaRead, proto::violation::kWildDma};
+static_assert(std::size(kViolationKinds) == kViolationWildDma + 1);
+constexpr std::string_view kDmaAccess[] = {proto::dma_access::kRead, proto::dma_access::kWrite,
+                                           proto::dma_access::kReadWrite};
+
+std::string_view AccessName(uint8_t access) {
+  return access == (kDmaWindowRead | kDmaWindowWrite) ? proto::dma_access::kReadWrite
+         : access == kDmaWindowWrite                  ? proto::dma_access::kWrite
+                                                      : proto::dma_access::kRead;
+}
 constexpr std::string_view kMasters[] = {proto::violation::kCpu, proto::violation::kDma};
 
 void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
@@ -523,19 +536,89 @@ void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
   auto& p = w.Key(f::kViolations);
   p.pack_array(static_cast<uint32_t>(records.size()));
   for (const Violation& v : records) {
-    p.pack_map(4);
+    const bool wild = v.kind == kViolationWildDma;
+    p.pack_map(wild ? 6 : 4);
     PackStr(p, f::kCycle);
     p.pack_uint64(v.cycle);
     PackStr(p, f::kKind);
-    PackStr(p, kViolationKinds[v.kind & 3]);
+    PackStr(p, kViolationKinds[std::min<std::size_t>(v.kind, kViolationWildDma)]);
     PackStr(p, f::kAddr);
     p.pack_uint64(v.addr);
     PackStr(p, f::kMaster);
     PackStr(p, kMasters[v.master & 1]);
+    if (!wild) continue;
+    PackStr(p, f::kDir);
+    PackStr(p, v.write ? proto::dma_access::kWrite : proto::dma_access::kRead);
+    PackStr(p, f::kNearest);
+    if (!v.nearest) {
+      p.pack_nil();
+      continue;
+    }
+    p.pack_map(3);
+    PackStr(p, f::kBase);
+    p.pack_uint64(v.nearest->base);
+    PackStr(p, f::kSize);
+    p.pack_uint64(v.nearest->size);
+    PackStr(p, f::kAccess);
+    PackStr(p, AccessName(v.nearest->access));
   }
   w.Uint(f::kDropped, h.violations.dropped());
   w.Uint(f::kCycle, h.platform.cycle());
   if (clear) h.violations.Clear();
+}
+
+// ---- dma_windows -----------------------------------------------------------------------------
+
+// The whole window set is parsed and checked before anything changes; `windows` replaces the set,
+// `enable` switches the analyser; neither runs a cycle.
+void DmaWindowsOp(Harness& h, const Request& req, ReplyWriter& w) {
+  const std::optional<bool> enable = req.OptBool(f::kEnable);
+  std::optional<std::vector<DmaWindow>> windows;
+  if (const std::optional<Value> list = req.Field(f::kWindows)) {
+    const uint32_t n = list->ArraySize();
+    if (n > proto::kMaxDmaWindows) {
+      throw TooLarge("field 'windows': " + std::to_string(n) + " windows, at most " +
+                     std::to_string(proto::kMaxDmaWindows));
+    }
+    windows.emplace();
+    windows->reserve(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const Value e = list->Element(i);
+      std::optional<uint64_t> base, size;
+      std::optional<std::size_t> access;
+      for (const auto& [key, value] : e.Entries()) {
+        if (key == f::kBase) {
+          base = value.Uint();
+        } else if (key == f::kSize) {
+          size = value.Uint(1);
+        } else if (key == f::kAccess) {
+          access = value.OneOf(kDmaAccess);
+        } else {
+          throw BadRequest("field '" + e.path() + "." + std::string(key) +
+                           "' is not one of: base, size, access");
+        }
+      }
+      if (!base || !size || !access) {
+        throw BadRequest("field '" + e.path() + "' needs base, size and access");
+      }
+      if (*size - 1 > kAddrMask || *base > kAddrMask - (*size - 1)) {
+        throw BadAddress("field '" + e.path() + "': [" + Hex(*base) + ", +" +
+                         std::to_string(*size) + ") is outside the " + std::to_string(kAddrWidth) +
+                         "-bit address space");
+      }
+      const uint8_t bits = *access == 0   ? kDmaWindowRead
+                           : *access == 1 ? kDmaWindowWrite
+                                          : kDmaWindowRead | kDmaWindowWrite;
+      windows->push_back(DmaWindow{*base, *size, bits});
+    }
+  }
+  if (windows) h.wild_dma.SetWindows(std::move(*windows));
+  if (enable) h.wild_dma.Enable(*enable);
+  w.Key(f::kEnable).pack(h.wild_dma.enabled());
+  w.Uint(f::kWindows, h.wild_dma.windows().size());
+  w.Uint(f::kBeatsChecked, h.wild_dma.beats_checked());
+  w.Uint(f::kBeatsFlagged, h.wild_dma.beats_flagged());
+  w.Uint(f::kCycle, h.platform.cycle());
 }
 
 // ---- cpu_load --------------------------------------------------------------------------------
@@ -739,6 +822,7 @@ const std::map<std::string_view, OpSpec>& OpTable() {
              OpSpec{op::kCpuWrite, {f::kAddr, f::kData, f::kCached}, CpuWrite},
              OpSpec{op::kCache, {f::kAction, f::kAddr, f::kLen}, CacheOp},
              OpSpec{op::kCoherency, {f::kSnoop, f::kClear}, Coherency},
+             OpSpec{op::kDmaWindows, {f::kEnable, f::kWindows}, DmaWindowsOp},
              OpSpec{
                  op::kCpuLoad,
                  {f::kPattern, f::kRate, f::kAddr, f::kLen, f::kSeed, f::kStorePercent, f::kCached},
