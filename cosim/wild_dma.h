@@ -37,10 +37,14 @@ class WildDmaChecker final : public ClockedModel {
   // ClockedModel
   void Drive(Top& /*top*/, uint64_t /*cycle*/) override {}
   void Sample(const Top& top, uint64_t cycle) override;
+  // The `reset` op: the analyser is off and knows no window again, as at power-on (the windows
+  // belonged to the software that ran before).
   void OnReset() override {
     reads_.clear();
     writes_.clear();
     early_w_.clear();
+    windows_.clear();
+    enabled_ = false;
   }
   std::string Name() const override { return "wild_dma"; }
 
