@@ -128,6 +128,7 @@ internal static class RegressCommand
         table.AddRow(build, Text(results.Count), Text(withCpu), Text(passed), Text(failed), Text(results.Sum(r => (decimal)r.Cycles)),
             $"{clock.Elapsed.TotalSeconds:0.0} s", Text(Math.Round(results.Count / clock.Elapsed.TotalMinutes, 1)), Text(pool.Started));
         AnsiConsole.Write(table);
+        Console.WriteLine(ScenarioRunner.KindSummary(results));
         foreach (var failure in results.Where(r => !r.Passed))
         {
             Console.WriteLine($"FAIL seed {failure.Seed}: {failure.Failure?.Split('\n')[0]}");

@@ -34,6 +34,9 @@ public sealed record ScenarioResult(
 
     /// <summary>The coherency hazards a hazard scenario's monitor reported as predicted (kind, beat bytes).</summary>
     public IReadOnlyList<Coverage.HazardFacts> Hazards { get; init; } = [];
+
+    /// <summary>The scenario's kind for the regress summary (<see cref="ScenarioRunner.KindOf"/>), or null when unknown.</summary>
+    public string? Kind { get; init; }
 }
 
 /// <summary>
@@ -105,6 +108,10 @@ public static partial class ScenarioRunner
                 {
                     (cycles, bus, hazards) = await ExecuteHazardAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
                 }
+                else if (scenario.Address != null)
+                {
+                    (cycles, bus) = await ExecuteAddressAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
+                }
                 else
                 {
                     (cycles, bus) = register != null
@@ -142,6 +149,7 @@ public static partial class ScenarioRunner
             RegisterOffsets = map?.RegisterOffsets ?? new HashSet<uint>(),
             Bus = bus,
             Hazards = hazards,
+            Kind = KindOf(scenario),
         };
     }
 
