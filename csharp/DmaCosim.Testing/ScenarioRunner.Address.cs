@@ -74,6 +74,10 @@ public static partial class ScenarioRunner
             if (a.Kind != AddressKind.UnmapTooEarly)
             {
                 await device.VerifyDeviceAccessesAsync(ct).ConfigureAwait(false);
+
+                // a bounce or a remedy's PIO leaves the bytes the CPU copied dirty in its cache, where the CPU sees
+                // them; write them back so that memory (what the scoreboard reads) holds them too
+                await sim.CacheAsync(CacheOp.Clean, destinationAddress, (ulong)a.Length, ct).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is DmaDeviceAccessException or CdmaAlignmentException or DmaBounceException or DmaMaskException or CdmaTransferException)
