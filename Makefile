@@ -14,9 +14,15 @@ CONFIG     ?= Release
 DATA_WIDTH ?= 64
 ADDR_WIDTH ?= 32
 MAX_BURST  ?= 256
-# Every build the tests run against, as name:DATA_WIDTH:ADDR_WIDTH:MAX_BURST.
+# Every build the tests run against, as name:DATA_WIDTH:ADDR_WIDTH:MAX_BURST[:HAS_DRE] (HAS_DRE 1 when
+# left out; 0 = no realigner, PG034 without DRE).
 # `default` is build/dmacosim-harness; the others are build/dmacosim-harness-<name>.
-VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw128:128:32:256 aw64:64:64:256
+VARIANTS   ?= default:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST) dw32:32:32:256 dw128:128:32:256 aw64:64:64:256 \
+              nodre:$(DATA_WIDTH):$(ADDR_WIDTH):$(MAX_BURST):0
+# Variants whose co-simulation run is only the test classes that depend on the build (the rest of the
+# suite is the default build's): name=dotnet-test-filter. `make test` runs nodre's alignment-sensitive
+# classes (the Nodre* test classes), not the whole suite a second time on the same widths.
+VARIANT_FILTERS ?= nodre=FullyQualifiedName~DmaCosim.Cosim.Tests.Nodre
 
 # V=1 shows every command and the compilers' output; otherwise each step is one `== ...` line, and a
 # failing step prints its whole log (warnings of a passing step are printed too)
@@ -61,6 +67,10 @@ VOBJ       := $(BUILD)/obj_default
 # variant helpers: $(call vname,default:64:32:256) -> default, vdw -> 64, vaw -> 32, vmb -> 256
 vfield     = $(word $(2),$(subst :, ,$(1)))
 vname      = $(call vfield,$(1),1)
+# HAS_DRE of a variant: its 5th field, 1 when it has none
+vdre       = $(or $(call vfield,$(1),5),1)
+# the dotnet test filter of a variant in VARIANT_FILTERS (empty: the whole suite)
+vfilter    = $(patsubst $(1)=%,%,$(filter $(1)=%,$(VARIANT_FILTERS)))
 harness_of = $(if $(filter default,$(1)),$(HARNESS),$(HARNESS)-$(1))
 HARNESSES  := $(foreach v,$(VARIANTS),$(call harness_of,$(call vname,$(v))))
 # the bench driver of a variant, next to its harness: build/dmacosim-bench-driver[-<name>]
@@ -91,9 +101,10 @@ VFLAGS  += --top-module $(RTL_TOP) -o dmacosim-harness
 # the coverage build (make coverage) also counts lines and toggles; no other build does
 vextra   = $(if $(filter coverage,$(call vname,$(1))),--coverage-line --coverage-toggle)
 # per build: the RTL parameters, and the same values as C++ compile-time constants ($(1)=variant)
-vparams  = -GDATA_WIDTH=$(call vfield,$(1),2) -GADDR_WIDTH=$(call vfield,$(1),3) -GMAX_BURST=$(call vfield,$(1),4)
+vparams  = -GDATA_WIDTH=$(call vfield,$(1),2) -GADDR_WIDTH=$(call vfield,$(1),3) -GMAX_BURST=$(call vfield,$(1),4) \
+           -GHAS_DRE=$(call vdre,$(1))
 vdefines = -DDMACOSIM_DATA_WIDTH=$(call vfield,$(1),2) -DDMACOSIM_ADDR_WIDTH=$(call vfield,$(1),3) \
-           -DDMACOSIM_MAX_BURST=$(call vfield,$(1),4)
+           -DDMACOSIM_MAX_BURST=$(call vfield,$(1),4) -DDMACOSIM_HAS_DRE=$(call vdre,$(1))
 VCFLAGS := -std=c++17 -O2 -Wall -Wextra -I$(CURDIR)/cosim
 VLDFLAGS := -lzmq
 # model code: fast over small
@@ -146,7 +157,7 @@ $(BUILD)/$(call vname,$(1)).params: FORCE | $(BUILD)
 	@echo "$(1)" | cmp -s - $$@ || echo "$(1)" > $$@
 
 $(call harness_of,$(call vname,$(1))): $(RTL_SRCS) $(COSIM_SRCS) $(COSIM_HDRS) Makefile $(BUILD)/$(call vname,$(1)).params | $(BUILD)
-	@echo "== harness $(call vname,$(1)): DATA_WIDTH=$(call vfield,$(1),2) ADDR_WIDTH=$(call vfield,$(1),3) MAX_BURST=$(call vfield,$(1),4)"
+	@echo "== harness $(call vname,$(1)): DATA_WIDTH=$(call vfield,$(1),2) ADDR_WIDTH=$(call vfield,$(1),3) MAX_BURST=$(call vfield,$(1),4) HAS_DRE=$(call vdre,$(1))"
 	@mkdir -p $(BUILD)/obj_$(call vname,$(1)) && echo '#define DMACOSIM_RTL_HASH "$$(RTL_HASH)"' | \
 	  cmp -s - $(BUILD)/obj_$(call vname,$(1))/rtl_hash.h || echo '#define DMACOSIM_RTL_HASH "$$(RTL_HASH)"' > $(BUILD)/obj_$(call vname,$(1))/rtl_hash.h
 	$(Q)$(call quietly,$(VERILATOR) $(VFLAGS) $(call vextra,$(1)) --Mdir $(BUILD)/obj_$(call vname,$(1)) $(call vparams,$(1)) \
@@ -235,9 +246,10 @@ run_mutgen_tests = echo "== test: mutgen"; \
 run_spdx_tests = echo "== test: spdx"; \
 	python3 tests/test_spdx.py --junit $(abspath $(RESULTS))/spdx.xml || status=1;
 
-# run one test project: $(1) = project, $(2) = results name, $(3) = harness binary
-run_tests = echo "== test: $(2)"; \
+# run one test project: $(1) = project, $(2) = results name, $(3) = harness binary, $(4) = test filter (optional)
+run_tests = echo "== test: $(2)$(if $(4), (filter $(4)))"; \
 	DMACOSIM_HARNESS=$(abspath $(3)) $(DOTNET) test tests/$(1)/$(1).csproj -c $(CONFIG) --no-build --nologo \
+	  $(if $(4),--filter "$(4)") \
 	  --logger "trx;LogFileName=$(2).trx" --logger "console;verbosity=minimal" --blame-hang-timeout 5m \
 	  --results-directory $(RESULTS) || status=1;
 # result sets that must exist: the C++ and C# unit tests, the mutant generator self-test, the licence check, and the co-simulation tests once per variant
@@ -250,7 +262,7 @@ test: deps harnesses csharp $(CPP_TEST_BIN) ## build every variant, run every te
 	$(run_mutgen_tests) \
 	$(run_spdx_tests) \
 	$(call run_tests,DmaCosim.Tests,DmaCosim.Tests,$(HARNESS)) \
-	$(foreach v,$(VARIANTS),$(call run_tests,DmaCosim.Cosim.Tests,DmaCosim.Cosim.Tests-$(call vname,$(v)),$(call harness_of,$(call vname,$(v))))) \
+	$(foreach v,$(VARIANTS),$(call run_tests,DmaCosim.Cosim.Tests,DmaCosim.Cosim.Tests-$(call vname,$(v)),$(call harness_of,$(call vname,$(v))),$(call vfilter,$(call vname,$(v))))) \
 	python3 tests/summarize.py $(RESULTS) $(addprefix --project ,$(RESULT_SETS)) || status=1; \
 	exit $$status
 

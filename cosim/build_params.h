@@ -19,6 +19,11 @@
 #error "DMACOSIM_MAX_BURST must be defined (the -GMAX_BURST the RTL was verilated with)"
 #endif
 
+// 1: the engine has its realigner (DRE); 0: the nodre build (cosim_top HAS_DRE)
+#ifndef DMACOSIM_HAS_DRE
+#define DMACOSIM_HAS_DRE 1
+#endif
+
 // the CDMA's bursts in flight per direction (cosim_top MAX_OUTSTANDING)
 #ifndef DMACOSIM_MAX_OUTSTANDING
 #define DMACOSIM_MAX_OUTSTANDING 4
@@ -50,6 +55,7 @@ inline constexpr unsigned kBusSizeLog2 = kBusBytes == 4 ? 2 : kBusBytes == 8 ? 3
 inline constexpr uint64_t kCacheBytes = DMACOSIM_CACHE_BYTES;
 inline constexpr uint64_t kCacheLineBytes = DMACOSIM_CACHE_LINE_BYTES;
 inline constexpr uint64_t kCacheWays = DMACOSIM_CACHE_WAYS;
+inline constexpr bool kHasDre = DMACOSIM_HAS_DRE != 0;
 inline constexpr uint64_t kCacheSets = kCacheBytes / (kCacheLineBytes * kCacheWays);
 
 static_assert(kDataWidth == 32 || kDataWidth == 64 || kDataWidth == 128,

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <exception>
 #include <initializer_list>
+#include <iterator>
 #include <new>
 #include <optional>
 #include <string>
@@ -144,6 +145,7 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
     m.Uint(f::kCacheSets, kCacheSets);
     m.Uint(f::kCacheWays, kCacheWays);
     m.Str(f::kHash, DMACOSIM_RTL_HASH);
+    m.Bool(f::kHasDre, kHasDre);
   });
   w.Key(f::kDram).pack_array(static_cast<uint32_t>(h.dram.windows().size()));
   for (const DramModel::Window& win : h.dram.windows()) {
@@ -507,9 +509,19 @@ void CacheOp(Harness& h, const Request& req, ReplyWriter& w) {
   w.Uint(f::kCycle, h.platform.cycle());
 }
 
+// indexed by Violation::kind: mon_viol_e, then kViolationWildDma
 constexpr std::string_view kViolationKinds[] = {
     proto::violation::kNone, proto::violation::kStaleCpuRead, proto::violation::kLostDmaWrite,
-    proto::violation::kStaleDmaRead};
+    proto::violation::kStaleDmaRead, proto::violation::kWildDma};
+static_assert(std::size(kViolationKinds) == kViolationWildDma + 1);
+constexpr std::string_view kDmaAccess[] = {proto::dma_access::kRead, proto::dma_access::kWrite,
+                                           proto::dma_access::kReadWrite};
+
+std::string_view AccessName(uint8_t access) {
+  return access == (kDmaWindowRead | kDmaWindowWrite) ? proto::dma_access::kReadWrite
+         : access == kDmaWindowWrite                  ? proto::dma_access::kWrite
+                                                      : proto::dma_access::kRead;
+}
 constexpr std::string_view kMasters[] = {proto::violation::kCpu, proto::violation::kDma};
 
 void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
@@ -535,15 +547,81 @@ void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
   w.Key(f::kViolations).pack_array(static_cast<uint32_t>(records.size()));
   for (const Violation& v : records) {
     w.MapValue([&](MapWriter& m) {
+      const bool wild = v.kind == kViolationWildDma;
       m.Uint(f::kCycle, v.cycle);
-      m.Str(f::kKind, kViolationKinds[v.kind & 3]);
+      m.Str(f::kKind, kViolationKinds[std::min<std::size_t>(v.kind, kViolationWildDma)]);
       m.Uint(f::kAddr, v.addr);
       m.Str(f::kMaster, kMasters[v.master & 1]);
+      if (!wild) return;
+      m.Str(f::kDir, v.write ? proto::dma_access::kWrite : proto::dma_access::kRead);
+      if (!v.nearest) {
+        m.Key(f::kNearest).pack_nil();
+        return;
+      }
+      m.Map(f::kNearest, [&](MapWriter& n) {
+        n.Uint(f::kBase, v.nearest->base);
+        n.Uint(f::kSize, v.nearest->size);
+        n.Str(f::kAccess, AccessName(v.nearest->access));
+      });
     });
   }
   w.Uint(f::kDropped, h.violations.dropped());
   w.Uint(f::kCycle, h.platform.cycle());
   if (clear) h.violations.Clear();
+}
+
+// ---- dma_windows -----------------------------------------------------------------------------
+
+// The whole window set is parsed and checked before anything changes; `windows` replaces the set,
+// `enable` switches the analyser; neither runs a cycle.
+void DmaWindowsOp(Harness& h, const Request& req, ReplyWriter& w) {
+  const std::optional<bool> enable = req.OptBool(f::kEnable);
+  std::optional<std::vector<DmaWindow>> windows;
+  if (const std::optional<Value> list = req.Field(f::kWindows)) {
+    const uint32_t n = list->ArraySize();
+    if (n > proto::kMaxDmaWindows) {
+      throw TooLarge("field 'windows': " + std::to_string(n) + " windows, at most " +
+                     std::to_string(proto::kMaxDmaWindows));
+    }
+    windows.emplace();
+    windows->reserve(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const Value e = list->Element(i);
+      std::optional<uint64_t> base, size;
+      std::optional<std::size_t> access;
+      for (const auto& [key, value] : e.Entries()) {
+        if (key == f::kBase) {
+          base = value.Uint();
+        } else if (key == f::kSize) {
+          size = value.Uint(1);
+        } else if (key == f::kAccess) {
+          access = value.OneOf(kDmaAccess);
+        } else {
+          throw BadRequest("field '" + e.path() + "." + std::string(key) +
+                           "' is not one of: base, size, access");
+        }
+      }
+      if (!base || !size || !access) {
+        throw BadRequest("field '" + e.path() + "' needs base, size and access");
+      }
+      if (*size - 1 > kAddrMask || *base > kAddrMask - (*size - 1)) {
+        throw BadAddress("field '" + e.path() + "': [" + Hex(*base) + ", +" +
+                         std::to_string(*size) + ") is outside the " + std::to_string(kAddrWidth) +
+                         "-bit address space");
+      }
+      const uint8_t bits = *access == 0   ? kDmaWindowRead
+                           : *access == 1 ? kDmaWindowWrite
+                                          : kDmaWindowRead | kDmaWindowWrite;
+      windows->push_back(DmaWindow{*base, *size, bits});
+    }
+  }
+  if (windows) h.wild_dma.SetWindows(std::move(*windows));
+  if (enable) h.wild_dma.Enable(*enable);
+  w.Key(f::kEnable).pack(h.wild_dma.enabled());
+  w.Uint(f::kWindows, h.wild_dma.windows().size());
+  w.Uint(f::kBeatsChecked, h.wild_dma.beats_checked());
+  w.Uint(f::kBeatsFlagged, h.wild_dma.beats_flagged());
+  w.Uint(f::kCycle, h.platform.cycle());
 }
 
 // ---- cpu_load --------------------------------------------------------------------------------
@@ -742,6 +820,7 @@ const std::map<std::string_view, OpSpec>& OpTable() {
              OpSpec{op::kCpuWrite, {f::kAddr, f::kData, f::kCached}, CpuWrite},
              OpSpec{op::kCache, {f::kAction, f::kAddr, f::kLen}, CacheOp},
              OpSpec{op::kCoherency, {f::kSnoop, f::kClear}, Coherency},
+             OpSpec{op::kDmaWindows, {f::kEnable, f::kWindows}, DmaWindowsOp},
              OpSpec{
                  op::kCpuLoad,
                  {f::kPattern, f::kRate, f::kAddr, f::kLen, f::kSeed, f::kStorePercent, f::kCached},

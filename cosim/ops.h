@@ -17,6 +17,7 @@
 #include "msgpack_io.h"
 #include "platform.h"
 #include "violation_log.h"
+#include "wild_dma.h"
 
 namespace dmacosim {
 
@@ -28,6 +29,7 @@ struct Harness {
   AxiLiteMaster& axil;
   CpuPort& cpu;
   ViolationLog& violations;
+  WildDmaChecker& wild_dma;
   // CURVE handshakes the socket refused (a wrong or missing key); stats "transport"
   uint64_t refused_handshakes = 0;
   bool shutdown_requested = false;  // set by "shutdown"; the server exits after replying

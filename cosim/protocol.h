@@ -18,6 +18,8 @@ inline constexpr uint64_t kMaxCpuOpBytes = 1u << 20;     // one cpu_read / cpu_w
 inline constexpr uint64_t kMaxCacheOpBytes = 16u << 20;  // the range of one cache op
 // coherency: violations recorded between two clears (later ones are only counted, as dropped)
 inline constexpr uint64_t kMaxViolationRecords = 10000;
+// dma_windows: live mappings the wild-DMA analyser knows at once
+inline constexpr uint64_t kMaxDmaWindows = 65536;
 // CPU-port watchdog per access: kCpuAccessCycles + 2 * (read + write latency) +
 // 2 * max_outstanding * MAX_BURST, times 1 / (1 - the highest backpressure), that factor capped
 inline constexpr uint64_t kCpuAccessCycles = 1000;
@@ -122,6 +124,15 @@ inline constexpr std::string_view kViolations = "violations";
 inline constexpr std::string_view kDropped = "dropped";
 inline constexpr std::string_view kKind = "kind";
 inline constexpr std::string_view kMaster = "master";
+// dma_windows (params kEnable, kWindows of {kBase, kSize, kAccess}; results kEnable, kWindows
+// (the count), kBeatsChecked, kBeatsFlagged, kCycle); a WILD_DMA violation adds kDir and kNearest
+inline constexpr std::string_view kEnable = "enable";
+inline constexpr std::string_view kWindows = "windows";
+inline constexpr std::string_view kAccess = "access";
+inline constexpr std::string_view kBeatsChecked = "beats_checked";
+inline constexpr std::string_view kBeatsFlagged = "beats_flagged";
+inline constexpr std::string_view kDir = "dir";
+inline constexpr std::string_view kNearest = "nearest";
 // cpu_load (besides kAddr, kLen, kSeed, kCached)
 inline constexpr std::string_view kPattern = "pattern";
 inline constexpr std::string_view kRate = "rate";
@@ -145,6 +156,7 @@ inline constexpr std::string_view kCacheLine = "cache_line";
 inline constexpr std::string_view kCacheSets = "cache_sets";
 inline constexpr std::string_view kCacheWays = "cache_ways";
 inline constexpr std::string_view kHash = "hash";
+inline constexpr std::string_view kHasDre = "has_dre";
 inline constexpr std::string_view kDram = "dram";
 inline constexpr std::string_view kBase = "base";
 inline constexpr std::string_view kSize = "size";
@@ -266,6 +278,7 @@ inline constexpr std::string_view kCpuWrite = "cpu_write";
 inline constexpr std::string_view kCache = "cache";
 inline constexpr std::string_view kCoherency = "coherency";
 inline constexpr std::string_view kCpuLoad = "cpu_load";
+inline constexpr std::string_view kDmaWindows = "dma_windows";
 }  // namespace op
 
 // cpu_load patterns (the value of kPattern), indexed like CpuLoadPattern (cpu_load.h)
@@ -288,9 +301,17 @@ inline constexpr std::string_view kNone = "NONE";  // never reported by the RTL
 inline constexpr std::string_view kStaleCpuRead = "STALE_CPU_READ";
 inline constexpr std::string_view kLostDmaWrite = "LOST_DMA_WRITE";
 inline constexpr std::string_view kStaleDmaRead = "STALE_DMA_READ";
+inline constexpr std::string_view kWildDma = "WILD_DMA";  // the harness's analyser (dma_windows)
 inline constexpr std::string_view kCpu = "cpu";
 inline constexpr std::string_view kDma = "dma";
 }  // namespace violation
+
+// dma_windows access (what the device may do in a window) and a WILD_DMA beat's dir
+namespace dma_access {
+inline constexpr std::string_view kRead = "r";
+inline constexpr std::string_view kWrite = "w";
+inline constexpr std::string_view kReadWrite = "rw";
+}  // namespace dma_access
 
 // run_until events
 namespace event {

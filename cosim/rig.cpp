@@ -24,7 +24,8 @@ Rig::Rig(VerilatedContext& context, Top& top, uint64_t seed, uint64_t dram_cap,
       dma_port(),
       axil(platform),
       cpu(platform),
-      violations(platform, proto::kMaxViolationRecords) {
+      violations(platform, proto::kMaxViolationRecords),
+      wild_dma(violations) {
   // The DMA-side checker samples before the DRAM model: a burst the DMA gets wrong breaks the rule
   // on both ports in the same cycle, and the first finding is the one reported.
   platform.AddModel(dma_port);
@@ -32,6 +33,7 @@ Rig::Rig(VerilatedContext& context, Top& top, uint64_t seed, uint64_t dram_cap,
   platform.AddModel(axil);
   platform.AddModel(cpu);
   platform.AddModel(violations);
+  platform.AddModel(wild_dma);
 }
 
 }  // namespace dmacosim

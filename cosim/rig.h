@@ -17,6 +17,7 @@
 #include "rtl_top.h"
 #include "verilated.h"
 #include "violation_log.h"
+#include "wild_dma.h"
 
 namespace dmacosim {
 
@@ -35,6 +36,7 @@ struct Rig {
   AxiLiteMaster axil;
   CpuPort cpu;
   ViolationLog violations;
+  WildDmaChecker wild_dma;  // off until `dma_windows` enables it
 };
 
 }  // namespace dmacosim

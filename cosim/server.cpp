@@ -249,7 +249,8 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
   Rig rig(context, top, options.seed, options.dram_cap != 0 ? options.dram_cap : DefaultDramCap(),
           options.dram_dir);
   rig.platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
-  Harness harness{rig.platform, rig.dram, rig.dma_port, rig.axil, rig.cpu, rig.violations};
+  Harness harness{rig.platform, rig.dram,       rig.dma_port, rig.axil,
+                  rig.cpu,      rig.violations, rig.wild_dma};
   if (!options.trace_dir.empty()) {
     char resolved[PATH_MAX];
     struct stat st {};

@@ -21,9 +21,19 @@ bool ViolationLog::Capture(const Top& top, uint64_t cycle) {
   return true;
 }
 
+void ViolationLog::Record(const Violation& v) {
+  recorded_ = true;
+  if (records_.size() < capacity_) {
+    records_.push_back(v);
+  } else {
+    ++dropped_;
+  }
+}
+
 void ViolationLog::Clear() {
   records_.clear();
   dropped_ = 0;
+  recorded_ = false;
 }
 
 MonitorStats ViolationLog::stats() const {

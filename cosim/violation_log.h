@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clocked_model.h"
@@ -15,11 +17,29 @@
 
 namespace dmacosim {
 
+// A live DMA mapping the DMA API announced (`dma_windows`): bytes [base, base + size), which
+// directions the device may use there (kDmaWindowRead | kDmaWindowWrite).
+inline constexpr uint8_t kDmaWindowRead = 1;
+inline constexpr uint8_t kDmaWindowWrite = 2;
+struct DmaWindow {
+  uint64_t base = 0;
+  uint64_t size = 0;
+  uint8_t access = 0;
+};
+
+// Violation::kind of a harness-detected report: a DMA beat outside every live window (wild_dma.h);
+// the RTL's kinds (mon_viol_e) are 0..3.
+inline constexpr uint8_t kViolationWildDma = 4;
+
 struct Violation {
   uint64_t cycle = 0;  // the cycle the report was on the port (Platform::cycle() after its edge)
-  uint8_t kind = 0;    // mon_viol_e
+  uint8_t kind = 0;    // mon_viol_e, or kViolationWildDma
   uint64_t addr = 0;
   uint8_t master = 0;  // bus_master_e
+  // kViolationWildDma only: the beat's direction and the window nearest to addr (none when no
+  // window is live)
+  bool write = false;
+  std::optional<DmaWindow> nearest;
 };
 
 // The monitor's counters, minus the values at the last ResetStats (modulo 2^32).
@@ -37,7 +57,10 @@ class ViolationLog final : public ClockedModel {
   // it; ops call it for the current cycle, whose outputs no Sample has seen yet.
   bool Capture(const Top& top, uint64_t cycle);
   // Capture(top, cycle) for the current cycle.
-  bool CaptureNow() { return Capture(platform_.top(), platform_.cycle()); }
+  bool CaptureNow() { return Capture(platform_.top(), platform_.cycle()) || TakeRecorded(); }
+  // A report found by the harness rather than the RTL (WildDmaChecker); counts as newly seen by
+  // the next CaptureNow (run_until violation).
+  void Record(const Violation& v);
 
   const std::vector<Violation>& records() const { return records_; }
   uint64_t dropped() const { return dropped_; }
@@ -63,6 +86,8 @@ class ViolationLog final : public ClockedModel {
   std::vector<Violation> records_;
   uint64_t dropped_ = 0;
   uint64_t next_cycle_ = 0;  // the first cycle not yet captured
+  bool recorded_ = false;    // Record was called since the last CaptureNow
+  bool TakeRecorded() { return std::exchange(recorded_, false); }
   MonitorStats base_;
 };
 

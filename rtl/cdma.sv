@@ -20,7 +20,9 @@ module cdma
   // the fixed ARID / AWID of the engine
   parameter int unsigned AXI_ID          = 1,
   // read-data FIFO entries (power of 2); the default lets every outstanding burst land unstalled
-  parameter int unsigned FIFO_DEPTH      = 2 ** $clog2(MAX_BURST * MAX_OUTSTANDING)
+  parameter int unsigned FIFO_DEPTH      = 2 ** $clog2(MAX_BURST * MAX_OUTSTANDING),
+  // 1: the realigner (PG034's DRE) is built in; 0: no realigner (EXT_CAPS says which)
+  parameter int unsigned HAS_DRE         = 1
 ) (
   input  logic                       clk,
   input  logic                       rst,            // synchronous, active high
@@ -174,7 +176,8 @@ module cdma
     .ADDR_WIDTH      (ADDR_WIDTH),
     .MAX_BURST       (MAX_BURST),
     .MAX_OUTSTANDING (MAX_OUTSTANDING),
-    .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH)
+    .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH),
+    .HAS_DRE         (HAS_DRE)
   ) u_regs (
     .clk             (clk),
     .rst             (rst),
@@ -378,7 +381,8 @@ module cdma
   );
 
   cdma_realign #(
-    .DATA_WIDTH      (DATA_WIDTH)
+    .DATA_WIDTH      (DATA_WIDTH),
+    .HAS_DRE         (HAS_DRE)
   ) u_realign (
     .clk             (clk),
     .rst             (dp_rst),

@@ -9,11 +9,19 @@
 // from the one before it. When dst_off < src_off the first source beat only feeds the low lanes
 // of destination beat 0, so it is held first ("prime"); when the destination needs one beat more
 // than the source provides, the last destination beat comes from the held beat alone ("flush").
+//
+// HAS_DRE = 0 (the `nodre` build, PG034 without DRE): no rotation and no priming. Destination
+// beat j is source beat min(j, source beats - 1) as it came from memory, so every byte keeps its
+// source lane: a copy is exact only when source and destination share their offset within a beat;
+// otherwise the data lands out of order, as on the IP. A source beat the destination has no beat
+// for is read and dropped, so the next command starts clean.
 module cdma_realign
   import dma_pkg::*;
 #(
   // AXI4 data width in bits (32, 64, 128)
-  parameter int unsigned DATA_WIDTH = 64
+  parameter int unsigned DATA_WIDTH = 64,
+  // 1: realign (PG034's DRE); 0: pass beats through in their source lanes (the nodre build)
+  parameter int unsigned HAS_DRE    = 1
 ) (
   input  logic                  clk,
   input  logic                  rst,        // synchronous, active high; also the flush
@@ -40,6 +48,7 @@ module cdma_realign
   localparam int unsigned OFF_W   = $clog2(BPB);
   localparam int unsigned BEATS_W = BTT_WIDTH - OFF_W + 1;   // beats of the longest command
   localparam int unsigned SUM_W   = BTT_WIDTH + 1;           // offset + length + BPB - 1
+  localparam bit          DRE     = HAS_DRE != 0;
 
   if (DATA_WIDTH != 32 && DATA_WIDTH != 64 && DATA_WIDTH != 128) begin : g_check_data_width
     $fatal(1, "cdma_realign: DATA_WIDTH must be 32, 64 or 128");
@@ -79,7 +88,8 @@ module cdma_realign
     return BEATS_W'((SUM_W'(off) + SUM_W'(len) + SUM_W'(BPB - 1)) >> OFF_W);
   endfunction
 
-  assign cmd_ready = out_left_q == '0 && !prime_q;
+  // nodre: also wait until the source beats the destination had no room for are dropped
+  assign cmd_ready = out_left_q == '0 && !prime_q && (DRE || in_left_q == '0);
   assign out_data  = odata_q;
   assign out_valid = ovalid_q;
   assign out_free  = !ovalid_q || out_ready;
@@ -93,6 +103,8 @@ module cdma_realign
       in_ready = 1'b1;
     end else if (out_left_q != '0 && out_free) begin
       in_ready = in_left_q != '0;
+    end else if (!DRE && out_left_q == '0) begin
+      in_ready = in_left_q != '0;                 // nodre: drop a source beat left over
     end
   end
 
@@ -110,8 +122,8 @@ module cdma_realign
     end else begin
       if (out_ready) ovalid_q <= 1'b0;
       if (cmd_valid && cmd_ready) begin
-        shift_q    <= cmd_dst_off - cmd_src_off;
-        prime_q    <= cmd_dst_off < cmd_src_off;
+        shift_q    <= DRE ? cmd_dst_off - cmd_src_off : '0;
+        prime_q    <= DRE && cmd_dst_off < cmd_src_off;
         in_left_q  <= beats(cmd_src_off, cmd_len);
         out_left_q <= beats(cmd_dst_off, cmd_len);
       end else if (prime_q) begin
@@ -134,6 +146,8 @@ module cdma_realign
           odata_q    <= held_q;
           out_left_q <= out_left_q - BEATS_W'(1);
         end
+      end else if (!DRE && out_left_q == '0 && in_left_q != '0 && in_valid) begin
+        in_left_q <= in_left_q - BEATS_W'(1);     // nodre: the dropped source beat
       end
     end
   end

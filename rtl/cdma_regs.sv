@@ -14,7 +14,9 @@ module cdma_regs
   // most bursts in flight per direction (EXT_XFER_CTRL's reset value and clamp)
   parameter int unsigned MAX_OUTSTANDING = 4,
   // AXI-Lite address width in bits
-  parameter int unsigned AXIL_ADDR_WIDTH = 16
+  parameter int unsigned AXIL_ADDR_WIDTH = 16,
+  // 1: the realigner is built in (EXT_CAPS DRE bit)
+  parameter int unsigned HAS_DRE         = 1
 ) (
   input  logic                       clk,
   input  logic                       rst,            // synchronous, active high
@@ -113,7 +115,7 @@ module cdma_regs
     | (32'(ADDR_WIDTH) << EXT_CAPS_ADDR_WIDTH_LSB)
     | (32'(MAX_BURST - 1) << EXT_CAPS_MAX_BURST_M1_LSB)
     | (32'(BTT_WIDTH) << EXT_CAPS_BTT_WIDTH_LSB)
-    | (32'd1 << EXT_CAPS_DRE_BIT)
+    | (32'(HAS_DRE != 0) << EXT_CAPS_DRE_BIT)
     | (32'd1 << EXT_CAPS_SG_BIT);
   localparam int unsigned WORD_W = AXIL_ADDR_WIDTH - 2;
   // the register whose write starts SG: the upper half when addresses have more than 32 bits

@@ -28,7 +28,10 @@ module cosim_top
   // CPU data cache: line size in bytes
   parameter int unsigned LINE_BYTES      = 64,
   // CPU data cache: associativity
-  parameter int unsigned WAYS            = 2
+  parameter int unsigned WAYS            = 2,
+  // 1: the engine has PG034's realigner (DRE); 0: the `nodre` build (source and destination must
+  // share their offset within a beat, otherwise the bytes land in their source lanes)
+  parameter int unsigned HAS_DRE         = 1
 ) (
   input  logic                       clk,
   input  logic                       rst,            // synchronous, active high
@@ -424,7 +427,8 @@ module cosim_top
     .MAX_OUTSTANDING (MAX_OUTSTANDING),
     .ID_WIDTH        (ID_WIDTH),
     .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH),
-    .AXI_ID          (DMA_AXI_ID)
+    .AXI_ID          (DMA_AXI_ID),
+    .HAS_DRE         (HAS_DRE)
   ) u_cdma (
     .clk             (clk),
     .rst             (rst_s),

@@ -46,12 +46,15 @@ public sealed record Scenario(
     /// <summary>A coherency-hazard scenario: the driver's deliberate mistake and the expected violation, or null.</summary>
     public HazardScenario? Hazard { get; init; }
 
+    /// <summary>An address-space scenario (bounce, misaligned on nodre, unmap too early), or null.</summary>
+    public AddressScenario? Address { get; init; }
+
     /// <summary>Total bytes copied.</summary>
     public long Bytes => Copies.Sum(c => (long)c.Length);
 
     /// <summary>One line describing it.</summary>
     public string Describe() =>
-        $"generator v{ScenarioGenerator.Version} seed {Seed}: " + (Hazard is { } h ? h.Describe() + "; " : "") + (Engine is { } e && Rtl is { } rtl ? e.Describe(rtl) + "; " : "") + $"{Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
+        $"generator v{ScenarioGenerator.Version} seed {Seed}: " + (Hazard is { } h ? h.Describe() + "; " : "") + (Address is { } a ? a.Describe() + "; " : "") + (Engine is { } e && Rtl is { } rtl ? e.Describe(rtl) + "; " : "") + $"{Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
         $"backpressure {Memory.Backpressure?.Ar:0.##}" + (Fault is { } f ? $", {f.Response} on {f.On} at copy {FaultedCopy}" : "") +
         (Cpu is { } cpu ? $"; {cpu.Describe()}" : "");
 
@@ -127,9 +130,10 @@ public static partial class ScenarioGenerator
     /// <see cref="Scenario.Describe"/>, the repro lines and the JUnit properties). 1: the dmaengine-driver path
     /// only; 2: also the register-level path over the whole configuration space (<see cref="EngineScenario"/>); 3: thresholds of 8+,
     /// keyhole copies of one FIXED burst or less and of more than 256 beats, 64 KiB copies in every mode, 1-wrap cyclic rings,
-    /// more data + STATUS error pairs, and coherency-hazard scenarios.
+    /// more data + STATUS error pairs, and coherency-hazard scenarios; 4: address-space scenarios (swiotlb bouncing,
+    /// misaligned copies on the nodre build, a destination unmapped too early), and on nodre only those.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>First byte of the sources' arena: sources and destinations all lie in [ArenaBase, ArenaEnd).</summary>
     internal const ulong ArenaBase = SourceArena;
@@ -152,6 +156,11 @@ public static partial class ScenarioGenerator
         ArgumentNullException.ThrowIfNull(rtl);
         var path = new Random(BitConverter.ToInt32(SeededPattern.Create(sizeof(int), seed ^ 0x2E61)));
         var roll = path.Next(100);
+        if (IsAddress(seed, rtl))
+        {
+            return GenerateAddress(seed, rtl);
+        }
+
         return roll < HazardPercent && rtl.CacheLine != 0 ? GenerateHazard(seed, rtl, path) with { Rtl = rtl }
             : roll < HazardPercent + DriverPathPercent ? GenerateDriverPath(seed, rtl)
             : GenerateEngine(seed, rtl, path) with { Rtl = rtl };

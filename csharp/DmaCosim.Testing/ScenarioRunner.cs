@@ -35,6 +35,9 @@ public sealed record ScenarioResult(
 
     /// <summary>The coherency hazards a hazard scenario's monitor reported as predicted (kind, beat bytes).</summary>
     public IReadOnlyList<Coverage.HazardFacts> Hazards { get; init; } = [];
+
+    /// <summary>The scenario's kind for the regress summary (<see cref="ScenarioRunner.KindOf"/>), or null when unknown.</summary>
+    public string? Kind { get; init; }
 }
 
 /// <summary>
@@ -106,6 +109,10 @@ public static partial class ScenarioRunner
                 {
                     (cycles, bus, hazards) = await ExecuteHazardAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
                 }
+                else if (scenario.Address != null)
+                {
+                    (cycles, bus) = await ExecuteAddressAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
+                }
                 else
                 {
                     (cycles, bus) = register != null
@@ -143,6 +150,7 @@ public static partial class ScenarioRunner
             RegisterOffsets = map?.RegisterOffsets ?? new HashSet<uint>(),
             Bus = bus,
             Hazards = hazards,
+            Kind = KindOf(scenario),
         };
     }
 

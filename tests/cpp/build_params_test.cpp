@@ -35,7 +35,7 @@ TEST(BuildParamsTest, EveryDefault_MatchesCosimTop) {
       {"DATA_WIDTH", kDataWidth},   {"ADDR_WIDTH", kAddrWidth},
       {"MAX_BURST", kMaxBurst},     {"MAX_OUTSTANDING", kMaxOutstanding},
       {"CACHE_BYTES", kCacheBytes}, {"LINE_BYTES", kCacheLineBytes},
-      {"WAYS", kCacheWays},
+      {"WAYS", kCacheWays},         {"HAS_DRE", kHasDre ? 1u : 0u},
   };
   for (const auto& [name, value] : expected) {
     const auto it = p.find(name);

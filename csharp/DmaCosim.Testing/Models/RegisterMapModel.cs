@@ -326,7 +326,7 @@ public sealed class RegisterMapModel
     private uint Caps() =>
         ((uint)_rtl.BytesPerBeat << RegisterBlocks.CapsDataBytesLsb) | ((uint)_rtl.AddrWidth << RegisterBlocks.CapsAddrWidthLsb)
         | ((uint)(_rtl.MaxBurst - 1) << RegisterBlocks.CapsMaxBurstM1Lsb) | ((uint)BttWidth << RegisterBlocks.CapsBttWidthLsb)
-        | (1u << RegisterBlocks.CapsDreBit) | (1u << RegisterBlocks.CapsSgBit);
+        | ((_rtl.HasDre ? 1u : 0u) << RegisterBlocks.CapsDreBit) | (1u << RegisterBlocks.CapsSgBit);
 
     private void SoftReset()
     {

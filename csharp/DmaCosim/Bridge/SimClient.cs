@@ -350,9 +350,50 @@ public sealed class SimClient : IDisposable
             reply.Fields.GetValueOrDefault(Wire.Field.Snoop) is true,
             reply.GetUInt64(Wire.Field.Total),
             reply.GetMaps(Wire.Field.Violations)
-                .Select(v => new CoherencyViolation(v.GetUInt64(Wire.Field.Cycle), v.GetString(Wire.Field.Kind), v.GetUInt64(Wire.Field.Addr), v.GetString(Wire.Field.Master)))
+                .Select(v => new CoherencyViolation(v.GetUInt64(Wire.Field.Cycle), v.GetString(Wire.Field.Kind), v.GetUInt64(Wire.Field.Addr), v.GetString(Wire.Field.Master),
+                    v.Has(Wire.Field.Dir) ? v.GetString(Wire.Field.Dir) : null,
+                    v.Fields.GetValueOrDefault(Wire.Field.Nearest) is null ? null : WindowFromReply(v.GetMap(Wire.Field.Nearest))))
                 .ToList());
     }
+
+    /// <summary>
+    /// Tells the harness's wild-DMA analyser the live DMA mappings and switches it (<c>dma_windows</c>):
+    /// one request for the whole set; the harness then checks every DMA beat against it while simulating.
+    /// </summary>
+    /// <param name="windows">The live windows (replaces the set); null: unchanged.</param>
+    /// <param name="enable">True: check DMA beats; false: stop; null: unchanged.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The analyser's state.</returns>
+    /// <exception cref="SimRequestException">BAD_REQUEST / BAD_ADDRESS / TOO_LARGE for a bad window; nothing changed.</exception>
+    public async Task<DmaWindowsReport> DmaWindowsAsync(
+        IReadOnlyCollection<DmaWindow>? windows = null, bool? enable = null, CancellationToken cancellationToken = default)
+    {
+        var args = Args();
+        if (enable is { } on)
+        {
+            args[Wire.Field.Enable] = on;
+        }
+
+        if (windows != null)
+        {
+            args[Wire.Field.Windows] = windows.Select(w => (object?)new Dictionary<string, object?>
+            {
+                [Wire.Field.Base] = w.Base,
+                [Wire.Field.Size] = w.Size,
+                [Wire.Field.Access] = w.Access,
+            }).ToList();
+        }
+
+        var reply = await RequestAsync(Wire.Op.DmaWindows, args, null, cancellationToken).ConfigureAwait(false);
+        return new DmaWindowsReport(
+            reply.Fields.GetValueOrDefault(Wire.Field.Enable) is true,
+            reply.GetUInt64(Wire.Field.Windows),
+            reply.GetUInt64(Wire.Field.BeatsChecked),
+            reply.GetUInt64(Wire.Field.BeatsFlagged));
+    }
+
+    private static DmaWindow WindowFromReply(SimReply w) =>
+        new(w.GetUInt64(Wire.Field.Base), w.GetUInt64(Wire.Field.Size), w.GetString(Wire.Field.Access));
 
     /// <summary>Starts an FST waveform of every signal (and writes a GTKWave save file next to it).</summary>
     /// <param name="path">The .fst file; its directory must exist (relative paths are taken from the harness's --trace-dir).</param>

@@ -44,7 +44,26 @@ public readonly record struct CpuWriteAccess(ulong Address, ReadOnlyMemory<byte>
 /// <param name="Kind">STALE_CPU_READ, LOST_DMA_WRITE or STALE_DMA_READ.</param>
 /// <param name="Address">The first affected byte.</param>
 /// <param name="Master">Whose access revealed it: "cpu" or "dma".</param>
-public sealed record CoherencyViolation(ulong Cycle, string Kind, ulong Address, string Master);
+/// <param name="Direction">WILD_DMA only: <c>r</c> or <c>w</c> (<see cref="Wire.DmaAccess"/>).</param>
+/// <param name="Nearest">WILD_DMA only: the live window nearest to the address (null when none is live).</param>
+public sealed record CoherencyViolation(ulong Cycle, string Kind, ulong Address, string Master, string? Direction = null, DmaWindow? Nearest = null);
+
+/// <summary>A live DMA mapping announced to the harness's wild-DMA analyser (<c>dma_windows</c>).</summary>
+/// <param name="Base">First bus address.</param>
+/// <param name="Size">Bytes, ≥ 1.</param>
+/// <param name="Access">What the device may do there: <c>r</c>, <c>w</c> or <c>rw</c> (<see cref="Wire.DmaAccess"/>).</param>
+public sealed record DmaWindow(ulong Base, ulong Size, string Access)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"[0x{Base:X}, +{Size}) {Access}";
+}
+
+/// <summary>The wild-DMA analyser's state (<c>dma_windows</c> reply).</summary>
+/// <param name="Enabled">Whether DMA beats are checked.</param>
+/// <param name="Windows">Live windows it knows.</param>
+/// <param name="BeatsChecked">Beats checked since the harness started.</param>
+/// <param name="BeatsFlagged">Beats reported as WILD_DMA since the harness started.</param>
+public sealed record DmaWindowsReport(bool Enabled, ulong Windows, ulong BeatsChecked, ulong BeatsFlagged);
 
 /// <summary>State of the coherency monitor (<c>coherency</c>).</summary>
 /// <param name="Snoop">Whether snooping (coherent mode) is on.</param>
@@ -65,7 +84,8 @@ public sealed record RunUntilResult(string Event, ulong Cycle);
 /// <param name="CacheSets">Cache sets (0: no CPU cache).</param>
 /// <param name="CacheWays">Cache ways (0: no CPU cache).</param>
 /// <param name="MaxOutstanding">Most DMA bursts in flight per direction (cosim_top MAX_OUTSTANDING; 4 unless the build says otherwise).</param>
-public sealed record RtlInfo(int DataWidth, int AddrWidth, int MaxBurst, int CacheLine, int CacheSets, int CacheWays, int MaxOutstanding = 4)
+/// <param name="HasDre">False on the <c>nodre</c> build: the engine has no realigner (PG034 without DRE).</param>
+public sealed record RtlInfo(int DataWidth, int AddrWidth, int MaxBurst, int CacheLine, int CacheSets, int CacheWays, int MaxOutstanding = 4, bool HasDre = true)
 {
     /// <summary>Bytes per data beat.</summary>
     public int BytesPerBeat => DataWidth / 8;
@@ -117,7 +137,8 @@ public sealed record HelloInfo(
                 (int)rtl.GetUInt64(Wire.Field.CacheLine),
                 (int)rtl.GetUInt64(Wire.Field.CacheSets),
                 (int)rtl.GetUInt64(Wire.Field.CacheWays),
-                (int)rtl.GetUInt64(Wire.Field.MaxOutstanding)),
+                (int)rtl.GetUInt64(Wire.Field.MaxOutstanding),
+                rtl.Fields.GetValueOrDefault(Wire.Field.HasDre) is not false),
             reply.GetMaps(Wire.Field.Dram)
                 .Select(d => new DramWindowInfo(d.GetUInt64(Wire.Field.Base), d.GetUInt64(Wire.Field.Size), d.GetString(Wire.Field.Shm)))
                 .ToList(),

@@ -63,6 +63,9 @@ public static class Wire
         /// <summary><c>coherency</c>.</summary>
         public const string Coherency = "coherency";
 
+        /// <summary><c>dma_windows</c>.</summary>
+        public const string DmaWindows = "dma_windows";
+
         /// <summary><c>cpu_load</c>.</summary>
         public const string CpuLoad = "cpu_load";
     }
@@ -145,6 +148,27 @@ public static class Wire
         /// <summary><c>snoop</c>.</summary>
         public const string Snoop = "snoop";
 
+        /// <summary><c>enable</c> (dma_windows).</summary>
+        public const string Enable = "enable";
+
+        /// <summary><c>windows</c> (dma_windows).</summary>
+        public const string Windows = "windows";
+
+        /// <summary><c>access</c> (a dma_windows window).</summary>
+        public const string Access = "access";
+
+        /// <summary><c>beats_checked</c> (dma_windows).</summary>
+        public const string BeatsChecked = "beats_checked";
+
+        /// <summary><c>beats_flagged</c> (dma_windows).</summary>
+        public const string BeatsFlagged = "beats_flagged";
+
+        /// <summary><c>dir</c> (a WILD_DMA violation).</summary>
+        public const string Dir = "dir";
+
+        /// <summary><c>nearest</c> (a WILD_DMA violation).</summary>
+        public const string Nearest = "nearest";
+
         /// <summary><c>clear</c>.</summary>
         public const string Clear = "clear";
 
@@ -216,6 +240,9 @@ public static class Wire
 
         /// <summary><c>hash</c> (in hello's <c>rtl</c>: the hash of the RTL sources the harness was built from).</summary>
         public const string Hash = "hash";
+
+        /// <summary><c>has_dre</c> (hello rtl: false on the nodre build).</summary>
+        public const string HasDre = "has_dre";
 
         /// <summary><c>dram</c>.</summary>
         public const string Dram = "dram";
@@ -497,6 +524,19 @@ public static class Wire
         };
     }
 
+    /// <summary>What the device may do in a <c>dma_windows</c> window, and a WILD_DMA beat's dir (<c>proto::dma_access</c>).</summary>
+    public static class DmaAccess
+    {
+        /// <summary><c>r</c>: the device reads.</summary>
+        public const string Read = "r";
+
+        /// <summary><c>w</c>: the device writes.</summary>
+        public const string Write = "w";
+
+        /// <summary><c>rw</c>: both.</summary>
+        public const string ReadWrite = "rw";
+    }
+
     /// <summary>Coherency violation kinds and masters (<c>proto::violation</c>).</summary>
     public static class Violation
     {
@@ -511,6 +551,9 @@ public static class Wire
 
         /// <summary><c>STALE_DMA_READ</c>.</summary>
         public const string StaleDmaRead = "STALE_DMA_READ";
+
+        /// <summary><c>WILD_DMA</c>: a DMA beat outside every live window (the harness's analyser).</summary>
+        public const string WildDma = "WILD_DMA";
 
         /// <summary><c>cpu</c>.</summary>
         public const string Cpu = "cpu";

@@ -70,8 +70,19 @@ public sealed class DmaMapping
     /// <summary>Offset of the mapping in the buffer.</summary>
     public int Offset { get; }
 
-    /// <summary>The bus address the device uses.</summary>
-    public ulong DmaAddress => Buffer.Address + (ulong)Offset;
+    /// <summary>The bus address the device uses: the buffer's, or its bounce slot's when it was bounced.</summary>
+    public ulong DmaAddress => Bounce ?? CpuAddress;
+
+    /// <summary>The CPU address of the mapped bytes (in <see cref="Buffer"/>).</summary>
+    public ulong CpuAddress => Buffer.Address + (ulong)Offset;
+
+    /// <summary>The swiotlb slot the device uses instead of the buffer (the buffer is beyond the DMA mask); null when not bounced.</summary>
+    public ulong? Bounce { get; internal set; }
+
+    /// <summary>What the DMA API did with this mapping, oldest first (DMA-API debug: the mapping's history).</summary>
+    public IReadOnlyList<DmaMappingEvent> History => _history;
+
+    internal List<DmaMappingEvent> HistoryList => _history;
 
     /// <summary>Bytes mapped.</summary>
     public int Length { get; }
@@ -85,8 +96,11 @@ public sealed class DmaMapping
     /// <summary>True after <see cref="DmaDevice.UnmapAsync"/>.</summary>
     public bool Unmapped { get; internal set; }
 
+    private readonly List<DmaMappingEvent> _history = [];
+
     /// <inheritdoc />
-    public override string ToString() => $"mapping 0x{DmaAddress:X}+{Length} {Direction}";
+    public override string ToString() =>
+        Bounce is { } slot ? $"mapping 0x{CpuAddress:X}+{Length} {Direction} (bounced via 0x{slot:X})" : $"mapping 0x{DmaAddress:X}+{Length} {Direction}";
 }
 
 /// <summary>One entry of a scatterlist: a piece of a buffer.</summary>

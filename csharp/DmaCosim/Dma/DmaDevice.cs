@@ -6,7 +6,7 @@ namespace DmaCosim.Dma;
 /// <summary>Settings of a <see cref="DmaDevice"/> (dma_set_mask_and_coherent, <c>dma-coherent</c>).</summary>
 public sealed record DmaDeviceOptions
 {
-    /// <summary>Bits of bus address the device can drive (dma_set_mask); mappings above it are refused.</summary>
+    /// <summary>Bits of bus address the device can drive (dma_set_mask); a buffer above it is bounced (swiotlb).</summary>
     public int MaskBits { get; init; } = 32;
 
     /// <summary>True when the interconnect snoops the CPU cache (x86, or <c>dma-coherent</c>): no cache maintenance.</summary>
@@ -23,6 +23,30 @@ public sealed record DmaDeviceOptions
 
     /// <summary>Size of the coherent region.</summary>
     public ulong CoherentSize { get; init; } = 0x0400_0000;
+
+    /// <summary>Bits of the coherent DMA mask (dma_set_coherent_mask); the streaming mask's when null.</summary>
+    public int? CoherentMaskBits { get; init; }
+
+    /// <summary>
+    /// The swiotlb bounce pool: streaming buffers beyond the DMA mask are bounced through slots of this
+    /// region (default 4 MiB at 12 MiB, reachable with a 24-bit mask).
+    /// </summary>
+    public ulong SwiotlbBase { get; init; } = 0x00C0_0000;
+
+    /// <summary>Size of the bounce pool.</summary>
+    public ulong SwiotlbSize { get; init; } = 0x0040_0000;
+
+    /// <summary>
+    /// The system's DRAM windows (from <c>hello</c>): <see cref="DmaDevice.SetMask"/> refuses a mask below
+    /// every one of them. Null: not checked.
+    /// </summary>
+    public IReadOnlyList<(ulong Base, ulong Size)>? DramWindows { get; init; }
+
+    /// <summary>
+    /// Tell the harness's wild-DMA analyser the live mappings and switch it on (when the CPU port can,
+    /// as <see cref="SimCpu"/> does): every DMA beat outside them is then a WILD_DMA violation. Off by default.
+    /// </summary>
+    public bool CheckDeviceAccesses { get; init; }
 }
 
 /// <summary>
@@ -34,7 +58,7 @@ public sealed record DmaDeviceOptions
 /// → invalidate; map Bidirectional → flush; unmap and SyncForCpu of FromDevice / Bidirectional →
 /// invalidate; SyncForDevice of FromDevice → invalidate, otherwise → clean. A coherent device needs none.
 /// </remarks>
-public sealed class DmaDevice
+public sealed partial class DmaDevice
 {
     private readonly ICpuPort _cpu;
     private readonly ICacheMaintenance _cache;
@@ -58,13 +82,17 @@ public sealed class DmaDevice
         _cache = cache;
         _heap = new RegionAllocator(Options.HeapBase, Options.HeapSize);
         _coherent = new RegionAllocator(Options.CoherentBase, Options.CoherentSize);
+        _swiotlb = new RegionAllocator(Options.SwiotlbBase, Options.SwiotlbSize);
+        _maskBits = Options.MaskBits;
+        _coherentMaskBits = Options.CoherentMaskBits ?? Options.MaskBits;
+        CheckMask("DmaDevice", _maskBits);
     }
 
     /// <summary>The settings.</summary>
     public DmaDeviceOptions Options { get; }
 
-    /// <summary>The highest bus address the device can use.</summary>
-    public ulong DmaMask => Options.MaskBits == 64 ? ulong.MaxValue : (1UL << Options.MaskBits) - 1;
+    /// <summary>The highest bus address the device can use for streaming DMA (<see cref="SetMask"/>).</summary>
+    public ulong DmaMask => MaskOf(_maskBits);
 
     /// <summary>Live streaming mappings.</summary>
     public IReadOnlyList<DmaMapping> Mappings => _mappings;
@@ -225,8 +253,10 @@ public sealed class DmaDevice
     /// <param name="name">For messages.</param>
     /// <param name="blockSize">Bytes per block.</param>
     /// <param name="align">Alignment of each block (power of two).</param>
+    /// <param name="boundary">No block crosses a multiple of it (a power of two ≥ the block size; 0: none), as dma_pool_create's.</param>
     /// <returns>The pool.</returns>
-    public DmaPool CreatePool(string name, int blockSize, int align) => new(this, name, blockSize, align);
+    /// <exception cref="ArgumentOutOfRangeException">A bad size, alignment or boundary.</exception>
+    public DmaPool CreatePool(string name, int blockSize, int align, int boundary = 0) => new(this, name, blockSize, align, boundary);
 
     /// <summary>Maps part of a buffer for the device (dma_map_single) and does the cache maintenance its direction needs.</summary>
     /// <param name="buffer">The buffer.</param>
@@ -249,24 +279,28 @@ public sealed class DmaDevice
         }
 
         var start = buffer.Address + (ulong)offset;
-        if (start + (ulong)size - 1 > DmaMask)
-        {
-            throw new DmaApiException("MapSingle", buffer.ToString(), "CPU", $"[0x{start:X}, +{size}) is above the {Options.MaskBits}-bit DMA mask");
-        }
-
         if (_mappings.Find(m => Overlaps(m, start, size)) is { } other)
         {
             throw new DmaApiException("MapSingle", buffer.ToString(), other.Owner.ToString(), $"overlaps the live {other}");
         }
 
         var mapping = new DmaMapping(buffer, offset, size, direction);
-        await MaintainAsync(start, size, direction switch
+        if (start + (ulong)size - 1 > DmaMask)
+        {
+            // beyond the mask: a slot of the bounce pool below it (swiotlb), filled for the device
+            mapping.Bounce = AllocateBounce(mapping);
+            await BounceToDeviceAsync(mapping, cancellationToken).ConfigureAwait(false);
+        }
+
+        await MaintainAsync(mapping.DmaAddress, size, direction switch
         {
             DmaDirection.ToDevice => Maintenance.Clean,
             DmaDirection.FromDevice => Maintenance.Invalidate,
             _ => Maintenance.Flush,
         }, cancellationToken).ConfigureAwait(false);
         _mappings.Add(mapping);
+        Record(mapping, "MapSingle");
+        await PublishWindowsAsync(cancellationToken).ConfigureAwait(false);
         return mapping;
     }
 
@@ -283,11 +317,15 @@ public sealed class DmaDevice
         if (direction != DmaDirection.ToDevice)
         {
             await MaintainAsync(mapping.DmaAddress, mapping.Length, Maintenance.Invalidate, cancellationToken).ConfigureAwait(false);
+            await BounceToCpuAsync(mapping, cancellationToken).ConfigureAwait(false);
         }
 
         mapping.Unmapped = true;
         mapping.Owner = DmaOwner.Cpu;
         _mappings.Remove(mapping);
+        ReleaseBounce(mapping);
+        Record(mapping, "Unmap");
+        await PublishWindowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gives the range back to the CPU (dma_sync_single_for_cpu).</summary>
@@ -303,9 +341,11 @@ public sealed class DmaDevice
         if (direction != DmaDirection.ToDevice)
         {
             await MaintainAsync(mapping.DmaAddress, mapping.Length, Maintenance.Invalidate, cancellationToken).ConfigureAwait(false);
+            await BounceToCpuAsync(mapping, cancellationToken).ConfigureAwait(false);
         }
 
         mapping.Owner = DmaOwner.Cpu;
+        Record(mapping, "SyncForCpu");
     }
 
     /// <summary>Gives the range to the device again (dma_sync_single_for_device).</summary>
@@ -318,9 +358,11 @@ public sealed class DmaDevice
     public async Task SyncForDeviceAsync(DmaMapping mapping, int length, DmaDirection direction, CancellationToken cancellationToken = default)
     {
         CheckCall("SyncForDevice", mapping, length, direction);
+        await BounceToDeviceAsync(mapping, cancellationToken).ConfigureAwait(false);
         await MaintainAsync(mapping.DmaAddress, mapping.Length,
             direction == DmaDirection.FromDevice ? Maintenance.Invalidate : Maintenance.Clean, cancellationToken).ConfigureAwait(false);
         mapping.Owner = DmaOwner.Device;
+        Record(mapping, "SyncForDevice");
     }
 
     /// <summary>Maps every entry of a scatterlist (dma_map_sg).</summary>
@@ -369,15 +411,15 @@ public sealed class DmaDevice
     }
 
     /// <summary>Carves coherent memory within the DMA mask (for AllocCoherent and pools).</summary>
-    internal CoherentBuffer AllocateCoherent(string call, int length, int align)
+    internal CoherentBuffer AllocateCoherent(string call, int length, int align, int boundary = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        var address = _coherent.Allocate((ulong)length, (ulong)align);
-        if (address + (ulong)length - 1 > DmaMask)
+        var address = _coherent.Allocate((ulong)length, (ulong)align, (ulong)boundary);
+        if (address + (ulong)length - 1 > CoherentDmaMask)
         {
             _coherent.Free(address);
             throw new DmaApiException(call, $"coherent 0x{address:X}+{length}", "nobody",
-                $"above the {Options.MaskBits}-bit DMA mask");
+                $"above the {_coherentMaskBits}-bit coherent DMA mask");
         }
 
         return new CoherentBuffer(address, length, cached: Options.Coherent);
@@ -396,7 +438,7 @@ public sealed class DmaDevice
     }
 
     private static bool Overlaps(DmaMapping mapping, ulong start, int length) =>
-        start < mapping.DmaAddress + (ulong)mapping.Length && mapping.DmaAddress < start + (ulong)length;
+        start < mapping.CpuAddress + (ulong)mapping.Length && mapping.CpuAddress < start + (ulong)length;
 
     private static void CheckRange(DmaBuffer buffer, int offset, int length)
     {
@@ -485,13 +527,20 @@ public sealed class DmaPool
     private readonly DmaDevice _device;
     private readonly HashSet<CoherentBuffer> _live = [];
 
-    internal DmaPool(DmaDevice device, string name, int blockSize, int align)
+    internal DmaPool(DmaDevice device, string name, int blockSize, int align, int boundary = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         if (align < 1 || (align & (align - 1)) != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(align), align, "a power of two");
         }
+
+        if (boundary != 0 && (boundary < blockSize || (boundary & (boundary - 1)) != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(boundary), boundary, $"0 or a power of two ≥ the block size {blockSize}");
+        }
+
+        Boundary = boundary;
 
         _device = device;
         Name = name;
@@ -511,13 +560,59 @@ public sealed class DmaPool
     /// <summary>Blocks currently allocated.</summary>
     public int InUse => _live.Count;
 
+    /// <summary>No block crosses a multiple of this (0: no boundary).</summary>
+    public int Boundary { get; }
+
+    /// <summary>True after <see cref="Destroy"/>.</summary>
+    public bool Destroyed { get; private set; }
+
+    /// <summary>
+    /// Allocates one block and zeroes it (dma_pool_zalloc): CPU stores of zeros into the coherent block.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The block, all zeros.</returns>
+    /// <exception cref="DmaAllocationException">The coherent region is full.</exception>
+    /// <exception cref="DmaApiException">The pool was destroyed, or the block would lie above the coherent mask.</exception>
+    public async Task<CoherentBuffer> AllocZeroedAsync(CancellationToken cancellationToken = default)
+    {
+        var block = Alloc();
+        try
+        {
+            await _device.CoherentWriteAsync(block, 0, new byte[BlockSize], cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Free(block);
+            throw;
+        }
+
+        return block;
+    }
+
+    /// <summary>
+    /// Destroys the pool (dma_pool_destroy). Blocks still allocated are leaked, as Linux leaks them
+    /// ("dma_pool_destroy ..., busy"): they are reported, stay allocated, and the pool refuses every
+    /// later call.
+    /// </summary>
+    /// <returns>The leaked blocks (empty when every block was freed).</returns>
+    /// <exception cref="DmaApiException">Destroyed already.</exception>
+    public IReadOnlyList<CoherentBuffer> Destroy()
+    {
+        CheckAlive("DmaPoolDestroy");
+        Destroyed = true;
+        var leaked = _live.OrderBy(b => b.DmaAddress).ToList();
+        _live.Clear();
+        return leaked;
+    }
+
     /// <summary>Allocates one block (dma_pool_alloc).</summary>
     /// <returns>The block.</returns>
     /// <exception cref="DmaAllocationException">The coherent region is full.</exception>
     /// <exception cref="DmaApiException">The block would lie above the DMA mask.</exception>
     public CoherentBuffer Alloc()
     {
-        var block = _device.AllocateCoherent($"DmaPoolAlloc '{Name}'", BlockSize, Align);
+        CheckAlive("DmaPoolAlloc");
+        var block = _device.AllocateCoherent($"DmaPoolAlloc '{Name}'", BlockSize, Align, Boundary);
         _live.Add(block);
         return block;
     }
@@ -528,9 +623,18 @@ public sealed class DmaPool
     public void Free(CoherentBuffer block)
     {
         ArgumentNullException.ThrowIfNull(block);
+        CheckAlive("DmaPoolFree");
         if (!_live.Remove(block) || !_device.ReleaseCoherent(block))
         {
             throw new DmaApiException("DmaPoolFree", $"pool '{Name}' block 0x{block.DmaAddress:X}", "nobody", "not allocated from this pool (double free?)");
+        }
+    }
+
+    private void CheckAlive(string call)
+    {
+        if (Destroyed)
+        {
+            throw new DmaApiException(call, $"pool '{Name}'", "nobody", "the pool was destroyed");
         }
     }
 }

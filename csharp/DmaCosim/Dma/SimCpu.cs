@@ -9,7 +9,7 @@ namespace DmaCosim.Dma;
 /// co-simulation.
 /// </summary>
 /// <param name="sim">The client of the harness.</param>
-public sealed class SimCpu(SimClient sim) : ICpuPort, ICacheMaintenance
+public sealed class SimCpu(SimClient sim) : ICpuPort, ICacheMaintenance, IDmaBusAnalyser
 {
     private readonly SimClient _sim = sim ?? throw new ArgumentNullException(nameof(sim));
 
@@ -30,6 +30,19 @@ public sealed class SimCpu(SimClient sim) : ICpuPort, ICacheMaintenance
     /// <remarks>One <c>batch</c> request of <c>cpu_write</c>s.</remarks>
     public Task WriteManyAsync(IReadOnlyList<CpuWriteAccess> stores, CancellationToken cancellationToken = default) =>
         _sim.CpuWriteManyAsync(stores, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One <c>dma_windows</c> request.</remarks>
+    public Task SetWindowsAsync(IReadOnlyCollection<DmaWindow> windows, bool enable, CancellationToken cancellationToken = default) =>
+        _sim.DmaWindowsAsync(windows, enable, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One <c>coherency</c> request (nothing cleared).</remarks>
+    public async Task<IReadOnlyList<CoherencyViolation>> WildAccessesAsync(CancellationToken cancellationToken = default)
+    {
+        var report = await _sim.CoherencyAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return report.Violations.Where(v => v.Kind == Wire.Violation.WildDma).ToList();
+    }
 
     /// <inheritdoc />
     public Task CleanAsync(ulong address, ulong length, CancellationToken cancellationToken = default) =>

@@ -56,6 +56,7 @@ public sealed partial class CdmaChannel
     /// <returns>The prepared transaction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The length is 0 or a range does not fit the address space.</exception>
     /// <exception cref="DmaAllocationException">The device's coherent memory has no room for the descriptors.</exception>
+    /// <exception cref="CdmaAlignmentException">The build has no realigner and the copy is not aligned to the data width (copy_align).</exception>
     /// <exception cref="InvalidOperationException">The harness is simulating.</exception>
     public async Task<CdmaTransaction> PrepMemcpyAsync(
         ulong destination, ulong source, ulong length, CancellationToken cancellationToken = default)
@@ -63,6 +64,7 @@ public sealed partial class CdmaChannel
         ArgumentOutOfRangeException.ThrowIfZero(length);
         CheckRange(nameof(source), source, length);
         CheckRange(nameof(destination), destination, length);
+        CheckCopyAlign(destination, source, length);
         var count = (int)((length + CdmaRegisters.BttMax - 1) / CdmaRegisters.BttMax);
         var blocks = new List<CoherentBuffer>(count);
         try

@@ -139,6 +139,7 @@ public sealed partial class CdmaChannel
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The transfer's cycles and final status.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The length or an address range does not fit the engine.</exception>
+    /// <exception cref="CdmaAlignmentException">The build has no realigner and the copy is not aligned to the data width (copy_align).</exception>
     /// <exception cref="InvalidOperationException">The engine is not idle or is halted by an earlier error (reset it).</exception>
     /// <exception cref="CdmaTransferException">The transfer ended with error bits in CDMASR.</exception>
     /// <exception cref="SimException">A request failed, including TIMEOUT when the cycle budget ran out.</exception>
@@ -152,6 +153,7 @@ public sealed partial class CdmaChannel
 
         CheckRange(nameof(source), source, length);
         CheckRange(nameof(destination), destination, length);
+        CheckCopyAlign(destination, source, length);
 
         if (_active.Count > 0 || _pending.Count > 0)
         {

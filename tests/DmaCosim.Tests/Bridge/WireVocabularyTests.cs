@@ -26,6 +26,7 @@ public sealed partial class WireVocabularyTests
         { "cpu_load_pattern", nameof(Wire.CpuLoadPattern) },
         { "cache_action", nameof(Wire.CacheAction) },
         { "violation", nameof(Wire.Violation) },
+        { "dma_access", nameof(Wire.DmaAccess) },
     };
 
     [Theory]

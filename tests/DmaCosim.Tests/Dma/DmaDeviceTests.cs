@@ -171,15 +171,90 @@ public sealed class DmaDeviceTests
         Assert.Contains("still mapped", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task MapSingle_AboveTheDmaMask_RefusedWithTheMaskInTheMessage()
+    [Theory]
+    [InlineData(DmaDirection.ToDevice, true, false)]
+    [InlineData(DmaDirection.FromDevice, false, true)]
+    [InlineData(DmaDirection.Bidirectional, true, true)]
+    public async Task MapSingle_AboveTheDmaMask_BouncedBelowItCopyingAsTheDirectionNeeds(DmaDirection direction, bool copyIn, bool copyOut)
     {
         var device = Device(new DmaDeviceOptions { MaskBits = 28 }); // the heap starts at 0x1000_0000
+        var buffer = device.Allocate(100);
 
-        var error = await Assert.ThrowsAsync<DmaApiException>(() => device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct));
+        var mapping = await device.MapSingleAsync(buffer, direction, 4, 96, Ct);
+        var slot = mapping.DmaAddress;
+        await device.UnmapAsync(mapping, 96, direction, Ct);
 
-        Assert.Contains("28-bit DMA mask", error.Message, StringComparison.Ordinal);
-        Assert.Empty(_cache.Log);
+        Assert.InRange(slot, device.Options.SwiotlbBase, device.Options.SwiotlbBase + device.Options.SwiotlbSize - 96);
+        Assert.Equal(buffer.Address + 4, mapping.CpuAddress);
+        Assert.Equal((buffer.Address + 4) % 64, slot % 64);
+        var expected = new List<string>();
+        if (copyIn)
+        {
+            expected.AddRange([$"read 0x{buffer.Address + 4:X}+96 cached", $"write 0x{slot:X}+96 cached"]);
+        }
+
+        if (copyOut)
+        {
+            expected.AddRange([$"read 0x{slot:X}+96 cached", $"write 0x{buffer.Address + 4:X}+96 cached"]);
+        }
+
+        Assert.Equal(expected, _cpu.Log);
+        Assert.All(_cache.Log, op => Assert.Contains($"0x{slot:X}+96", op, StringComparison.Ordinal));   // maintenance on the slot
+        Assert.Equal(new DmaBounceStats(1, copyIn ? 96 : 0, copyOut ? 96 : 0, 0, 0), device.BounceStats);
+        Assert.Equal(["MapSingle", "Unmap"], mapping.History.Select(e => e.Call));
+    }
+
+    [Fact]
+    public async Task MapSingle_BelowTheDmaMask_NotBounced()
+    {
+        var device = Device(new DmaDeviceOptions { MaskBits = 29 });
+
+        var mapping = await device.MapSingleAsync(device.Allocate(64), DmaDirection.ToDevice, cancellationToken: Ct);
+
+        Assert.Null(mapping.Bounce);
+        Assert.Empty(_cpu.Log);
+        Assert.Equal(0, device.BounceStats.Mappings);
+    }
+
+    [Fact]
+    public void DmaPool_Boundary_NoBlockCrossesIt()
+    {
+        var pool = Device().CreatePool("boundary", 48, 16, 128);
+
+        var blocks = Enumerable.Range(0, 20).Select(_ => pool.Alloc()).ToList();
+
+        Assert.All(blocks, b => Assert.Equal(b.DmaAddress / 128, (b.DmaAddress + 47) / 128));
+        Assert.Equal(20, blocks.Select(b => b.DmaAddress).Distinct().Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => Device().CreatePool("bad", 64, 16, 32));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Device().CreatePool("bad", 64, 16, 96));
+    }
+
+    [Fact]
+    public async Task DmaPool_AllocZeroed_StoresZerosOverTheBlock()
+    {
+        var pool = Device().CreatePool("zero", 64, 64);
+
+        var block = await pool.AllocZeroedAsync(Ct);
+
+        Assert.Equal([$"write 0x{block.DmaAddress:X}+64 uncached"], _cpu.Log);
+    }
+
+    [Fact]
+    public void DmaPool_Destroy_ReportsTheLeakedBlocksAndRefusesLaterCalls()
+    {
+        var pool = Device().CreatePool("leaky", 64, 64);
+        var kept = pool.Alloc();
+        var freed = pool.Alloc();
+        pool.Free(freed);
+
+        var leaked = pool.Destroy();
+
+        Assert.Equal([kept], leaked);
+        Assert.True(pool.Destroyed);
+        Assert.Throws<DmaApiException>(() => pool.Alloc());
+        Assert.Throws<DmaApiException>(() => pool.Free(kept));
+        Assert.Throws<DmaApiException>(() => pool.Destroy());
+        Assert.Empty(Device().CreatePool("clean", 64, 64).Destroy());
     }
 
     [Fact]
