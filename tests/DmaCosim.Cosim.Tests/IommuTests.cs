@@ -4,6 +4,7 @@ using DmaCosim.Bridge;
 using DmaCosim.Dma;
 using DmaCosim.Driver;
 using DmaCosim.Testing;
+using DmaCosim.Testing.Perf;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -109,6 +110,18 @@ public sealed class IommuTests(HarnessFixture fixture)
         Assert.Equal(0u, counters.Misses);
         Assert.Equal(0u, counters.PteReads);
         Assert.True(counters.Hits >= 8, $"{counters}"); // at least one read and one write burst per page
+    }
+
+    [Fact]
+    public async Task Copy_1MiBWarmIotlb_AtLeast97PercentOfBusPeak()
+    {
+        var (cold, warm) = await IommuCopyBench.RunAsync(fixture.Sim, fixture.Rtl, 1 << 20, cancellationToken: Ct);
+
+        Assert.Equal(0u, warm.Counters.Misses);
+        Assert.True(warm.Efficiency >= 0.97, $"warm: {warm}");
+        Assert.Equal(512u, cold.Counters.Misses); // one walk per source and destination page
+        Assert.True(cold.Cycles > warm.Cycles, $"cold {cold.Cycles} vs warm {warm.Cycles} cycles");
+        TestContext.Current.TestOutputHelper?.WriteLine($"cold {cold} ({cold.CyclesPerMiss:F1} walk cycles per miss); warm {warm}");
     }
 
     [Fact]
