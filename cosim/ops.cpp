@@ -182,10 +182,18 @@ void RunUntil(Harness& h, const Request& req, ReplyWriter& w) {
   } else if (event == proto::event::kViolation) {
     // a report the harness has not seen before, on the port in the current cycle or a later one
     fired = h.platform.RunUntil([&h] { return h.violations.CaptureNow(); }, max_cycles);
+  } else if (event == proto::event::kIommuFault) {
+    // a report not recorded before: seen now, or recorded by the log's own sampling during the run
+    // (the fault port depends on inputs sampled at the falling edge, so a pulse may be seen only
+    // there)
+    const uint64_t before = h.iommu.total();
+    fired = h.platform.RunUntil(
+        [&h, before] { return h.iommu.CaptureNow() || h.iommu.total() > before; }, max_cycles);
   } else {
     throw BadRequest("field 'event' = " + QuoteForMessage(event) + " is not one of: " +
                      std::string(proto::event::kIrq) + ", " + std::string(proto::event::kIdle) +
-                     ", " + std::string(proto::event::kViolation));
+                     ", " + std::string(proto::event::kViolation) + ", " +
+                     std::string(proto::event::kIommuFault));
   }
   if (!fired) {
     throw Timeout("run_until " + std::string(event) + ": no " + std::string(event) + " after " +
@@ -500,6 +508,31 @@ constexpr std::string_view kViolationKinds[] = {
     proto::violation::kStaleDmaRead};
 constexpr std::string_view kMasters[] = {proto::violation::kCpu, proto::violation::kDma};
 
+// iommu: the IOMMU's fault reports since the last clear (kind: the IOMMU_FAULT_* value)
+void Iommu(Harness& h, const Request& req, ReplyWriter& w) {
+  const bool clear = req.OptBool(f::kClear).value_or(false);
+  h.iommu.CaptureNow();
+  w.Uint(f::kTotal, h.iommu.total());
+  const std::vector<IommuFault>& records = h.iommu.records();
+  w.Reserve(records.size() * 64 + 64);
+  auto& p = w.Key(f::kFaults);
+  p.pack_array(static_cast<uint32_t>(records.size()));
+  for (const IommuFault& r : records) {
+    p.pack_map(4);
+    PackStr(p, f::kCycle);
+    p.pack_uint64(r.cycle);
+    PackStr(p, f::kAddr);
+    p.pack_uint64(r.iova);
+    PackStr(p, f::kWrite);
+    p.pack(r.write);
+    PackStr(p, f::kKind);
+    p.pack_uint64(r.kind);
+  }
+  w.Uint(f::kDropped, h.iommu.dropped());
+  w.Uint(f::kCycle, h.platform.cycle());
+  if (clear) h.iommu.Clear();
+}
+
 void Coherency(Harness& h, const Request& req, ReplyWriter& w) {
   const std::optional<bool> snoop = req.OptBool(f::kSnoop);
   const bool clear = req.OptBool(f::kClear).value_or(false);
@@ -739,6 +772,7 @@ const std::map<std::string_view, OpSpec>& OpTable() {
              OpSpec{op::kCpuWrite, {f::kAddr, f::kData, f::kCached}, CpuWrite},
              OpSpec{op::kCache, {f::kAction, f::kAddr, f::kLen}, CacheOp},
              OpSpec{op::kCoherency, {f::kSnoop, f::kClear}, Coherency},
+             OpSpec{op::kIommu, {f::kClear}, Iommu},
              OpSpec{
                  op::kCpuLoad,
                  {f::kPattern, f::kRate, f::kAddr, f::kLen, f::kSeed, f::kStorePercent, f::kCached},

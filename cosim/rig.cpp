@@ -21,7 +21,8 @@ Rig::Rig(VerilatedContext& context, Top& top, uint64_t seed)
       dma_port(),
       axil(platform),
       cpu(platform),
-      violations(platform, proto::kMaxViolationRecords) {
+      violations(platform, proto::kMaxViolationRecords),
+      iommu(platform, proto::kMaxViolationRecords) {
   // The DMA-side checker samples before the DRAM model: a burst the DMA gets wrong breaks the rule
   // on both ports in the same cycle, and the first finding is the one reported.
   platform.AddModel(dma_port);
@@ -29,6 +30,7 @@ Rig::Rig(VerilatedContext& context, Top& top, uint64_t seed)
   platform.AddModel(axil);
   platform.AddModel(cpu);
   platform.AddModel(violations);
+  platform.AddModel(iommu);
 }
 
 }  // namespace dmacosim

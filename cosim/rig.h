@@ -12,6 +12,7 @@
 #include "cpu_port.h"
 #include "dma_port_checker.h"
 #include "dram_model.h"
+#include "iommu_log.h"
 #include "platform.h"
 #include "rtl_top.h"
 #include "verilated.h"
@@ -32,6 +33,7 @@ struct Rig {
   AxiLiteMaster axil;
   CpuPort cpu;
   ViolationLog violations;
+  IommuLog iommu;
 };
 
 }  // namespace dmacosim

@@ -248,7 +248,8 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
 
   Rig rig(context, top, options.seed);
   rig.platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
-  Harness harness{rig.platform, rig.dram, rig.dma_port, rig.axil, rig.cpu, rig.violations};
+  Harness harness{rig.platform, rig.dram,       rig.dma_port, rig.axil,
+                  rig.cpu,      rig.violations, rig.iommu};
   if (!options.trace_dir.empty()) {
     char resolved[PATH_MAX];
     struct stat st {};

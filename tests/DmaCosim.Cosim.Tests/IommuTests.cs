@@ -140,6 +140,36 @@ public sealed class IommuTests(HarnessFixture fixture)
         var fault = await domain.ReadFaultAsync(Ct);
         Assert.Equal((IommuFaultKind.NotPresent, false, staleSource & ~0xFFFUL), (fault.Kind, fault.Write, fault.Iova & ~0xFFFUL));
         Assert.Equal(before, await fixture.Memory.ReadAsync(destination.Address, 3000, Ct));
+        // the harness logged the same fault, at the cycle the RTL recorded (its counter starts at reset)
+        var logged = await fixture.Sim.IommuFaultsAsync(clear: true, Ct);
+        Assert.Equal(fault.Count, (uint)logged.Count); // every read burst already issued faults too
+        Assert.Equal(fault.Iova, logged[0].Iova);
+        Assert.All(logged, l => Assert.Equal((false, (int)IommuFaultKind.NotPresent, staleSource >> 12), (l.Write, l.Kind, l.Iova >> 12)));
+    }
+
+    [Fact]
+    public async Task RunUntil_IommuFault_StopsAtTheFaultedBurst()
+    {
+        const int length = 65536;
+        var (channel, domain, from, to, _) = await MappedPairAsync(length);
+        var last = from.DmaAddress + length - 4096; // its PTE cleared behind the domain's back
+        await fixture.Memory.WriteAsync(await LeafPteAddressAsync(domain, last), new byte[domain.PteBytes], Ct);
+        await domain.InvalidateAllAsync(Ct);
+        var sim = fixture.Sim;
+        await sim.RegWriteAsync(CdmaRegisters.SaMsbOffset, (uint)(from.DmaAddress >> 32), Ct);
+        await sim.RegWriteAsync(CdmaRegisters.SaOffset, (uint)from.DmaAddress, Ct);
+        await sim.RegWriteAsync(CdmaRegisters.DaMsbOffset, (uint)(to.DmaAddress >> 32), Ct);
+        await sim.RegWriteAsync(CdmaRegisters.DaOffset, (uint)to.DmaAddress, Ct);
+        var start = await sim.RegWriteAsync(CdmaRegisters.BttOffset, length, Ct);
+
+        var stop = await sim.RunUntilAsync(SimEvent.IommuFault, 100_000, Ct);
+
+        Assert.True(stop.Cycle > start + 4000, $"stopped at {stop.Cycle}, the copy started at {start}");
+        var logged = Assert.Single(await sim.IommuFaultsAsync(cancellationToken: Ct));
+        Assert.InRange(logged.Cycle, stop.Cycle - 1, stop.Cycle); // the run stops in the cycle of the report or the next
+        Assert.Equal((last, false, (int)IommuFaultKind.NotPresent), (logged.Iova, logged.Write, logged.Kind));
+        Assert.Equal(1u, (await domain.ReadFaultAsync(Ct)).Count);
+        await Assert.ThrowsAsync<SimRequestException>(() => sim.RunUntilAsync(SimEvent.IommuFault, 2000, Ct)); // no second fault: the engine halted
     }
 
     [Fact]
