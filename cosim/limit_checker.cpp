@@ -66,7 +66,7 @@ void LimitChecker::Reset() {
   axil_wdata_.reset();
   axil_araddr_.reset();
   axil_open_ = 0;
-  rd_inflight_ = wr_inflight_ = w_owed_ = 0;
+  rd_inflight_ = wr_inflight_ = w_owed_ = walk_inflight_ = 0;
   last_rlast_.reset();
   last_wlast_.reset();
   ar_waiting_ = aw_waiting_ = cpu_take_prev_ = false;
@@ -207,12 +207,19 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
     axil_araddr_.reset();
   }
 
-  // ---- the DMA port's events of this cycle
-  const bool ar_start = dma.ar.valid && !ar_waiting_;
+  // ---- the DMA port's events of this cycle. The IOMMU's page-table walker reads PTEs on this port
+  // (AXI ID kIommuWalkAxiId): those reads are not the engine's, so the engine's limits (transfer
+  // mode timing, burst length, keyhole, bursts in flight) apply to the engine's reads only; the
+  // walker's are checked against its own contract (IOMMU_WALK): one beat, alone on the read
+  // channel.
+  const bool walk_ar = dma.ar.valid && dma.ar.beat.id == kIommuWalkAxiId;
+  const bool walk_take = walk_ar && dma.ar.ready;
+  const bool walk_end = dma.r.valid && dma.r.ready && dma.r.last && dma.r.id == kIommuWalkAxiId;
+  const bool ar_start = dma.ar.valid && !walk_ar && !ar_waiting_;
   const bool aw_start = dma.aw.valid && !aw_waiting_;
-  const bool ar_take = dma.ar.valid && dma.ar.ready;
+  const bool ar_take = dma.ar.valid && dma.ar.ready && !walk_ar;
   const bool aw_take = dma.aw.valid && dma.aw.ready;
-  const bool r_end = dma.r.valid && dma.r.ready && dma.r.last;
+  const bool r_end = dma.r.valid && dma.r.ready && dma.r.last && !walk_end;
   const bool w_end = dma.w.valid && dma.w.ready && dma.w.last;
   const bool b_take = dma.b.valid && dma.b.ready;
   const bool cpu_busy = s.cpu_arvalid || s.cpu_awvalid || s.cpu_wvalid || cpu_take_prev_;
@@ -320,7 +327,8 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
   const std::array<std::array<bool, 2>, 2> valid = {
       {{s.cpu_arvalid, dma.ar.valid}, {s.cpu_awvalid, dma.aw.valid}}};
   const std::array<std::array<bool, 2>, 2> take = {
-      {{s.cpu_arvalid && s.cpu_arready, ar_take}, {s.cpu_awvalid && s.cpu_awready, aw_take}}};
+      {{s.cpu_arvalid && s.cpu_arready, ar_take || walk_take},
+       {s.cpu_awvalid && s.cpu_awready, aw_take}}};
   for (unsigned ch = 0; ch < 2; ++ch) {
     for (unsigned m = 0; m < 2; ++m) {
       Wait& w = wait_[ch][m];
@@ -347,6 +355,18 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
     }
   }
 
+  // the walker: a one-beat read, never with another read (its own or the engine's) in flight
+  if (walk_take && (dma.ar.beat.beats() != 1 || rd_inflight_ != 0 || walk_inflight_ != 0)) {
+    Keep(first, Finding(limit_rule::kIommuWalk, cycle,
+                        "PTE read of " + std::to_string(dma.ar.beat.beats()) + " beats with " +
+                            std::to_string(rd_inflight_) + " engine and " +
+                            std::to_string(walk_inflight_) +
+                            " walker reads in flight (the walker reads one beat, alone): " +
+                            describe_.Describe("AR", dma.ar.beat)));
+  }
+  walk_inflight_ =
+      walk_inflight_ + (walk_take ? 1 : 0) - (walk_end && (walk_inflight_ || walk_take) ? 1 : 0);
+
   // ---- bookkeeping
   rd_inflight_ = rd_inflight_ + (ar_take ? 1 : 0) - (r_end && (rd_inflight_ || ar_take) ? 1 : 0);
   wr_inflight_ = wr_inflight_ + (aw_take ? 1 : 0) - (b_take && (wr_inflight_ || aw_take) ? 1 : 0);
@@ -355,7 +375,7 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
   stats_.max_writes_in_flight = std::max(stats_.max_writes_in_flight, wr_inflight_);
   if (r_end) last_rlast_ = cycle;
   if (w_end) last_wlast_ = cycle;
-  ar_waiting_ = dma.ar.valid && !dma.ar.ready;
+  ar_waiting_ = dma.ar.valid && !dma.ar.ready && !walk_ar;
   aw_waiting_ = dma.aw.valid && !dma.aw.ready;
   cpu_take_prev_ = s.cpu_take;
 
@@ -370,8 +390,8 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
 
   // quiescent: the configuration written last is what the next transfer runs with
   if (!uncertain_ && !reset_pending_ && axil_open_ == 0 && !axil_awaddr_ && !axil_wdata_ &&
-      s.dma_idle && rd_inflight_ == 0 && wr_inflight_ == 0 && w_owed_ == 0 && !dma.ar.valid &&
-      !dma.aw.valid && !dma.w.valid) {
+      s.dma_idle && rd_inflight_ == 0 && walk_inflight_ == 0 && wr_inflight_ == 0 && w_owed_ == 0 &&
+      !dma.ar.valid && !dma.aw.valid && !dma.w.valid) {
     Tighten();
   }
   return first;

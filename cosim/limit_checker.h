@@ -38,6 +38,7 @@ inline constexpr char kStealIdle[] = "STEAL_IDLE";            // cycle stealing:
 inline constexpr char kTransparentCpuBusy[] = "TRANSPARENT_CPU_BUSY";  // started while CPU busy
 inline constexpr char kKeyholeFixed[] = "KEYHOLE_FIXED";  // keyhole burst not FIXED at one address
 inline constexpr char kArbFairness[] = "ARB_FAIRNESS";    // a waiting master passed over too often
+inline constexpr char kIommuWalk[] = "IOMMU_WALK";        // a PTE read not one beat, or not alone
 }  // namespace limit_rule
 
 // The build's limits (cosim_top MAX_BURST, MAX_OUTSTANDING): reset values and clamps.
@@ -137,6 +138,7 @@ class LimitChecker {
 
   // DMA port
   uint64_t rd_inflight_ = 0, wr_inflight_ = 0, w_owed_ = 0;
+  uint64_t walk_inflight_ = 0;  // the IOMMU walker's PTE reads (AXI ID kIommuWalkAxiId)
   std::optional<uint64_t> last_rlast_, last_wlast_;
   bool ar_waiting_ = false, aw_waiting_ = false;
   bool cpu_take_prev_ = false;

@@ -14,6 +14,7 @@
 #include "cpu_port.h"
 #include "dma_port_checker.h"
 #include "dram_model.h"
+#include "iommu_log.h"
 #include "msgpack_io.h"
 #include "platform.h"
 #include "violation_log.h"
@@ -30,6 +31,7 @@ struct Harness {
   CpuPort& cpu;
   ViolationLog& violations;
   WildDmaChecker& wild_dma;
+  IommuLog& iommu;
   // CURVE handshakes the socket refused (a wrong or missing key); stats "transport"
   uint64_t refused_handshakes = 0;
   bool shutdown_requested = false;  // set by "shutdown"; the server exits after replying

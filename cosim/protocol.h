@@ -133,6 +133,8 @@ inline constexpr std::string_view kBeatsChecked = "beats_checked";
 inline constexpr std::string_view kBeatsFlagged = "beats_flagged";
 inline constexpr std::string_view kDir = "dir";
 inline constexpr std::string_view kNearest = "nearest";
+// iommu (param kClear; results kTotal, kFaults of {kCycle, kAddr, kWrite, kKind}, kDropped, kCycle)
+inline constexpr std::string_view kWrite = "write";
 // cpu_load (besides kAddr, kLen, kSeed, kCached)
 inline constexpr std::string_view kPattern = "pattern";
 inline constexpr std::string_view kRate = "rate";
@@ -279,6 +281,7 @@ inline constexpr std::string_view kCache = "cache";
 inline constexpr std::string_view kCoherency = "coherency";
 inline constexpr std::string_view kCpuLoad = "cpu_load";
 inline constexpr std::string_view kDmaWindows = "dma_windows";
+inline constexpr std::string_view kIommu = "iommu";
 }  // namespace op
 
 // cpu_load patterns (the value of kPattern), indexed like CpuLoadPattern (cpu_load.h)
@@ -318,6 +321,7 @@ namespace event {
 inline constexpr std::string_view kIrq = "irq";
 inline constexpr std::string_view kIdle = "idle";
 inline constexpr std::string_view kViolation = "violation";
+inline constexpr std::string_view kIommuFault = "iommu_fault";
 }  // namespace event
 
 }  // namespace dmacosim::proto

@@ -39,4 +39,7 @@ inline constexpr uint32_t kMonCtrlOffset = 0x1000;
 inline constexpr uint32_t kMonCtrlSnoopEn = 1u << 0;
 inline constexpr uint32_t kMonCtrlClear = 1u << 1;
 
+// IOMMU: the AXI ID of its page-table walker's PTE reads on the DMA port (IOMMU_WALK_AXI_ID)
+inline constexpr uint32_t kIommuWalkAxiId = 3;
+
 }  // namespace dmacosim

@@ -25,7 +25,8 @@ Rig::Rig(VerilatedContext& context, Top& top, uint64_t seed, uint64_t dram_cap,
       axil(platform),
       cpu(platform),
       violations(platform, proto::kMaxViolationRecords),
-      wild_dma(violations) {
+      wild_dma(violations),
+      iommu(platform, proto::kMaxViolationRecords) {
   // The DMA-side checker samples before the DRAM model: a burst the DMA gets wrong breaks the rule
   // on both ports in the same cycle, and the first finding is the one reported.
   platform.AddModel(dma_port);
@@ -34,6 +35,7 @@ Rig::Rig(VerilatedContext& context, Top& top, uint64_t seed, uint64_t dram_cap,
   platform.AddModel(cpu);
   platform.AddModel(violations);
   platform.AddModel(wild_dma);
+  platform.AddModel(iommu);
 }
 
 }  // namespace dmacosim

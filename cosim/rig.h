@@ -13,6 +13,7 @@
 #include "cpu_port.h"
 #include "dma_port_checker.h"
 #include "dram_model.h"
+#include "iommu_log.h"
 #include "platform.h"
 #include "rtl_top.h"
 #include "verilated.h"
@@ -37,6 +38,7 @@ struct Rig {
   CpuPort cpu;
   ViolationLog violations;
   WildDmaChecker wild_dma;  // off until `dma_windows` enables it
+  IommuLog iommu;
 };
 
 }  // namespace dmacosim

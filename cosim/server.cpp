@@ -250,7 +250,7 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
           options.dram_dir);
   rig.platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
   Harness harness{rig.platform, rig.dram,       rig.dma_port, rig.axil,
-                  rig.cpu,      rig.violations, rig.wild_dma};
+                  rig.cpu,      rig.violations, rig.wild_dma, rig.iommu};
   if (!options.trace_dir.empty()) {
     char resolved[PATH_MAX];
     struct stat st {};

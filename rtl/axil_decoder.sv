@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// axil_decoder: splits one AXI-Lite slave port: [MON_BASE_OFFSET, MON_SPACE_END) is served here as a
-// plain register bus (coherency_monitor); every other offset passes through to the CDMA registers.
+// axil_decoder: splits one AXI-Lite slave port: [MON_BASE_OFFSET, MON_SPACE_END) (coherency_monitor)
+// and [IOMMU_BASE_OFFSET, IOMMU_SPACE_END) (iommu) are served here as a plain register bus (reg_sel
+// names the block); every other offset passes through to the CDMA registers.
 
 // No latency is added on the pass-through path (AW / W / AR / B / R are wired through while a
 // transaction is routed there), so the CDMA register slave (cdma_regs) behaves, and answers DECERR
@@ -57,19 +58,22 @@ module axil_decoder
   input  logic                       m_axil_rvalid,
   output logic                       m_axil_rready,
 
-  // register bus: the window (reg_addr = offset - MON_BASE_OFFSET); reg_rdata is combinational
-  // from reg_addr, a write takes effect in the cycle reg_we is high
+  // register bus: the windows (reg_addr = offset - the window's base; reg_sel 0 the monitor's,
+  // 1 the IOMMU's); reg_rdata is combinational from reg_sel / reg_addr, a write takes effect in
+  // the cycle reg_we is high
   output logic                       reg_we,
+  output logic                       reg_sel,
   output logic [7:0]                 reg_addr,
   output logic [31:0]                reg_wdata,
   input  logic [31:0]                reg_rdata
 );
 
-  if (AXIL_ADDR_WIDTH < 13 || AXIL_ADDR_WIDTH > 32) begin : g_check_axil_addr_width
-    $fatal(1, "axil_decoder: AXIL_ADDR_WIDTH must be 13..32 (the window sits at 0x1000)");
+  if (AXIL_ADDR_WIDTH < 14 || AXIL_ADDR_WIDTH > 32) begin : g_check_axil_addr_width
+    $fatal(1, "axil_decoder: AXIL_ADDR_WIDTH must be 14..32 (the windows sit at 0x1000, 0x2000)");
   end
-  if (MON_SPACE_END - MON_BASE_OFFSET > 256) begin : g_check_window
-    $fatal(1, "axil_decoder: the window must fit reg_addr (256 bytes)");
+  if (MON_SPACE_END - MON_BASE_OFFSET > 256 || IOMMU_SPACE_END - IOMMU_BASE_OFFSET > 256)
+  begin : g_check_window
+    $fatal(1, "axil_decoder: each window must fit reg_addr (256 bytes)");
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -80,6 +84,7 @@ module axil_decoder
   logic                       aw_done_q, aw_done_d;  // its AW has been taken
   logic                       w_done_q,  w_done_d;   // its W has been taken
   logic [7:0]                 waddr_q,   waddr_d;    // window write: offset and data held
+  logic                       wsel_q,    wsel_d;     // ... and which window
   logic [31:0]                wdata_q,   wdata_d;
   logic                       bvalid_q,  bvalid_d;   // window write response
   logic                       rd_act_q,  rd_act_d;   // an AR has been routed; its R is owed
@@ -92,13 +97,17 @@ module axil_decoder
   logic aw_take, w_take, ar_take, b_take, r_take;
   logic win_we;                 // the window write happens this cycle
 
-  function automatic logic in_window(input logic [AXIL_ADDR_WIDTH-1:0] a);
-    return 32'(a) >= MON_BASE_OFFSET && 32'(a) < MON_SPACE_END;
+  function automatic logic in_iommu(input logic [AXIL_ADDR_WIDTH-1:0] a);
+    return 32'(a) >= IOMMU_BASE_OFFSET && 32'(a) < IOMMU_SPACE_END;
   endfunction
 
-  // word offset inside the window (the low two bits select a byte lane, not a register)
+  function automatic logic in_window(input logic [AXIL_ADDR_WIDTH-1:0] a);
+    return (32'(a) >= MON_BASE_OFFSET && 32'(a) < MON_SPACE_END) || in_iommu(a);
+  endfunction
+
+  // word offset inside its window (the low two bits select a byte lane, not a register)
   function automatic logic [7:0] win_offset(input logic [AXIL_ADDR_WIDTH-1:0] a);
-    return 8'(32'(a) - MON_BASE_OFFSET) & 8'hFC;
+    return 8'(32'(a) - (in_iommu(a) ? IOMMU_BASE_OFFSET : MON_BASE_OFFSET)) & 8'hFC;
   endfunction
 
   // ---------------------------------------------------------------------------------------------
@@ -148,6 +157,7 @@ module axil_decoder
   // ---------------------------------------------------------------------------------------------
   assign reg_we    = win_we;
   assign reg_addr  = win_we ? waddr_q : win_offset(s_axil_araddr);
+  assign reg_sel   = win_we ? wsel_q : in_iommu(s_axil_araddr);
   assign reg_wdata = wdata_q;
 
   always_comb begin
@@ -156,6 +166,7 @@ module axil_decoder
     aw_done_d = aw_done_q || aw_take;
     w_done_d  = w_done_q || w_take;
     waddr_d   = waddr_q;
+    wsel_d    = wsel_q;
     wdata_d   = wdata_q;
     bvalid_d  = bvalid_q || win_we;
     rd_act_d  = rd_act_q;
@@ -168,6 +179,7 @@ module axil_decoder
       wr_act_d = 1'b1;
       wr_win_d = wr_win;
       waddr_d  = win_offset(s_axil_awaddr);
+      wsel_d   = in_iommu(s_axil_awaddr);
     end
     if (w_take) wdata_d = s_axil_wdata;
     if (b_take) begin
@@ -199,6 +211,7 @@ module axil_decoder
       aw_done_q <= 1'b0;
       w_done_q  <= 1'b0;
       waddr_q   <= '0;
+      wsel_q    <= 1'b0;
       wdata_q   <= '0;
       bvalid_q  <= 1'b0;
       rd_act_q  <= 1'b0;
@@ -211,6 +224,7 @@ module axil_decoder
       aw_done_q <= aw_done_d;
       w_done_q  <= w_done_d;
       waddr_q   <= waddr_d;
+      wsel_q    <= wsel_d;
       wdata_q   <= wdata_d;
       bvalid_q  <= bvalid_d;
       rd_act_q  <= rd_act_d;

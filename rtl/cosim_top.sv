@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// cosim_top: Verilator top (DESIGN 1): AXI-Lite -> cdma -> coherency_monitor -> axi_arbiter <- cpu_cache.
+// cosim_top: Verilator top (DESIGN 1): AXI-Lite -> cdma -> iommu -> coherency_monitor -> axi_arbiter <- cpu_cache.
 // The harness drives AXI-Lite and the CPU port, models the DRAM on m_axi, checks dbg_dma_*; no clock.
 
-// AXI-Lite: axil_decoder serves the monitor's registers at MON_BASE_OFFSET..MON_SPACE_END and passes
-// every other offset to the CDMA registers (which answer DECERR outside their own space). AXI IDs:
+// AXI-Lite: axil_decoder serves the monitor's registers at MON_BASE_OFFSET..MON_SPACE_END and the
+// IOMMU's at IOMMU_BASE_OFFSET..IOMMU_SPACE_END and passes every other offset to the CDMA registers (which answer DECERR outside their own space). AXI IDs:
 // the DMA uses DMA_AXI_ID, the cache CPU_ID; the arbiter replaces the top ID bit with the master
 // (0 CPU, 1 DMA), so on m_axi the DMA's IDs have the top bit set. Inputs left at 0 give an idle CPU.
 // Every input but clk is sampled at the falling edge of clk: a driver sets the inputs before it
@@ -21,7 +21,7 @@ module cosim_top
   parameter int unsigned MAX_OUTSTANDING = 4,
   // AXI4 ID width (at least 2: the arbiter names the master in the top bit)
   parameter int unsigned ID_WIDTH        = 4,
-  // AXI-Lite address width (the monitor's registers sit at 0x1000)
+  // AXI-Lite address width (the monitor's registers sit at 0x1000, the IOMMU's at 0x2000)
   parameter int unsigned AXIL_ADDR_WIDTH = 16,
   // CPU data cache: capacity in bytes
   parameter int unsigned CACHE_BYTES     = 32768,
@@ -31,12 +31,18 @@ module cosim_top
   parameter int unsigned WAYS            = 2,
   // 1: the engine has PG034's realigner (DRE); 0: the `nodre` build (source and destination must
   // share their offset within a beat, otherwise the bytes land in their source lanes)
-  parameter int unsigned HAS_DRE         = 1
+  parameter int unsigned HAS_DRE         = 1,
+  // IOMMU: IOTLB entries (a power of two)
+  parameter int unsigned IOTLB_ENTRIES   = 1024
 ) (
   input  logic                       clk,
   input  logic                       rst,            // synchronous, active high
 
-  // AXI-Lite slave: CDMA registers (0x000..0x1FF) and coherency monitor registers (0x1000..0x10FF)
+  // host bridge: DMA bus address = CPU physical + bus_offset (0: none); hold it constant
+  input  logic [ADDR_WIDTH-1:0]      bus_offset,
+
+  // AXI-Lite slave: CDMA registers (0x000..0x1FF), coherency monitor registers (0x1000..0x10FF),
+  // IOMMU registers (0x2000..0x20FF)
   input  logic [AXIL_ADDR_WIDTH-1:0] s_axil_awaddr,
   input  logic                       s_axil_awvalid,
   output logic                       s_axil_awready,
@@ -110,6 +116,12 @@ module cosim_top
   output logic [1:0]                 viol_kind,
   output logic [ADDR_WIDTH-1:0]      viol_addr,
   output logic                       viol_master,
+
+  // IOMMU faults: one report per faulted burst (iommu_fault_kind an IOMMU_FAULT_* value)
+  output logic                       iommu_fault_valid,
+  output logic                       iommu_fault_write,
+  output logic [2:0]                 iommu_fault_kind,
+  output logic [ADDR_WIDTH-1:0]      iommu_fault_iova,
 
   // counters for the harness's statistics (free-running; the monitor's are zeroed by MON_CTRL
   // clear) and the monitor's snoop enable
@@ -208,6 +220,7 @@ module cosim_top
   // harness builds the model.
   // ---------------------------------------------------------------------------------------------
   logic                       rst_s = 1'b1;
+  logic [ADDR_WIDTH-1:0]      bus_offset_s;
   logic [AXIL_ADDR_WIDTH-1:0] s_axil_awaddr_s;
   logic                       s_axil_awvalid_s;
   logic [31:0]                s_axil_wdata_s;
@@ -238,6 +251,7 @@ module cosim_top
 
   always_ff @(negedge clk) begin
     rst_s               <= rst;
+    bus_offset_s        <= bus_offset;
     s_axil_awaddr_s     <= s_axil_awaddr;
     s_axil_awvalid_s    <= s_axil_awvalid;
     s_axil_wdata_s      <= s_axil_wdata;
@@ -279,8 +293,12 @@ module cosim_top
   logic                       mon_reg_we;
   logic [7:0]                 mon_reg_addr;
   logic [31:0]                mon_reg_wdata, mon_reg_rdata;
+  // axil_decoder -> iommu registers (the same register bus, reg_sel = 1)
+  logic                       win_reg_we, win_reg_sel;
+  logic [31:0]                win_reg_rdata, iommu_reg_rdata;
+  logic                       iommu_reg_we;
 
-  // cdma -> coherency_monitor (dma_axi_*), coherency_monitor -> arbiter s1 (mon_axi_*),
+  // cdma -> iommu (dma_axi_*), iommu -> coherency_monitor (iom_axi_*), coherency_monitor -> arbiter s1 (mon_axi_*),
   // cpu_cache -> arbiter s0 (cpu_axi_*)
   logic [ID_WIDTH-1:0]     dma_axi_awid, dma_axi_bid, dma_axi_arid, dma_axi_rid;
   logic [ADDR_WIDTH-1:0]   dma_axi_awaddr, dma_axi_araddr;
@@ -292,6 +310,17 @@ module cosim_top
   logic                    dma_axi_arready, dma_axi_rlast, dma_axi_rvalid, dma_axi_rready;
   logic [DATA_WIDTH-1:0]   dma_axi_wdata, dma_axi_rdata;
   logic [DATA_WIDTH/8-1:0] dma_axi_wstrb;
+
+  logic [ID_WIDTH-1:0]     iom_axi_awid, iom_axi_bid, iom_axi_arid, iom_axi_rid;
+  logic [ADDR_WIDTH-1:0]   iom_axi_awaddr, iom_axi_araddr;
+  logic [7:0]              iom_axi_awlen, iom_axi_arlen;
+  logic [2:0]              iom_axi_awsize, iom_axi_arsize;
+  logic [1:0]              iom_axi_awburst, iom_axi_arburst, iom_axi_bresp, iom_axi_rresp;
+  logic                    iom_axi_awvalid, iom_axi_awready, iom_axi_wlast, iom_axi_wvalid;
+  logic                    iom_axi_wready, iom_axi_bvalid, iom_axi_bready, iom_axi_arvalid;
+  logic                    iom_axi_arready, iom_axi_rlast, iom_axi_rvalid, iom_axi_rready;
+  logic [DATA_WIDTH-1:0]   iom_axi_wdata, iom_axi_rdata;
+  logic [DATA_WIDTH/8-1:0] iom_axi_wstrb;
 
   logic [ID_WIDTH-1:0]     mon_axi_awid, mon_axi_bid, mon_axi_arid, mon_axi_rid;
   logic [ADDR_WIDTH-1:0]   mon_axi_awaddr, mon_axi_araddr;
@@ -414,11 +443,17 @@ module cosim_top
     .m_axil_rresp    (cr_axil_rresp),
     .m_axil_rvalid   (cr_axil_rvalid),
     .m_axil_rready   (cr_axil_rready),
-    .reg_we          (mon_reg_we),
+    .reg_we          (win_reg_we),
+    .reg_sel         (win_reg_sel),
     .reg_addr        (mon_reg_addr),
     .reg_wdata       (mon_reg_wdata),
-    .reg_rdata       (mon_reg_rdata)
+    .reg_rdata       (win_reg_rdata)
   );
+
+  // the register bus: reg_sel picks the monitor (0) or the IOMMU (1)
+  assign mon_reg_we    = win_reg_we && !win_reg_sel;
+  assign iommu_reg_we  = win_reg_we && win_reg_sel;
+  assign win_reg_rdata = win_reg_sel ? iommu_reg_rdata : mon_reg_rdata;
 
   cdma #(
     .DATA_WIDTH      (DATA_WIDTH),
@@ -490,6 +525,84 @@ module cosim_top
     .dbg_eng_wready  (dbg_eng_wready)
   );
 
+  iommu #(
+    .DATA_WIDTH      (DATA_WIDTH),
+    .ADDR_WIDTH      (ADDR_WIDTH),
+    .ID_WIDTH        (ID_WIDTH),
+    .IOTLB_ENTRIES   (IOTLB_ENTRIES),
+    .WALK_ID         (IOMMU_WALK_AXI_ID)
+  ) u_iommu (
+    .clk             (clk),
+    .rst             (rst_s),
+    .bus_offset      (bus_offset_s),
+    .s_axi_awid       (dma_axi_awid),
+    .s_axi_awaddr     (dma_axi_awaddr),
+    .s_axi_awlen      (dma_axi_awlen),
+    .s_axi_awsize     (dma_axi_awsize),
+    .s_axi_awburst    (dma_axi_awburst),
+    .s_axi_awvalid    (dma_axi_awvalid),
+    .s_axi_awready    (dma_axi_awready),
+    .s_axi_wdata      (dma_axi_wdata),
+    .s_axi_wstrb      (dma_axi_wstrb),
+    .s_axi_wlast      (dma_axi_wlast),
+    .s_axi_wvalid     (dma_axi_wvalid),
+    .s_axi_wready     (dma_axi_wready),
+    .s_axi_bid        (dma_axi_bid),
+    .s_axi_bresp      (dma_axi_bresp),
+    .s_axi_bvalid     (dma_axi_bvalid),
+    .s_axi_bready     (dma_axi_bready),
+    .s_axi_arid       (dma_axi_arid),
+    .s_axi_araddr     (dma_axi_araddr),
+    .s_axi_arlen      (dma_axi_arlen),
+    .s_axi_arsize     (dma_axi_arsize),
+    .s_axi_arburst    (dma_axi_arburst),
+    .s_axi_arvalid    (dma_axi_arvalid),
+    .s_axi_arready    (dma_axi_arready),
+    .s_axi_rid        (dma_axi_rid),
+    .s_axi_rdata      (dma_axi_rdata),
+    .s_axi_rresp      (dma_axi_rresp),
+    .s_axi_rlast      (dma_axi_rlast),
+    .s_axi_rvalid     (dma_axi_rvalid),
+    .s_axi_rready     (dma_axi_rready),
+    .m_axi_awid       (iom_axi_awid),
+    .m_axi_awaddr     (iom_axi_awaddr),
+    .m_axi_awlen      (iom_axi_awlen),
+    .m_axi_awsize     (iom_axi_awsize),
+    .m_axi_awburst    (iom_axi_awburst),
+    .m_axi_awvalid    (iom_axi_awvalid),
+    .m_axi_awready    (iom_axi_awready),
+    .m_axi_wdata      (iom_axi_wdata),
+    .m_axi_wstrb      (iom_axi_wstrb),
+    .m_axi_wlast      (iom_axi_wlast),
+    .m_axi_wvalid     (iom_axi_wvalid),
+    .m_axi_wready     (iom_axi_wready),
+    .m_axi_bid        (iom_axi_bid),
+    .m_axi_bresp      (iom_axi_bresp),
+    .m_axi_bvalid     (iom_axi_bvalid),
+    .m_axi_bready     (iom_axi_bready),
+    .m_axi_arid       (iom_axi_arid),
+    .m_axi_araddr     (iom_axi_araddr),
+    .m_axi_arlen      (iom_axi_arlen),
+    .m_axi_arsize     (iom_axi_arsize),
+    .m_axi_arburst    (iom_axi_arburst),
+    .m_axi_arvalid    (iom_axi_arvalid),
+    .m_axi_arready    (iom_axi_arready),
+    .m_axi_rid        (iom_axi_rid),
+    .m_axi_rdata      (iom_axi_rdata),
+    .m_axi_rresp      (iom_axi_rresp),
+    .m_axi_rlast      (iom_axi_rlast),
+    .m_axi_rvalid     (iom_axi_rvalid),
+    .m_axi_rready     (iom_axi_rready),
+    .reg_we          (iommu_reg_we),
+    .reg_addr        (mon_reg_addr),
+    .reg_wdata       (mon_reg_wdata),
+    .reg_rdata       (iommu_reg_rdata),
+    .fault_valid     (iommu_fault_valid),
+    .fault_write     (iommu_fault_write),
+    .fault_kind      (iommu_fault_kind),
+    .fault_iova      (iommu_fault_iova)
+  );
+
   coherency_monitor #(
     .DATA_WIDTH      (DATA_WIDTH),
     .ADDR_WIDTH      (ADDR_WIDTH),
@@ -502,35 +615,35 @@ module cosim_top
   ) u_monitor (
     .clk                (clk),
     .rst                (rst_s),
-    .s_axi_awid         (dma_axi_awid),
-    .s_axi_awaddr       (dma_axi_awaddr),
-    .s_axi_awlen        (dma_axi_awlen),
-    .s_axi_awsize       (dma_axi_awsize),
-    .s_axi_awburst      (dma_axi_awburst),
-    .s_axi_awvalid      (dma_axi_awvalid),
-    .s_axi_awready      (dma_axi_awready),
-    .s_axi_wdata        (dma_axi_wdata),
-    .s_axi_wstrb        (dma_axi_wstrb),
-    .s_axi_wlast        (dma_axi_wlast),
-    .s_axi_wvalid       (dma_axi_wvalid),
-    .s_axi_wready       (dma_axi_wready),
-    .s_axi_bid          (dma_axi_bid),
-    .s_axi_bresp        (dma_axi_bresp),
-    .s_axi_bvalid       (dma_axi_bvalid),
-    .s_axi_bready       (dma_axi_bready),
-    .s_axi_arid         (dma_axi_arid),
-    .s_axi_araddr       (dma_axi_araddr),
-    .s_axi_arlen        (dma_axi_arlen),
-    .s_axi_arsize       (dma_axi_arsize),
-    .s_axi_arburst      (dma_axi_arburst),
-    .s_axi_arvalid      (dma_axi_arvalid),
-    .s_axi_arready      (dma_axi_arready),
-    .s_axi_rid          (dma_axi_rid),
-    .s_axi_rdata        (dma_axi_rdata),
-    .s_axi_rresp        (dma_axi_rresp),
-    .s_axi_rlast        (dma_axi_rlast),
-    .s_axi_rvalid       (dma_axi_rvalid),
-    .s_axi_rready       (dma_axi_rready),
+    .s_axi_awid         (iom_axi_awid),
+    .s_axi_awaddr       (iom_axi_awaddr),
+    .s_axi_awlen        (iom_axi_awlen),
+    .s_axi_awsize       (iom_axi_awsize),
+    .s_axi_awburst      (iom_axi_awburst),
+    .s_axi_awvalid      (iom_axi_awvalid),
+    .s_axi_awready      (iom_axi_awready),
+    .s_axi_wdata        (iom_axi_wdata),
+    .s_axi_wstrb        (iom_axi_wstrb),
+    .s_axi_wlast        (iom_axi_wlast),
+    .s_axi_wvalid       (iom_axi_wvalid),
+    .s_axi_wready       (iom_axi_wready),
+    .s_axi_bid          (iom_axi_bid),
+    .s_axi_bresp        (iom_axi_bresp),
+    .s_axi_bvalid       (iom_axi_bvalid),
+    .s_axi_bready       (iom_axi_bready),
+    .s_axi_arid         (iom_axi_arid),
+    .s_axi_araddr       (iom_axi_araddr),
+    .s_axi_arlen        (iom_axi_arlen),
+    .s_axi_arsize       (iom_axi_arsize),
+    .s_axi_arburst      (iom_axi_arburst),
+    .s_axi_arvalid      (iom_axi_arvalid),
+    .s_axi_arready      (iom_axi_arready),
+    .s_axi_rid          (iom_axi_rid),
+    .s_axi_rdata        (iom_axi_rdata),
+    .s_axi_rresp        (iom_axi_rresp),
+    .s_axi_rlast        (iom_axi_rlast),
+    .s_axi_rvalid       (iom_axi_rvalid),
+    .s_axi_rready       (iom_axi_rready),
     .m_axi_awid         (mon_axi_awid),
     .m_axi_awaddr       (mon_axi_awaddr),
     .m_axi_awlen        (mon_axi_awlen),

@@ -250,6 +250,69 @@ package dma_pkg;
   localparam int unsigned MON_LAST_KIND_WIDTH         = 2;
   localparam int unsigned MON_LAST_KIND_MASTER_BIT    = 8;
 
+  // ---------------------------------------------------------------------------------------------
+  // IOMMU (iommu.sv): a block at IOMMU_BASE on the AXI-Lite port; the IOMMU decodes
+  // reg_addr[7:0] = offset - IOMMU_BASE. Page table format: docs/architecture.md "IOMMU".
+  // IOMMU_CTRL   = [0] enable (rw, reset 0: wired through, only the host bridge offset applies;
+  //                takes effect once nothing is in flight); [1] invalidate all (write 1, reads 0);
+  //                [2] clear counters and the fault record (write 1, reads 0); [12:8] log2 of the
+  //                IOTLB entries in use (reset, clamp and written 0: the build's; a change
+  //                invalidates all)
+  // IOMMU_STATUS = [0] enabled in effect, [1] the walker is busy
+  // IOMMU_CAPS   = [4:0] log2 IOTLB entries, [11:8] table levels, [15:12] PTE bytes, [23:16] IOVA bits
+  // IOMMU_INV_IOVA: writing it drops the IOTLB entry of the page holding {INV_IOVA_MSB, value}
+  // IOMMU_FAULT_*: the first fault since clear (IOVA, INFO kind / write, cycle since reset); COUNT
+  //                counts every faulted burst. HITS / MISSES: bursts translated from the IOTLB /
+  //                walks started; WALK_CYCLES: cycles the walker was busy; PTE_READS: PTEs read.
+  // ---------------------------------------------------------------------------------------------
+  localparam int unsigned IOMMU_BASE_OFFSET           = 32'h0000_2000;
+  localparam int unsigned IOMMU_CTRL_OFFSET           = 32'h0000_2000;  // rw
+  localparam int unsigned IOMMU_STATUS_OFFSET         = 32'h0000_2004;  // ro
+  localparam int unsigned IOMMU_CAPS_OFFSET           = 32'h0000_2008;  // ro
+  localparam int unsigned IOMMU_PTBASE_OFFSET         = 32'h0000_200C;  // rw, bits [31:12]
+  localparam int unsigned IOMMU_PTBASE_MSB_OFFSET     = 32'h0000_2010;  // rw, bits [63:32]
+  localparam int unsigned IOMMU_INV_IOVA_OFFSET       = 32'h0000_2014;  // wo, reads 0
+  localparam int unsigned IOMMU_INV_IOVA_MSB_OFFSET   = 32'h0000_2018;  // rw
+  localparam int unsigned IOMMU_FAULT_COUNT_OFFSET    = 32'h0000_201C;  // ro
+  localparam int unsigned IOMMU_FAULT_IOVA_OFFSET     = 32'h0000_2020;  // ro
+  localparam int unsigned IOMMU_FAULT_IOVA_MSB_OFFSET = 32'h0000_2024;  // ro
+  localparam int unsigned IOMMU_FAULT_INFO_OFFSET     = 32'h0000_2028;  // ro
+  localparam int unsigned IOMMU_FAULT_CYCLE_OFFSET    = 32'h0000_202C;  // ro
+  localparam int unsigned IOMMU_FAULT_CYCLE_MSB_OFFSET = 32'h0000_2030; // ro
+  localparam int unsigned IOMMU_HITS_OFFSET           = 32'h0000_2034;  // ro
+  localparam int unsigned IOMMU_MISSES_OFFSET         = 32'h0000_2038;  // ro
+  localparam int unsigned IOMMU_WALK_CYCLES_OFFSET    = 32'h0000_203C;  // ro
+  localparam int unsigned IOMMU_PTE_READS_OFFSET      = 32'h0000_2040;  // ro
+  // Offsets from IOMMU_BASE up to this answer the IOMMU; above it DECERR
+  localparam int unsigned IOMMU_SPACE_END             = 32'h0000_2100;
+  localparam int unsigned IOMMU_CTRL_ENABLE_BIT       = 0;
+  localparam int unsigned IOMMU_CTRL_INV_ALL_BIT      = 1;
+  localparam int unsigned IOMMU_CTRL_CLEAR_BIT        = 2;
+  localparam int unsigned IOMMU_CTRL_TLB_LOG2_LSB     = 8;
+  localparam int unsigned IOMMU_CTRL_TLB_LOG2_WIDTH   = 5;
+  localparam int unsigned IOMMU_STATUS_ACTIVE_BIT     = 0;
+  localparam int unsigned IOMMU_STATUS_WALKING_BIT    = 1;
+  localparam int unsigned IOMMU_CAPS_TLB_LOG2_LSB     = 0;
+  localparam int unsigned IOMMU_CAPS_LEVELS_LSB       = 8;
+  localparam int unsigned IOMMU_CAPS_PTE_BYTES_LSB    = 12;
+  localparam int unsigned IOMMU_CAPS_IOVA_BITS_LSB    = 16;
+  localparam int unsigned IOMMU_FAULT_INFO_KIND_LSB   = 0;
+  localparam int unsigned IOMMU_FAULT_INFO_WRITE_BIT  = 8;
+  // PTE bits (both levels; a directory entry has only V set below bit 12, a leaf V/R/W)
+  localparam int unsigned PTE_V_BIT                   = 0;
+  localparam int unsigned PTE_R_BIT                   = 1;
+  localparam int unsigned PTE_W_BIT                   = 2;
+  // the AXI ID of the walker's PTE reads on the DMA port (the engine's is 1, the cache's 2)
+  localparam int unsigned IOMMU_WALK_AXI_ID           = 3;
+  // IOMMU fault kinds (FAULT_INFO kind, the fault event). Values are stable (C# and C++ mirror
+  // them). NOT_PRESENT and WALK_ERROR answer DECERR, the others SLVERR.
+  localparam logic [2:0]  IOMMU_FAULT_NONE            = 3'd0;
+  localparam logic [2:0]  IOMMU_FAULT_NOT_PRESENT     = 3'd1;  // V = 0, or the IOVA beyond the table
+  localparam logic [2:0]  IOMMU_FAULT_PERMISSION      = 3'd2;  // R (read) / W (write) not set
+  localparam logic [2:0]  IOMMU_FAULT_RESERVED        = 3'd3;  // a reserved PTE bit set
+  localparam logic [2:0]  IOMMU_FAULT_WALK_ERROR      = 3'd4;  // a PTE read answered SLVERR / DECERR
+  localparam logic [2:0]  IOMMU_FAULT_TIMEOUT         = 3'd5;  // the walk took over WALK_BUDGET cycles
+
   // verilator lint_on UNUSEDPARAM
 
   // CPU-port operation of cpu_cache. Values are stable (the harness mirrors them).

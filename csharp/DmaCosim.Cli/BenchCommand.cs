@@ -7,6 +7,7 @@ using System.Text.Json;
 using DmaCosim.Bridge;
 using DmaCosim.Driver;
 using DmaCosim.Testing;
+using DmaCosim.Testing.Perf;
 
 namespace DmaCosim.Cli;
 
@@ -127,6 +128,13 @@ internal static class BenchCommand
         figures["engine_efficiency_cycles"] = zero.Cycles;
         figures["engine_efficiency_latency20"] = Round(latency20.BytesPerCycle / rtl.BytesPerBeat);
         figures["engine_efficiency_latency20_cycles"] = latency20.Cycles;
+        // The same copy through the IOMMU: warm IOTLB (the target), cold, and the cost of a miss.
+        var (cold, warm) = await IommuCopyBench.RunAsync(sim, rtl, (int)CopyBytes, cancellationToken: ct).ConfigureAwait(false);
+        figures["engine_efficiency_iommu"] = Round(warm.Efficiency);
+        figures["engine_efficiency_iommu_cycles"] = warm.Cycles;
+        figures["engine_efficiency_iommu_cold"] = Round(cold.Efficiency);
+        figures["iommu_miss_walk_cycles"] = Round(cold.CyclesPerMiss);
+        figures["iommu_misses_cold"] = cold.Counters.Misses;
         figures["engine_bytes"] = CopyBytes;
         figures["bytes_per_beat"] = rtl.BytesPerBeat;
 

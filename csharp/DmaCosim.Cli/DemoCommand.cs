@@ -91,6 +91,7 @@ internal static class DemoCommand
         }
 
         Console.WriteLine($"verified: {length} bytes byte-for-byte (source intact, {2 * Guards.DefaultSize} guard bytes untouched)");
-        return await CoherencyDemo.RunAsync(harness, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+        var coherent = await CoherencyDemo.RunAsync(harness, cancellationToken).ConfigureAwait(false);
+        return coherent && await IommuDemo.RunAsync(harness, cancellationToken).ConfigureAwait(false) ? 0 : 1;
     }
 }

@@ -56,6 +56,7 @@ TEST(RegMapTest, EveryConstant_MatchesDmaPkg) {
       {"XFER_MODE_KEEP", kXferModeKeep},
       {"DESC_ALIGN_BITS", kDescAlignBits},
       {"MON_CTRL_OFFSET", kMonCtrlOffset},
+      {"IOMMU_WALK_AXI_ID", kIommuWalkAxiId},
   };
   for (const auto& [name, value] : expected) {
     const auto it = p.find(name);

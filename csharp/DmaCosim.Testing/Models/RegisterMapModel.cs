@@ -26,6 +26,12 @@ public enum RegisterBlock
     /// <summary>Unmapped offsets of the monitor's block: read 0, writes ignored, OKAY.</summary>
     MonitorReserved,
 
+    /// <summary>The IOMMU's registers IOMMU_CTRL .. IOMMU_PTE_READS.</summary>
+    Iommu,
+
+    /// <summary>Unmapped offsets of the IOMMU's block: read 0, writes ignored, OKAY.</summary>
+    IommuReserved,
+
     /// <summary>Outside every block: DECERR, writes change nothing.</summary>
     Unmapped,
 }
@@ -111,6 +117,14 @@ public sealed class RegisterMapModel
         [RegisterBlocks.Monitor.SnoopStallOffset] = "MON_SNOOP_STALL", [RegisterBlocks.Monitor.LastAddrMsbOffset] = "MON_LAST_ADDR_MSB",
         [RegisterBlocks.Monitor.CountStaleCpuOffset] = "MON_COUNT_STALE_CPU", [RegisterBlocks.Monitor.CountLostDmaOffset] = "MON_COUNT_LOST_DMA",
         [RegisterBlocks.Monitor.CountStaleDmaOffset] = "MON_COUNT_STALE_DMA", [RegisterBlocks.Monitor.SnoopsOffset] = "MON_SNOOPS",
+        [IommuRegisters.CtrlOffset] = "IOMMU_CTRL", [IommuRegisters.StatusOffset] = "IOMMU_STATUS", [IommuRegisters.CapsOffset] = "IOMMU_CAPS",
+        [IommuRegisters.PtbaseOffset] = "IOMMU_PTBASE", [IommuRegisters.PtbaseMsbOffset] = "IOMMU_PTBASE_MSB",
+        [IommuRegisters.InvIovaOffset] = "IOMMU_INV_IOVA", [IommuRegisters.InvIovaMsbOffset] = "IOMMU_INV_IOVA_MSB",
+        [IommuRegisters.FaultCountOffset] = "IOMMU_FAULT_COUNT", [IommuRegisters.FaultIovaOffset] = "IOMMU_FAULT_IOVA",
+        [IommuRegisters.FaultIovaMsbOffset] = "IOMMU_FAULT_IOVA_MSB", [IommuRegisters.FaultInfoOffset] = "IOMMU_FAULT_INFO",
+        [IommuRegisters.FaultCycleOffset] = "IOMMU_FAULT_CYCLE", [IommuRegisters.FaultCycleMsbOffset] = "IOMMU_FAULT_CYCLE_MSB",
+        [IommuRegisters.HitsOffset] = "IOMMU_HITS", [IommuRegisters.MissesOffset] = "IOMMU_MISSES",
+        [IommuRegisters.WalkCyclesOffset] = "IOMMU_WALK_CYCLES", [IommuRegisters.PteReadsOffset] = "IOMMU_PTE_READS",
     };
 
     /// <summary>The first and last offset of every block, in address order (gaps and the unmapped space included).</summary>
@@ -123,7 +137,10 @@ public sealed class RegisterMapModel
         (RegisterBlock.Unmapped, RegisterBlocks.RegSpaceEnd, RegisterBlocks.Monitor.BaseOffset - 4),
         (RegisterBlock.Monitor, RegisterBlocks.Monitor.BaseOffset, RegisterBlocks.Monitor.SnoopsOffset),
         (RegisterBlock.MonitorReserved, RegisterBlocks.Monitor.SnoopsOffset + 4, RegisterBlocks.Monitor.SpaceEnd - 4),
-        (RegisterBlock.Unmapped, RegisterBlocks.Monitor.SpaceEnd, SimClient.RegisterSpace - 4),
+        (RegisterBlock.Unmapped, RegisterBlocks.Monitor.SpaceEnd, IommuRegisters.BaseOffset - 4),
+        (RegisterBlock.Iommu, IommuRegisters.BaseOffset, IommuRegisters.PteReadsOffset),
+        (RegisterBlock.IommuReserved, IommuRegisters.PteReadsOffset + 4, IommuRegisters.SpaceEnd - 4),
+        (RegisterBlock.Unmapped, IommuRegisters.SpaceEnd, SimClient.RegisterSpace - 4),
     ];
 
     private readonly RtlInfo _rtl;
@@ -141,6 +158,11 @@ public sealed class RegisterMapModel
     private uint _mode, _maxBurstM1, _maxOut, _stealBeats, _stealIdle;
     private bool _busyKnown;
     private bool _snoop;
+
+    // IOMMU (hardware reset only); nothing moves, so its counters and fault record stay 0
+    private bool _iommuEnable;
+    private ulong _ptbase;
+    private uint _invIovaMsb;
 
     /// <summary>Creates the model in its hardware-reset state.</summary>
     /// <param name="rtl">The build parameters (<c>hello</c>'s <c>rtl</c>).</param>
@@ -189,6 +211,9 @@ public sealed class RegisterMapModel
         _stealIdle = Xfer.StealIdleReset;
         _busyKnown = true;
         _snoop = false;
+        _iommuEnable = false;
+        _ptbase = 0;
+        _invIovaMsb = 0;
     }
 
     /// <summary>Whether writing <paramref name="value"/> to <paramref name="offset"/> now would start a transfer (which this model does not model).</summary>
@@ -228,6 +253,12 @@ public sealed class RegisterMapModel
         ExtStealCfgOffset => (_stealBeats << Xfer.StealBeatsLsb) | (_stealIdle << Xfer.StealIdleLsb),
         ExtPerfBusyOffset => _busyKnown ? 0u : null,
         RegisterBlocks.Monitor.CtrlOffset => _snoop ? 1u << RegisterBlocks.Monitor.CtrlSnoopEnBit : 0u,
+        // IOMMU_CTRL's entries-in-use field and IOMMU_CAPS are the build's IOTLB size, which hello does not report
+        IommuRegisters.CtrlOffset or IommuRegisters.CapsOffset => null,
+        IommuRegisters.StatusOffset => _iommuEnable ? 1u << IommuRegisters.StatusActiveBit : 0u,
+        IommuRegisters.PtbaseOffset => (uint)_ptbase,
+        IommuRegisters.PtbaseMsbOffset => (uint)(_ptbase >> 32),
+        IommuRegisters.InvIovaMsbOffset => _rtl.AddrWidth > 32 ? _invIovaMsb : 0u,
         _ => Answers(offset) ? 0u : null,
     };
 
@@ -294,6 +325,18 @@ public sealed class RegisterMapModel
                 break;
             case RegisterBlocks.Monitor.CtrlOffset:
                 _snoop = (value & (1u << RegisterBlocks.Monitor.CtrlSnoopEnBit)) != 0;
+                break;
+            case IommuRegisters.CtrlOffset:
+                _iommuEnable = (value & (1u << IommuRegisters.CtrlEnableBit)) != 0;
+                break;
+            case IommuRegisters.PtbaseOffset:
+                _ptbase = Low(_ptbase, value & ~0xFFFu) & _addrMask;
+                break;
+            case IommuRegisters.PtbaseMsbOffset:
+                _ptbase = High(_ptbase, value) & _addrMask;
+                break;
+            case IommuRegisters.InvIovaMsbOffset:
+                _invIovaMsb = value;
                 break;
             default:
                 break; // read-only, reserved or DECERR: nothing changes

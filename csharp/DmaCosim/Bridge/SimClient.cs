@@ -173,7 +173,8 @@ public sealed class SimClient : IDisposable
             SimEvent.Irq => Wire.RunEvent.Irq,
             SimEvent.Idle => Wire.RunEvent.Idle,
             SimEvent.Violation => Wire.RunEvent.Violation,
-            _ => throw new ArgumentOutOfRangeException(nameof(simEvent), simEvent, "irq or idle"),
+            SimEvent.IommuFault => Wire.RunEvent.IommuFault,
+            _ => throw new ArgumentOutOfRangeException(nameof(simEvent), simEvent, "irq, idle, violation or iommu_fault"),
         };
         var reply = await RequestAsync(Wire.Op.RunUntil, Args((Wire.Field.Event, name), (Wire.Field.MaxCycles, maxCycles)), _options.TimeoutFor(maxCycles),
             cancellationToken).ConfigureAwait(false);
@@ -394,6 +395,20 @@ public sealed class SimClient : IDisposable
 
     private static DmaWindow WindowFromReply(SimReply w) =>
         new(w.GetUInt64(Wire.Field.Base), w.GetUInt64(Wire.Field.Size), w.GetString(Wire.Field.Access));
+
+    /// <summary>The IOMMU fault reports the harness logged since the last clear (the <c>iommu</c> op).</summary>
+    /// <param name="clear">Empty the log after this reply.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The reports, oldest first (up to the harness's cap).</returns>
+    /// <exception cref="SimException">The request failed.</exception>
+    public async Task<IReadOnlyList<IommuFaultReport>> IommuFaultsAsync(bool clear = false, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync(Wire.Op.Iommu, Args((Wire.Field.Clear, clear)), null, cancellationToken).ConfigureAwait(false);
+        return reply.GetMaps(Wire.Field.Faults)
+            .Select(f => new IommuFaultReport(f.GetUInt64(Wire.Field.Cycle), f.GetUInt64(Wire.Field.Addr),
+                f.Fields.GetValueOrDefault(Wire.Field.Write) is true, (int)f.GetUInt64(Wire.Field.Kind)))
+            .ToList();
+    }
 
     /// <summary>Starts an FST waveform of every signal (and writes a GTKWave save file next to it).</summary>
     /// <param name="path">The .fst file; its directory must exist (relative paths are taken from the harness's --trace-dir).</param>

@@ -12,7 +12,17 @@ public enum SimEvent
 
     /// <summary>The coherency monitor reported a hazard.</summary>
     Violation,
+
+    /// <summary>The IOMMU faulted a burst.</summary>
+    IommuFault,
 }
+
+/// <summary>One IOMMU fault report as the harness logged it.</summary>
+/// <param name="Cycle">The cycle it was on the fault port.</param>
+/// <param name="Iova">The burst's IOVA.</param>
+/// <param name="Write">True for a write burst.</param>
+/// <param name="Kind">The IOMMU_FAULT_* value (DmaCosim.Driver.IommuFaultKind).</param>
+public sealed record IommuFaultReport(ulong Cycle, ulong Iova, bool Write, int Kind);
 
 /// <summary>Cache maintenance operations of the <c>cache</c> op.</summary>
 public enum CacheOp

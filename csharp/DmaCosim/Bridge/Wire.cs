@@ -68,6 +68,9 @@ public static class Wire
 
         /// <summary><c>cpu_load</c>.</summary>
         public const string CpuLoad = "cpu_load";
+
+        /// <summary><c>iommu</c>.</summary>
+        public const string Iommu = "iommu";
     }
 
     /// <summary>Field names of requests and replies (<c>proto::field</c>).</summary>
@@ -186,6 +189,9 @@ public static class Wire
 
         /// <summary><c>master</c>.</summary>
         public const string Master = "master";
+
+        /// <summary><c>write</c>.</summary>
+        public const string Write = "write";
 
         /// <summary><c>pattern</c>.</summary>
         public const string Pattern = "pattern";
@@ -436,6 +442,9 @@ public static class Wire
 
         /// <summary><c>violation</c>.</summary>
         public const string Violation = "violation";
+
+        /// <summary><c>iommu_fault</c>.</summary>
+        public const string IommuFault = "iommu_fault";
     }
 
     /// <summary>AXI port names of the protocol checkers (<c>proto::port</c>).</summary>
