@@ -12,9 +12,12 @@ bool ViolationLog::Capture(const Top& top, uint64_t cycle) {
   next_cycle_ = cycle + 1;
   if (!top.viol_valid) return false;
   if (records_.size() < capacity_) {
-    records_.push_back(Violation{cycle, static_cast<uint8_t>(top.viol_kind & 3),
-                                 static_cast<uint64_t>(top.viol_addr),
-                                 static_cast<uint8_t>(top.viol_master & 1)});
+    Violation v;
+    v.cycle = cycle;
+    v.kind = static_cast<uint8_t>(top.viol_kind & 3);
+    v.addr = static_cast<uint64_t>(top.viol_addr);
+    v.master = static_cast<uint8_t>(top.viol_master & 1);
+    records_.push_back(v);
   } else {
     ++dropped_;
   }

@@ -93,17 +93,40 @@ internal static class SummaryTable
         return text.ToString();
     }
 
+    /// <summary>
+    /// A line of <c>name value, name value, …</c> fitted to <paramref name="width"/>: broken only after a
+    /// comma, continuation lines indented by two spaces, so no <c>name value</c> pair is ever split.
+    /// </summary>
+    /// <param name="line">The line.</param>
+    /// <param name="width">The terminal's width.</param>
+    /// <returns>The lines, each ending in a newline.</returns>
+    public static string Fit(string line, int width)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return string.Join('\n', Wrap(line, width, ", ", Gap)) + "\n";
+    }
+
     /// <summary>A header's words in lines of at most <paramref name="width"/> characters.</summary>
-    private static string[] Wrap(string header, int width)
+    private static string[] Wrap(string header, int width) => Wrap(header, width, " ", "");
+
+    /// <summary>
+    /// <paramref name="text"/> split after each <paramref name="separator"/> and packed into lines of at most
+    /// <paramref name="width"/> characters (a piece wider than that stays whole); continuation lines start with
+    /// <paramref name="indent"/>.
+    /// </summary>
+    private static string[] Wrap(string text, int width, string separator, string indent)
     {
         var lines = new List<string>();
         var current = "";
-        foreach (var word in header.Split(' '))
+        var joint = separator.TrimEnd();
+        var words = text.Split(separator);
+        for (var i = 0; i < words.Length; i++)
         {
+            var word = words[i] + (i < words.Length - 1 ? joint : "");
             if (current.Length > 0 && current.Length + 1 + word.Length > width)
             {
                 lines.Add(current);
-                current = word;
+                current = indent + word;
             }
             else
             {

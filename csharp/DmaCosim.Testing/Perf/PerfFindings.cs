@@ -190,10 +190,12 @@ public static class PerfFindings
         if (underLoad.Count > 0 && busy != idle)
         {
             var knee = underLoad.FirstOrDefault(r => r.DmaBytesPerCycle >= 0.9 * run.BusBytesPerCycle);
+            var most = underLoad.MaxBy(r => r.DmaBytesPerCycle)!;
             lines.Add(knee != null
                 ? $"The shortest burst at which burst mode reaches 90 % of the bus under CPU load {Num(busy)} is {Num(knee.Point.Burst)} beats: " +
                   $"{c.Value(knee, Throughput)} bytes per cycle ({c.Pct(knee)} %) for a CPU p99 of {c.Value(knee, P99)} cycles."
-                : $"No burst length of the grid reaches 90 % of the bus in burst mode under CPU load {Num(busy)}.");
+                : $"No burst length of the grid reaches 90 % of the bus in burst mode under CPU load {Num(busy)}: the most is " +
+                  $"{c.Value(most, Throughput)} bytes per cycle ({c.Pct(most)} %) at burst {Num(most.Point.Burst)}.");
         }
 
         return [.. lines.OfType<string>()];

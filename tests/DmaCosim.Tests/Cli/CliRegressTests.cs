@@ -63,10 +63,16 @@ public sealed partial class CliRegressTests : IDisposable
 
         var lines = run.Stdout.Split('\n');
         var lastFailure = Array.FindLastIndex(lines, l => l.StartsWith("  repro: ", StringComparison.Ordinal));
-        var summary = lines.Skip(lastFailure + 1).TakeWhile(l => !l.StartsWith("junit:", StringComparison.Ordinal)).Where(l => l.Length > 0).ToList();
+        // after the failures: the summary table, then the line of scenario kinds (wrapped after its commas)
+        var printed = lines.Skip(lastFailure + 1).TakeWhile(l => !l.StartsWith("junit:", StringComparison.Ordinal)).Where(l => l.Length > 0).ToList();
+        var summary = printed.TakeWhile(l => !l.StartsWith("kinds:", StringComparison.Ordinal)).ToList();
         Assert.True(lastFailure > 0, run.Stdout);
         Assert.NotEmpty(summary);
-        Assert.All(summary, line => Assert.True(line.Length <= width, $"{line.Length} > {width}: '{line}'"));
+        Assert.True(printed.Count > summary.Count, $"no kinds line after the summary:\n{run.Stdout}");
+        Assert.All(printed, line => Assert.True(line.Length <= width, $"{line.Length} > {width}: '{line}'"));
+        // every kind stays with its count: each comma-separated piece of the kinds lines is "name count"
+        var kinds = string.Join(' ', printed.Skip(summary.Count)).Replace("kinds:", "", StringComparison.Ordinal);
+        Assert.All(kinds.Split(',', StringSplitOptions.TrimEntries), pair => Assert.Matches(@"^[a-z-]+ \d+$", pair));
         var text = string.Join('\n', summary);
         foreach (var value in new[] { "default", "2", "0" })
         {
