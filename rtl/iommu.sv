@@ -709,7 +709,7 @@ module iommu
       ptbase_d[31:12] = reg_wdata[31:12];
     end
     if (reg_we && (32'(reg_addr) + IOMMU_BASE_OFFSET) == IOMMU_PTBASE_MSB_OFFSET) begin
-      ptbase_d = ADDR_WIDTH'({reg_wdata, 64'(ptbase_q) & 64'hFFFF_FFFF});
+      ptbase_d = ADDR_WIDTH'({reg_wdata, ptbase64[31:0]});  // 64 bits, the upper half dropped on 32
     end
     if (reg_we && (32'(reg_addr) + IOMMU_BASE_OFFSET) == IOMMU_INV_IOVA_MSB_OFFSET) begin
       inv_msb_d = (ADDR_WIDTH > 32) ? reg_wdata : '0;
