@@ -99,13 +99,9 @@ public static partial class ScenarioGenerator
     private static Scenario GenerateAddress(ulong seed, RtlInfo rtl)
     {
         var r = new Random(BitConverter.ToInt32(SeededPattern.Create(sizeof(int), seed ^ 0xADD6)));
-        // 3 in 5 the kinds without an IOMMU, 2 in 5 the IOMMU ones (a fault in one of those 3 times)
-        var kind = r.Next(5) switch
-        {
-            3 => AddressKind.Iommu,
-            4 => r.Next(3) == 0 ? AddressKind.IommuUnmapTooEarly : AddressKind.Iommu,
-            var k => (AddressKind)k,
-        };
+        // 3 in 5 the kinds without an IOMMU, 2 in 5 the IOMMU ones, a third of those with the fault
+        var roll = r.Next(5);
+        var kind = roll < 3 ? (AddressKind)roll : r.Next(3) == 0 ? AddressKind.IommuUnmapTooEarly : AddressKind.Iommu;
         var bpb = rtl.BytesPerBeat;
         var length = r.Next(4) == 0 ? r.Next(4096, 65537) : r.Next(1, 3000);
         var sourceOffset = r.Next(64);

@@ -19,7 +19,7 @@ public sealed class IommuScenarioTests(HarnessFixture fixture)
         Assert.InRange(share, fixture.Rtl.HasDre ? 0.01 : 0.2, fixture.Rtl.HasDre ? 0.06 : 0.6);
         Assert.Contains(iommu, s => s.Address!.Scattered);
         Assert.Contains(iommu, s => !s.Address!.Scattered);
-        Assert.Contains(iommu, s => s.Address!.Kind == AddressKind.IommuUnmapTooEarly);
+        Assert.InRange((double)iommu.Count(s => s.Address!.Kind == AddressKind.IommuUnmapTooEarly) / iommu.Count, 0.2, 0.5); // a third
         Assert.Equal(["iommu", "iommu-fault"], iommu.Select(ScenarioRunner.KindOf).Distinct().Order());
     }
 
