@@ -182,7 +182,7 @@ internal static class RegressCommand
             ("scenarios/min", Text(Math.Round(results.Count / Math.Max(clock.Elapsed.TotalMinutes, 1e-9), 1))), ("harnesses started", Text(pool.Started)),
         };
         Console.Write(SummaryTable.Render([.. summary.Select(c => c.Header)], [[.. summary.Select(c => c.Value)]], CliEnvironment.Width));
-        Console.WriteLine(ScenarioRunner.KindSummary(results));
+        Console.WriteLine(ScenarioRunner.KindSummary(results, CliEnvironment.Width));
         if (pool.Chaos != null)
         {
             Console.WriteLine($"chaos: {pool.ChaosKills} harnesses killed mid-scenario, each scenario re-run on a fresh harness");

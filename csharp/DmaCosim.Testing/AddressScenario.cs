@@ -70,15 +70,38 @@ public static partial class ScenarioRunner
         return scenario.Hazard != null ? "hazard" : scenario.Address is { } a ? a.KindName() : scenario.Engine != null ? "register" : "driver";
     }
 
-    /// <summary>One line: how many scenarios of each kind ran, e.g. <c>kinds: driver 40, register 46, hazard 6, bounce 3, ...</c>.</summary>
+    /// <summary>
+    /// How many scenarios of each kind ran, e.g. <c>kinds: driver 40, register 46, hazard 6, bounce 3, ...</c>: one
+    /// line, or wrapped between entries (never inside one) into lines of at most <paramref name="width"/> characters,
+    /// the continuation lines indented by two.
+    /// </summary>
     /// <param name="results">The results.</param>
-    /// <returns>The line.</returns>
-    public static string KindSummary(IEnumerable<ScenarioResult> results)
+    /// <param name="width">The widest line (a single entry wider than it still gets a line of its own).</param>
+    /// <returns>The line or lines, without a final newline.</returns>
+    public static string KindSummary(IEnumerable<ScenarioResult> results, int width = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(results);
         string[] order = ["driver", "register", "hazard", "bounce", "misaligned", "unmap-early", "iommu", "iommu-fault"];
         var counts = results.GroupBy(r => r.Kind ?? "unknown").ToDictionary(g => g.Key, g => g.Count());
-        return "kinds: " + string.Join(", ", order.Concat(counts.Keys.Except(order).Order()).Select(k => $"{k} {counts.GetValueOrDefault(k)}"));
+        var entries = order.Concat(counts.Keys.Except(order).Order()).Select(k => $"{k} {counts.GetValueOrDefault(k)}").ToList();
+        var lines = new List<string>();
+        var line = "kinds:";
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i] + (i < entries.Count - 1 ? "," : "");
+            if (line != "kinds:" && line.Length + 1 + entry.Length > width)
+            {
+                lines.Add(line);
+                line = "  " + entry;
+            }
+            else
+            {
+                line += " " + entry;
+            }
+        }
+
+        lines.Add(line);
+        return string.Join('\n', lines);
     }
 }
 
