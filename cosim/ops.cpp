@@ -188,8 +188,7 @@ void RunUntil(Harness& h, const Request& req, ReplyWriter& w) {
     fired = h.platform.RunUntil([&h] { return h.violations.CaptureNow(); }, max_cycles);
   } else if (event == proto::event::kIommuFault) {
     // a report not recorded before: seen now, or recorded by the log's own sampling during the run
-    // (the fault port depends on inputs sampled at the falling edge, so a pulse may be seen only
-    // there)
+    // (the port is registered in rtl/iommu.sv: it changes only at the rising edge, so both see it)
     const uint64_t before = h.iommu.total();
     fired = h.platform.RunUntil(
         [&h, before] { return h.iommu.CaptureNow() || h.iommu.total() > before; }, max_cycles);

@@ -12,7 +12,8 @@
 // reserved PTE bits, PTE read answered with an error, or the walk not done within WALK_BUDGET
 // cycles) waits until the channel's earlier bursts are done, takes the burst and answers it here:
 // every R beat / the B with DECERR (not present, walk error) or SLVERR (the others); the W beats
-// are dropped. It is recorded (first since clear) and pulses fault_valid. Page table: docs/
+// are dropped. It is recorded (first since clear) and pulses fault_valid (registered: the next
+// cycle, so the port changes only at the rising edge). Page table: docs/
 // architecture.md "IOMMU". Enable changes take effect once nothing is in flight on the port.
 module iommu
   import dma_pkg::*;
@@ -104,7 +105,8 @@ module iommu
   input  logic [31:0]                reg_wdata,
   output logic [31:0]                reg_rdata,
 
-  // fault event: one cycle per faulted burst (fault_kind is an iommu_fault_e)
+  // fault event: one cycle per faulted burst (fault_kind is an iommu_fault_e), registered: high in
+  // the cycle after the burst faulted (so it changes only at the rising edge)
   output logic                       fault_valid,
   output logic                       fault_write,
   output logic [2:0]                 fault_kind,
@@ -420,24 +422,29 @@ module iommu
   logic                  walk_fault;
   logic [2:0]            walk_fault_kind;
   logic [1:0]            budget_out;           // AR / AW gave up waiting for the walk
-  assign fault_valid = (fault_now != '0) || walk_fault || (budget_out != '0);
+  // this cycle's fault (combinational; the fault_* outputs are these, registered)
+  logic                  fault_c_valid;
+  logic                  fault_c_write;
+  logic [2:0]            fault_c_kind;
+  logic [ADDR_WIDTH-1:0] fault_c_iova;
+  assign fault_c_valid = (fault_now != '0) || walk_fault || (budget_out != '0);
   always_comb begin
-    fault_write = 1'b0;
-    fault_kind  = fault_now_kind;
-    fault_iova  = s_axi_araddr;
+    fault_c_write = 1'b0;
+    fault_c_kind  = fault_now_kind;
+    fault_c_iova  = s_axi_araddr;
     if (walk_fault) begin
-      fault_write = wk_dir_q;
-      fault_kind  = walk_fault_kind;
-      fault_iova  = wk_iova_q;
+      fault_c_write = wk_dir_q;
+      fault_c_kind  = walk_fault_kind;
+      fault_c_iova  = wk_iova_q;
     end else if (budget_out[0]) begin
-      fault_kind = IOMMU_FAULT_TIMEOUT;
+      fault_c_kind = IOMMU_FAULT_TIMEOUT;
     end else if (budget_out[1]) begin
-      fault_write = 1'b1;
-      fault_kind  = IOMMU_FAULT_TIMEOUT;
-      fault_iova  = s_axi_awaddr;
+      fault_c_write = 1'b1;
+      fault_c_kind  = IOMMU_FAULT_TIMEOUT;
+      fault_c_iova  = s_axi_awaddr;
     end else if (fault_now[1]) begin
-      fault_write = 1'b1;
-      fault_iova  = s_axi_awaddr;
+      fault_c_write = 1'b1;
+      fault_c_iova  = s_axi_awaddr;
     end
   end
 
@@ -672,12 +679,12 @@ module iommu
     end
 
     // the fault record: the first since clear; the count of all
-    if (fault_valid) begin
+    if (fault_c_valid) begin
       fault_cnt_d = fault_cnt_q + 32'd1;
       if (fault_cnt_q == 0) begin
-        frec_iova_d  = fault_iova;
-        frec_kind_d  = fault_kind;
-        frec_write_d = fault_write;
+        frec_iova_d  = fault_c_iova;
+        frec_kind_d  = fault_c_kind;
+        frec_write_d = fault_c_write;
         frec_cycle_d = cycle_q;
       end
     end
@@ -702,7 +709,7 @@ module iommu
       ptbase_d[31:12] = reg_wdata[31:12];
     end
     if (reg_we && (32'(reg_addr) + IOMMU_BASE_OFFSET) == IOMMU_PTBASE_MSB_OFFSET) begin
-      ptbase_d = ADDR_WIDTH'({reg_wdata, ptbase64[31:0]});
+      ptbase_d = ADDR_WIDTH'({reg_wdata, ptbase64[31:0]});  // 64 bits, the upper half dropped on 32
     end
     if (reg_we && (32'(reg_addr) + IOMMU_BASE_OFFSET) == IOMMU_INV_IOVA_MSB_OFFSET) begin
       inv_msb_d = (ADDR_WIDTH > 32) ? reg_wdata : '0;
@@ -737,6 +744,10 @@ module iommu
       frec_kind_q  <= IOMMU_FAULT_NONE;
       frec_write_q <= 1'b0;
       frec_cycle_q <= '0;
+      fault_valid  <= 1'b0;
+      fault_write  <= 1'b0;
+      fault_kind   <= IOMMU_FAULT_NONE;
+      fault_iova   <= '0;
       hits_q       <= '0;
       misses_q     <= '0;
       walk_cyc_q   <= '0;
@@ -782,6 +793,10 @@ module iommu
       frec_kind_q  <= frec_kind_d;
       frec_write_q <= frec_write_d;
       frec_cycle_q <= frec_cycle_d;
+      fault_valid  <= fault_c_valid;
+      fault_write  <= fault_c_write;
+      fault_kind   <= fault_c_kind;
+      fault_iova   <= fault_c_iova;
       hits_q       <= hits_d;
       misses_q     <= misses_d;
       walk_cyc_q   <= walk_cyc_d;

@@ -18,6 +18,12 @@ public enum AddressKind
 
     /// <summary>The driver unmaps the destination before the DMA ran: the wild-DMA analyser must flag exactly its written beats, explained by the mapping's history.</summary>
     UnmapTooEarly,
+
+    /// <summary>The IOMMU on: one copy through <c>IommuDomain</c> mappings (the source scattered over pages that MapSg merges, where drawn), byte-exact and without a fault.</summary>
+    Iommu,
+
+    /// <summary>The IOMMU on and the driver unmaps the destination before the DMA ran: the expected IOMMU fault (DMADecErr, a NOT_PRESENT write in the destination's IOVA range) and nothing else.</summary>
+    IommuUnmapTooEarly,
 }
 
 /// <summary>One address-space scenario: one copy through the DMA API.</summary>
@@ -27,20 +33,24 @@ public enum AddressKind
 /// <param name="DestinationOffset">Offset of the copy in its destination buffer.</param>
 /// <param name="Length">Bytes.</param>
 /// <param name="Remedy">The alignment remedy (<see cref="AddressKind.Misaligned"/>).</param>
-public sealed record AddressScenario(AddressKind Kind, int MaskBits, int SourceOffset, int DestinationOffset, int Length, AlignmentRemedy Remedy)
+/// <param name="Scattered">The IOMMU kinds: the source is one piece per page, a spacer page between each, merged by MapSg into one IOVA range.</param>
+public sealed record AddressScenario(AddressKind Kind, int MaskBits, int SourceOffset, int DestinationOffset, int Length, AlignmentRemedy Remedy, bool Scattered = false)
 {
     /// <summary>One line describing it.</summary>
     /// <returns>The line.</returns>
     public string Describe() =>
         $"address {Kind}: {MaskBits}-bit mask, {Length} bytes, source offset {SourceOffset}, destination offset {DestinationOffset}" +
-        (Kind == AddressKind.Misaligned ? $", remedy {Remedy}" : "");
+        (Kind == AddressKind.Misaligned ? $", remedy {Remedy}" : "") +
+        (Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly ? (Scattered ? ", source scattered over pages" : ", source one buffer") : "");
 
-    /// <summary>The regress summary's name of a scenario's kind: <c>bounce</c>, <c>misaligned</c>, <c>unmap-early</c>.</summary>
+    /// <summary>The regress summary's name of a scenario's kind: <c>bounce</c>, <c>misaligned</c>, <c>unmap-early</c>, <c>iommu</c>, <c>iommu-fault</c>.</summary>
     /// <returns>The name.</returns>
     public string KindName() => Kind switch
     {
         AddressKind.Bounce => "bounce",
         AddressKind.Misaligned => "misaligned",
+        AddressKind.Iommu => "iommu",
+        AddressKind.IommuUnmapTooEarly => "iommu-fault",
         _ => "unmap-early",
     };
 }
@@ -50,7 +60,7 @@ public static partial class ScenarioRunner
 {
     /// <summary>
     /// A scenario's kind for the regress summary: <c>hazard</c>, the address kinds (<c>bounce</c>, <c>misaligned</c>,
-    /// <c>unmap-early</c>), <c>register</c> or <c>driver</c>.
+    /// <c>unmap-early</c>, <c>iommu</c>, <c>iommu-fault</c>), <c>register</c> or <c>driver</c>.
     /// </summary>
     /// <param name="scenario">The scenario.</param>
     /// <returns>The kind.</returns>
@@ -60,15 +70,19 @@ public static partial class ScenarioRunner
         return scenario.Hazard != null ? "hazard" : scenario.Address is { } a ? a.KindName() : scenario.Engine != null ? "register" : "driver";
     }
 
-    /// <summary>One line: how many scenarios of each kind ran, e.g. <c>kinds: driver 40, register 46, hazard 6, bounce 3, ...</c>.</summary>
+    /// <summary>
+    /// How many scenarios of each kind ran, on one line: <c>kinds: driver 40, register 46, hazard 6, bounce 3, ...</c>
+    /// (the CLI fits it to the terminal, wrapping only after a comma).
+    /// </summary>
     /// <param name="results">The results.</param>
     /// <returns>The line.</returns>
     public static string KindSummary(IEnumerable<ScenarioResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        string[] order = ["driver", "register", "hazard", "bounce", "misaligned", "unmap-early"];
+        string[] order = ["driver", "register", "hazard", "bounce", "misaligned", "unmap-early", "iommu", "iommu-fault"];
         var counts = results.GroupBy(r => r.Kind ?? "unknown").ToDictionary(g => g.Key, g => g.Count());
-        return "kinds: " + string.Join(", ", order.Concat(counts.Keys.Except(order).Order()).Select(k => $"{k} {counts.GetValueOrDefault(k)}"));
+        var entries = order.Concat(counts.Keys.Except(order).Order()).Select(k => $"{k} {counts.GetValueOrDefault(k)}").ToList();
+        return "kinds: " + string.Join(", ", entries);
     }
 }
 
@@ -89,15 +103,17 @@ public static partial class ScenarioGenerator
     private static Scenario GenerateAddress(ulong seed, RtlInfo rtl)
     {
         var r = new Random(BitConverter.ToInt32(SeededPattern.Create(sizeof(int), seed ^ 0xADD6)));
-        var kind = (AddressKind)r.Next(3);
+        // 3 in 5 the kinds without an IOMMU, 2 in 5 the IOMMU ones, a third of those with the fault
+        var roll = r.Next(5);
+        var kind = roll < 3 ? (AddressKind)roll : r.Next(3) == 0 ? AddressKind.IommuUnmapTooEarly : AddressKind.Iommu;
         var bpb = rtl.BytesPerBeat;
         var length = r.Next(4) == 0 ? r.Next(4096, 65537) : r.Next(1, 3000);
         var sourceOffset = r.Next(64);
         var destinationOffset = r.Next(64);
         var remedy = (AlignmentRemedy)r.Next(2);
-        if (kind == AddressKind.UnmapTooEarly && !rtl.HasDre)
+        if (kind is AddressKind.UnmapTooEarly or AddressKind.Iommu or AddressKind.IommuUnmapTooEarly && !rtl.HasDre)
         {
-            // the driver refuses a misaligned copy on nodre: this kind is about the unmap, so the copy is aligned
+            // the driver refuses a misaligned copy on nodre: these kinds are about the mappings, so the copy is aligned
             sourceOffset -= sourceOffset % bpb;
             destinationOffset -= destinationOffset % bpb;
             length = Math.Max(bpb, length - (length % bpb));
@@ -119,7 +135,8 @@ public static partial class ScenarioGenerator
 
         // a mask below the heap (0x1000_0000) bounces; a mask reaching it does not
         var mask = kind == AddressKind.Bounce ? r.Next(24, 29) : Math.Min(rtl.AddrWidth, 32);
-        var address = new AddressScenario(kind, mask, sourceOffset, destinationOffset, length, remedy);
+        var scattered = r.Next(2) == 0 && kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly;
+        var address = new AddressScenario(kind, mask, sourceOffset, destinationOffset, length, remedy, scattered);
         var memory = new MemConfig
         {
             ReadLatency = (uint)r.Next(0, 20),

@@ -131,9 +131,10 @@ public static partial class ScenarioGenerator
     /// only; 2: also the register-level path over the whole configuration space (<see cref="EngineScenario"/>); 3: thresholds of 8+,
     /// keyhole copies of one FIXED burst or less and of more than 256 beats, 64 KiB copies in every mode, 1-wrap cyclic rings,
     /// more data + STATUS error pairs, and coherency-hazard scenarios; 4: address-space scenarios (swiotlb bouncing,
-    /// misaligned copies on the nodre build, a destination unmapped too early), and on nodre only those.
+    /// misaligned copies on the nodre build, a destination unmapped too early), and on nodre only those; 5: among them,
+    /// IOMMU scenarios (a copy through IOMMU mappings, a destination unmapped too early caught as an IOMMU fault).
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>First byte of the sources' arena: sources and destinations all lie in [ArenaBase, ArenaEnd).</summary>
     internal const ulong ArenaBase = SourceArena;

@@ -20,6 +20,11 @@ public static partial class ScenarioRunner
         HarnessProcess harness, Scenario scenario, ExpectedMemory expected, CancellationToken ct)
     {
         var a = scenario.Address!;
+        if (a.Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly)
+        {
+            return await ExecuteIommuAsync(harness, scenario, expected, ct).ConfigureAwait(false);
+        }
+
         var sim = harness.Client;
         var rtl = harness.Hello.Rtl;
         var cpu = new SimCpu(sim);

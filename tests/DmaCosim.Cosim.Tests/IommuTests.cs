@@ -148,6 +148,44 @@ public sealed class IommuTests(HarnessFixture fixture)
     }
 
     [Fact]
+    public async Task RunUntil_IommuFault_StopsAtTheFaultedBurstEveryTime()
+    {
+        // 20 copies, each with one page's PTE cleared behind the domain's back: a source page (read
+        // fault) or a destination page (write fault), somewhere in the copy; run_until must stop at it
+        // every time, in the cycle the harness logged it
+        const int length = 65536;
+        var random = new Random(14);
+        for (var i = 0; i < 20; i++)
+        {
+            var (channel, domain, from, to, _) = await MappedPairAsync(length);
+            var write = i % 2 == 1;
+            var page = (ulong)random.Next(0, length / 4096);
+            var faulted = (write ? to.DmaAddress : from.DmaAddress) + (page * 4096);
+            await fixture.Memory.WriteAsync(await LeafPteAddressAsync(domain, faulted), new byte[domain.PteBytes], Ct);
+            await domain.InvalidateAllAsync(Ct);
+            var sim = fixture.Sim;
+            await sim.IommuFaultsAsync(clear: true, Ct);
+            await sim.RegWriteAsync(CdmaRegisters.SaMsbOffset, (uint)(from.DmaAddress >> 32), Ct);
+            await sim.RegWriteAsync(CdmaRegisters.SaOffset, (uint)from.DmaAddress, Ct);
+            await sim.RegWriteAsync(CdmaRegisters.DaMsbOffset, (uint)(to.DmaAddress >> 32), Ct);
+            await sim.RegWriteAsync(CdmaRegisters.DaOffset, (uint)to.DmaAddress, Ct);
+            var start = await sim.RegWriteAsync(CdmaRegisters.BttOffset, length, Ct);
+
+            var stop = await sim.RunUntilAsync(SimEvent.IommuFault, 100_000, Ct);
+
+            var what = $"copy {i}: {(write ? "write" : "read")} fault at page {page} (IOVA 0x{faulted:X}), copy started at cycle {start}, stopped at {stop.Cycle}";
+            var logged = await sim.IommuFaultsAsync(cancellationToken: Ct);
+            Assert.True(logged.Count >= 1, what);
+            Assert.InRange(logged[0].Cycle, stop.Cycle - 1, stop.Cycle); // the run stops in the cycle of the report or the next
+            Assert.True(logged.All(l => l.Cycle <= stop.Cycle), what); // nothing ran past it
+            Assert.Equal((faulted, write, (int)IommuFaultKind.NotPresent), (logged[0].Iova, logged[0].Write, logged[0].Kind));
+            Assert.True(stop.Cycle > start + (page * 4096 / (ulong)(fixture.Rtl.DataWidth / 8)), what); // not before the bytes ahead of it moved
+            var fault = await domain.ReadFaultAsync(Ct);
+            Assert.Equal((faulted, write), (fault.Iova, fault.Write));
+        }
+    }
+
+    [Fact]
     public async Task Write_ToReadOnlyMapping_PermissionFaultWithSlvErrAndNothingWritten()
     {
         var channel = await ProbedChannelAsync();

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+using DmaCosim.Testing;
+
+namespace DmaCosim.Cosim.Tests;
+
+/// <summary>The regress mix's IOMMU scenarios (<see cref="AddressKind.Iommu"/>, <see cref="AddressKind.IommuUnmapTooEarly"/>) through the real RTL.</summary>
+[Collection(SharedHarness.Name)]
+public sealed class IommuScenarioTests(HarnessFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void Generate_IommuKinds_AFewPercentOfTheSeedsWithBothSourceShapesAndTheFault()
+    {
+        var scenarios = Enumerable.Range(1, 3000).Select(s => ScenarioGenerator.Generate((ulong)s, fixture.Rtl)).ToList();
+        var iommu = scenarios.Where(s => s.Address?.Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly).ToList();
+
+        var share = (double)iommu.Count / scenarios.Count;
+        Assert.InRange(share, fixture.Rtl.HasDre ? 0.01 : 0.2, fixture.Rtl.HasDre ? 0.06 : 0.6);
+        Assert.Contains(iommu, s => s.Address!.Scattered);
+        Assert.Contains(iommu, s => !s.Address!.Scattered);
+        Assert.InRange((double)iommu.Count(s => s.Address!.Kind == AddressKind.IommuUnmapTooEarly) / iommu.Count, 0.2, 0.5); // a third
+        Assert.Equal(["iommu", "iommu-fault"], iommu.Select(ScenarioRunner.KindOf).Distinct().Order());
+    }
+
+    [Theory]
+    [InlineData(AddressKind.Iommu, true)]
+    [InlineData(AddressKind.Iommu, false)]
+    [InlineData(AddressKind.IommuUnmapTooEarly, true)]
+    [InlineData(AddressKind.IommuUnmapTooEarly, false)]
+    public async Task Run_IommuScenarios_PassTwiceWithTheSameCyclesAndChecksum(AddressKind kind, bool scattered)
+    {
+        // the first seed of the kind and shape, and the first one more than two pages long
+        var matching = Enumerable.Range(1, 20000).Select(s => ScenarioGenerator.Generate((ulong)s, fixture.Rtl))
+            .Where(s => s.Address is { } a && a.Kind == kind && a.Scattered == scattered);
+        var scenarios = matching.Take(1).Concat(matching.Where(s => s.Address!.Length > 8192).Take(1)).ToList();
+        Assert.Equal(2, scenarios.Count);
+
+        foreach (var scenario in scenarios)
+        {
+            var first = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+            var second = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+
+            Assert.True(first.Passed, first.Failure);
+            Assert.Equal(first.Cycles, second.Cycles);
+            Assert.Equal(first.Checksum, second.Checksum);
+            Assert.Equal(kind == AddressKind.Iommu ? "iommu" : "iommu-fault", first.Kind);
+        }
+    }
+}
