@@ -16,8 +16,12 @@ internal static class BenchClock
     /// <summary>Least wall time of one round.</summary>
     public static readonly TimeSpan RoundTime = TimeSpan.FromMilliseconds(400);
 
-    /// <summary>Wall time spent on the action before the rounds.</summary>
-    public static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(300);
+    /// <summary>
+    /// Wall time spent on the action before the rounds: long enough for .NET's tiered JIT to replace the
+    /// quick (tier-0) code of the hot paths, NetMQ's managed CURVE crypto loops above all; with 300 ms the
+    /// CURVE round trips were measured at half their steady rate (docs/performance.md).
+    /// </summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
     /// <summary>Median over <see cref="Rounds"/> rounds of (sum of the units <paramref name="action"/> returns) per second.</summary>
     /// <param name="action">One step; returns how many units (ops, bytes, cycles) it did.</param>
