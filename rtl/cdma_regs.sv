@@ -529,7 +529,7 @@ module cdma_regs
           dly_irq_d    = 1'b1;
           dly_run_d    = 1'b0;
           dly_sts_d    = '0;
-          thresh_sts_d = irq_thresh_q;
+          thresh_sts_d = irq_thresh_d;
         end
       end else begin
         dly_cnt_d = dly_cnt_q + DLY_CNT_W'(1);
@@ -561,17 +561,19 @@ module cdma_regs
       end
     end
     // coalescing: IOC_Irq after IRQThreshold descriptors, or with the tail (ioc_now); otherwise
-    // the completion (re)starts the delay timer
+    // the completion (re)starts the delay timer. A completion counts after everything else of its
+    // cycle (a CDMACR write that reloads IRQThresholdSts, the delay timer's reload): it starts from
+    // thresh_sts_d, so a Dly_Irq and a completion in one cycle give Dly_Irq and IRQThreshold - 1
     if (desc_done) begin
-      if (thresh_sts_q <= 8'd1 || ioc_now) begin
+      if (thresh_sts_d <= 8'd1 || ioc_now) begin
         ioc_now      = 1'b1;
-        thresh_sts_d = irq_thresh_q;
+        thresh_sts_d = irq_thresh_d;
         dly_run_d    = 1'b0;
         dly_cnt_d    = '0;
         dly_sts_d    = '0;
       end else begin
-        thresh_sts_d = thresh_sts_q - 8'd1;
-        dly_run_d    = irq_delay_q != '0;
+        thresh_sts_d = thresh_sts_d - 8'd1;
+        dly_run_d    = irq_delay_d != '0;
         dly_cnt_d    = '0;
         dly_sts_d    = '0;
       end

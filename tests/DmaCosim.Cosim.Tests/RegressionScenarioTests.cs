@@ -27,6 +27,26 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
         Assert.Equal(first.Checksum, second.Checksum);
     }
 
+    /// <summary>Every banked seed of this generator and RTL shape (tests/regress/banked-seeds.tsv) passes: a seed
+    /// that once caught a bug keeps guarding its fix on every variant it applies to.</summary>
+    [Fact]
+    public async Task Run_BankedSeeds_PassOnThisBuild()
+    {
+        var rtl = fixture.Rtl;
+        var bank = BankedSeed.Load(BankedSeed.BankPath);
+        Assert.NotEmpty(bank);
+        var here = bank.Where(b => b.Generator == ScenarioGenerator.Version && b.DataWidth == rtl.DataWidth &&
+                                   b.AddrWidth == rtl.AddrWidth && b.HasDre == rtl.HasDre).ToList();
+        Assert.SkipWhen(here.Count == 0, $"no banked seed of generator {ScenarioGenerator.Version} for DATA_WIDTH {rtl.DataWidth}, ADDR_WIDTH {rtl.AddrWidth}, DRE {rtl.HasDre}");
+
+        foreach (var banked in here)
+        {
+            var result = await ScenarioRunner.RunAsync(fixture.Harness, ScenarioGenerator.Generate(banked.Seed, rtl), cancellationToken: Ct);
+
+            Assert.True(result.Passed, $"banked seed {banked.Seed} ({banked.Found}): {result.Failure}");
+        }
+    }
+
     [Fact]
     public async Task Run_FaultedScenario_PassesBecauseTheExpectedOutcomeIsTheError()
     {
