@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -115,7 +116,8 @@ internal static class RegressCommand
         Console.WriteLine(run.Header.Line + $", scenario generator {ScenarioGenerator.Version}");
         var pool = new HarnessPool(jobs, options) { Chaos = chaos is > 0 ? new HarnessChaos(chaos.Value) : null };
         var clock = Stopwatch.StartNew();
-        var withCpu = 0;
+        // per seed, not per attempt: a scenario re-run after a chaos kill is one scenario
+        var withCpu = new ConcurrentDictionary<ulong, bool>();
         var coverage = coverageOptions.Coverage!;
         var interrupted = false;
         await AnsiConsole.Progress()
@@ -135,7 +137,7 @@ internal static class RegressCommand
                                 var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);
                                 if (scenario.Cpu != null || scenario.Engine?.CpuLoad != null)
                                 {
-                                    Interlocked.Increment(ref withCpu);
+                                    withCpu.TryAdd(s, true);
                                 }
 
                                 var result = await ScenarioRunner.RunAsync(harness, scenario, waves, waveDirectory, ct).ConfigureAwait(false);
@@ -176,7 +178,7 @@ internal static class RegressCommand
         run.PrintFailures(seed => Repro(seed, build));
         var summary = new (string Header, string Value)[]
         {
-            ("build", build), ("scenarios", Text(results.Count)), ("with CPU activity", Text(Volatile.Read(ref withCpu))), ("passed", Text(run.Passed)),
+            ("build", build), ("scenarios", Text(results.Count)), ("with CPU activity", Text(results.Count(r => withCpu.ContainsKey(r.Seed)))), ("passed", Text(run.Passed)),
             ("failed", Text(run.Failed)), ("simulated cycles", Text(results.Sum(r => (decimal)r.Cycles))),
             ("wall", string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0.0} s")),
             ("scenarios/min", Text(Math.Round(results.Count / Math.Max(clock.Elapsed.TotalMinutes, 1e-9), 1))), ("harnesses started", Text(pool.Started)),

@@ -116,7 +116,7 @@ internal static class RingCommand
         Console.WriteLine($"results: {csv} ({results.Count} rows)");
         foreach (var plot in plots)
         {
-            Console.WriteLine($"plot:    {plot.Svg} and .png — {plot.Title}");
+            Console.WriteLine($"plot:    {plot.Svg}, {plot.Png} — {plot.Title}");
         }
 
         Console.WriteLine($"report:  {html}");

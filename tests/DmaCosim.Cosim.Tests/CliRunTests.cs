@@ -67,6 +67,36 @@ public sealed partial class CliRunTests(HarnessFixture fixture) : IDisposable
         Assert.All(printed, path => Assert.True(new FileInfo(path).Length > 0, path));
     }
 
+    [Fact]
+    public async Task Regress_Chaos_SummaryCountsEqualAQuietRun()
+    {
+        string[] seeds = ["regress", "--seeds", "1..12", "--jobs", "2"];
+
+        var quiet = await CliProcess.RunAsync(seeds);
+        var noisy = await CliProcess.RunAsync([.. seeds, "--chaos", "0.5"]);
+
+        Assert.True(quiet.Code == 0, $"exit {quiet.Code}\n{quiet.Stdout}{quiet.Stderr}");
+        Assert.True(noisy.Code == 0, $"exit {noisy.Code}\n{noisy.Stdout}{noisy.Stderr}");
+        var kills = ChaosKills().Match(noisy.Stdout);
+        Assert.True(kills.Success && kills.Groups[1].Value != "0", $"no kill fired: the test proved nothing\n{noisy.Stdout}");
+        // a scenario re-run after a kill is still one scenario: scenarios, with CPU activity, passed, failed and
+        // simulated cycles of the summary row are the quiet run's
+        Assert.Equal(SummaryCounts(quiet.Stdout), SummaryCounts(noisy.Stdout));
+    }
+
+    private static string SummaryCounts(string stdout)
+    {
+        var row = SummaryRow().Match(stdout);
+        Assert.True(row.Success, $"no summary row for the default build\n{stdout}");
+        return row.Groups[1].Value;
+    }
+
+    [GeneratedRegex(@"^default +((?:\d+ +){5})", RegexOptions.Multiline)]
+    private static partial Regex SummaryRow();
+
+    [GeneratedRegex(@"chaos: (\d+) harnesses killed mid-scenario")]
+    private static partial Regex ChaosKills();
+
     [GeneratedRegex(@"^([1-9]\d* passed \d+ failed|\d+ passed [1-9]\d* failed)")]
     private static partial Regex PassedSoFar();
 
