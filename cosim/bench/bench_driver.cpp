@@ -53,21 +53,22 @@ constexpr uint64_t kBttMax = (uint64_t{1} << 26) - 1;
 constexpr unsigned kCoalesceMax = 255;  // IRQThreshold's largest value
 }  // namespace cdma
 
-// The C# driver's defaults (CdmaChannelOptions): reset budget and poll step, and the transfer
-// budget.
-constexpr uint64_t kResetTimeoutCycles = 100000;
-constexpr uint64_t kResetPollCycles = 64;
-constexpr uint64_t kBaseTimeoutCycles = 100000;
-constexpr uint64_t kTimeoutCyclesPerByte = 4;
 // Watchdog of one CPU-port access: far above what an uncached access takes behind the DMA.
 constexpr uint64_t kCpuAccessTimeoutCycles = 100000;
 
+// The copy and the driver's budgets. None has a default here: the C# side
+// (ScatterGatherBench.RunNativeAsync) passes every one from where it is defined — the plan
+// (ScatterGatherPlan), the address of the first descriptor its channel took from the device's
+// coherent pool, and CdmaChannelOptions — so this file keeps no copy of them.
 struct Plan {
-  uint64_t bytes = 4 << 20;
-  uint64_t segments = 64;
-  uint64_t src = 0x0100'0000;
-  uint64_t dst = 0x0200'0000;
-  uint64_t desc = 0x1800'0000;  // the C# DmaDevice's coherent pool starts here
+  uint64_t bytes = 0;
+  uint64_t segments = 0;
+  uint64_t src = 0;
+  uint64_t dst = 0;
+  uint64_t desc = 0;
+  uint64_t budget = 0;         // cycles of the wait for the whole copy
+  uint64_t reset_timeout = 0;  // cycles the soft reset may take
+  uint64_t reset_poll = 0;     // cycles between two reads of CDMACR.Reset
   uint64_t rounds = 1;
 };
 
@@ -93,7 +94,7 @@ std::string Hex(uint64_t value) {
 // port (uncached, word by word, as the harness's cpu_write / cpu_read ops do them).
 class CdmaDriver {
  public:
-  explicit CdmaDriver(Rig& rig) : rig_(rig) {}
+  CdmaDriver(Rig& rig, const Plan& plan) : rig_(rig), plan_(plan) {}
 
   // ProbeAsync + ResetAsync: CDMASR.SGIncld, the soft reset polled every 64 cycles, the enables.
   void Probe() {
@@ -109,11 +110,11 @@ class CdmaDriver {
         Write(cdma::kCdmacr, control | cdma::kCrIrqEnables);
         return;
       }
-      if (now - start >= kResetTimeoutCycles) {
+      if (now - start >= plan_.reset_timeout) {
         throw Timeout("CDMACR.Reset still set " + std::to_string(now - start) +
                       " cycles after it was written");
       }
-      rig_.platform.Run(kResetPollCycles);
+      rig_.platform.Run(plan_.reset_poll);
       now = rig_.platform.cycle();
     }
   }
@@ -155,8 +156,8 @@ class CdmaDriver {
     WriteAddress(cdma::kTaildesc, cdma::kTaildescMsb, descs.back());
 
     // WaitAsync(last, budget): run to the interrupt and handle it until the last segment is
-    // complete; the budget is the C# driver's formula over the whole copy.
-    const uint64_t budget = kBaseTimeoutCycles + kTimeoutCyclesPerByte * plan.bytes;
+    // complete; the budget is the C# driver's formula over the whole copy (--budget).
+    const uint64_t budget = plan.budget;
     std::vector<bool> complete(descs.size(), false);
     while (!complete.back()) {
       const uint64_t start = rig_.platform.cycle();
@@ -232,6 +233,7 @@ class CdmaDriver {
   }
 
   Rig& rig_;
+  const Plan& plan_;
 };
 
 uint8_t* Dram(Rig& rig, uint64_t addr, uint64_t len, const char* what) {
@@ -260,7 +262,7 @@ Round RunRound(Rig& rig, const Plan& plan, uint64_t round) {
   }
   std::memset(dst, 0, plan.bytes);
 
-  CdmaDriver driver(rig);
+  CdmaDriver driver(rig, plan);
   driver.Probe();
   const uint64_t first = rig.platform.cycle();
   const double cpu_start = CpuSeconds();
@@ -281,13 +283,16 @@ Round RunRound(Rig& rig, const Plan& plan, uint64_t round) {
 }
 
 const char kUsage[] =
-    "usage: %s [--bytes N] [--segments K] [--src ADDR] [--dst ADDR] [--desc ADDR] [--rounds R]\n"
-    "  Runs R rounds (default 1) of one scatter-gather copy of N bytes (default 4 MiB)\n"
-    "  in K descriptors (default 64) from --src (0x1000000) to --dst (0x2000000),\n"
-    "  descriptors at --desc (0x18000000), the way the C# CdmaChannel does it, on the\n"
-    "  harness's model without the bridge. Prints JSON: {\"data_width\", \"addr_width\",\n"
-    "  \"max_burst\", \"bytes\", \"segments\",\n"
-    "  \"rounds\": [{\"cycles\", \"wall_s\", \"cpu_s\"}, ...]}.\n"
+    "usage: %s --bytes N --segments K --src ADDR --dst ADDR --desc ADDR --budget CYCLES\n"
+    "          --reset-timeout CYCLES --reset-poll CYCLES [--rounds R]\n"
+    "  Runs R rounds (default 1) of one scatter-gather copy of N bytes in K descriptors\n"
+    "  from --src to --dst, descriptors at --desc (every 64 bytes), the way the C#\n"
+    "  CdmaChannel does it, on the harness's model without the bridge: the soft reset\n"
+    "  polled every --reset-poll cycles for at most --reset-timeout, the wait for the\n"
+    "  copy bounded by --budget cycles. Every option but --rounds is required: `dmacosim\n"
+    "  bench` passes them from its plan, its channel's descriptor pool and\n"
+    "  CdmaChannelOptions. Prints JSON: {\"data_width\", \"addr_width\", \"max_burst\",\n"
+    "  \"bytes\", \"segments\", \"rounds\": [{\"cycles\", \"wall_s\", \"cpu_s\"}, ...]}.\n"
     "  Exit 1 on any failure, 2 on a bad option.\n"
     "usage: %s --reg-ops ENDPOINT [--count N] [--rounds R]\n"
     "  N reg_read round trips (default 2000) of CDMASR to a running harness over libzmq,\n"
@@ -306,19 +311,34 @@ bool ParseUint(const char* text, uint64_t& out) {
 
 // Returns false (after printing why) on a bad command line.
 bool ParsePlan(int argc, char** argv, Plan& plan, bool& help) {
+  struct Required {
+    const char* name;
+    uint64_t* target;
+    bool given;
+  };
+  Required required[] = {
+      {"--bytes", &plan.bytes, false},
+      {"--segments", &plan.segments, false},
+      {"--src", &plan.src, false},
+      {"--dst", &plan.dst, false},
+      {"--desc", &plan.desc, false},
+      {"--budget", &plan.budget, false},
+      {"--reset-timeout", &plan.reset_timeout, false},
+      {"--reset-poll", &plan.reset_poll, false},
+  };
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       help = true;
       return true;
     }
-    uint64_t* target = arg == "--bytes"      ? &plan.bytes
-                       : arg == "--segments" ? &plan.segments
-                       : arg == "--src"      ? &plan.src
-                       : arg == "--dst"      ? &plan.dst
-                       : arg == "--desc"     ? &plan.desc
-                       : arg == "--rounds"   ? &plan.rounds
-                                             : nullptr;
+    uint64_t* target = arg == "--rounds" ? &plan.rounds : nullptr;
+    for (Required& option : required) {
+      if (arg == option.name) {
+        target = option.target;
+        option.given = true;
+      }
+    }
     if (target == nullptr) {
       std::fprintf(stderr, "dmacosim-bench-driver: unknown option %s\n", arg.c_str());
       return false;
@@ -329,12 +349,20 @@ bool ParsePlan(int argc, char** argv, Plan& plan, bool& help) {
     }
     ++i;
   }
+  for (const Required& option : required) {
+    if (!option.given) {
+      std::fprintf(stderr, "dmacosim-bench-driver: %s is required\n", option.name);
+      return false;
+    }
+  }
   const char* problem =
       plan.segments == 0 || plan.segments > cdma::kCoalesceMax ? "--segments must be 1..255"
       : plan.bytes < plan.segments ? "--bytes must be at least --segments"
       : plan.bytes / plan.segments + plan.bytes % plan.segments > cdma::kBttMax
           ? "a segment is larger than BTT allows (2^26 - 1 bytes)"
       : plan.rounds == 0 || plan.rounds > 1000 ? "--rounds must be 1..1000"
+      : plan.budget == 0 || plan.reset_timeout == 0 || plan.reset_poll == 0
+          ? "--budget, --reset-timeout and --reset-poll must be at least 1"
       : ((plan.src | plan.dst | plan.desc) & 63) != 0
           ? "--src, --dst and --desc must be 64-byte aligned"
       : ((plan.src | plan.dst | plan.desc) & ~kAddrMask) ? "an address is wider than ADDR_WIDTH"

@@ -19,7 +19,7 @@ namespace DmaCosim.Testing;
 public sealed record ScatterGatherPlan(ulong Bytes = 4 << 20, int Segments = 64, ulong Source = 0x0100_0000, ulong Destination = 0x0200_0000)
 {
     /// <summary>The cycle budget of the wait, as CdmaChannelOptions' defaults compute it for the whole copy.</summary>
-    public ulong BudgetCycles => 100_000 + (4 * Bytes);
+    public ulong BudgetCycles => ScatterGatherBench.ChannelDefaults.BaseTimeoutCycles + (ScatterGatherBench.ChannelDefaults.TimeoutCyclesPerByte * Bytes);
 }
 
 /// <summary>One timed copy: its simulated cycles, its wall time and the CPU time it took.</summary>
@@ -45,6 +45,13 @@ public static class ScatterGatherBench
 {
     /// <summary>Environment variable that names the C++ bench driver binary.</summary>
     public const string DriverVariable = "DMACOSIM_BENCH_DRIVER";
+
+    /// <summary>
+    /// The channel settings both drivers use (the defaults): the C++ driver gets the reset budget, the poll
+    /// step and the copy's budget from here on its command line, as it gets the plan and the descriptor
+    /// pool's address; it keeps no copy of them.
+    /// </summary>
+    public static readonly CdmaChannelOptions ChannelDefaults = new();
 
     /// <summary>Wall-clock limit of one run of the C++ driver (its own waits are bounded in cycles).</summary>
     public static readonly TimeSpan NativeTimeout = TimeSpan.FromMinutes(10);
@@ -146,6 +153,27 @@ public static class ScatterGatherBench
     }
 
     /// <summary>
+    /// The C++ driver's command line for <paramref name="rounds"/> rounds of <paramref name="plan"/>: every
+    /// figure of the copy comes from here (the plan, the pool's first descriptor, <see cref="ChannelDefaults"/>'s
+    /// budgets); the driver has no defaults for them.
+    /// </summary>
+    /// <param name="plan">The copy.</param>
+    /// <param name="descriptors">Address of the first descriptor.</param>
+    /// <param name="rounds">Rounds.</param>
+    /// <returns>Option, value, option, value, ...</returns>
+    public static IReadOnlyList<string> NativeArguments(ScatterGatherPlan plan, ulong descriptors, int rounds)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return
+        [
+            "--bytes", Number(plan.Bytes), "--segments", Number((ulong)plan.Segments), "--src", Number(plan.Source),
+            "--dst", Number(plan.Destination), "--desc", Number(descriptors), "--budget", Number(plan.BudgetCycles),
+            "--reset-timeout", Number(ChannelDefaults.ResetTimeoutCycles), "--reset-poll", Number(ChannelDefaults.ResetPollCycles),
+            "--rounds", Number((ulong)rounds),
+        ];
+    }
+
+    /// <summary>
     /// Runs the C++ driver for <paramref name="rounds"/> rounds of <paramref name="plan"/> and returns what it
     /// measured. It must have been built for the same RTL parameters as <paramref name="rtl"/>.
     /// </summary>
@@ -170,11 +198,7 @@ public static class ScatterGatherBench
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     "--bytes", Number(plan.Bytes), "--segments", Number((ulong)plan.Segments), "--src", Number(plan.Source),
-                     "--dst", Number(plan.Destination), "--desc", Number(descriptors), "--rounds", Number((ulong)rounds),
-                 })
+        foreach (var argument in NativeArguments(plan, descriptors, rounds))
         {
             info.ArgumentList.Add(argument);
         }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System.Diagnostics;
 using DmaCosim.Bridge;
 using DmaCosim.Driver;
 using DmaCosim.Testing;
@@ -30,5 +31,65 @@ public sealed class BenchDriverTests(HarnessFixture fixture)
 
         Assert.True(round.Cycles > (ulong)bytes / (ulong)fixture.Rtl.BytesPerBeat, $"{round.Cycles} cycles for {bytes} bytes");
         Assert.All(native.Rounds, r => Assert.Equal(round.Cycles, r.Cycles));
+    }
+
+    /// <summary>
+    /// The driver keeps no copy of the plan, the pool's address or the channel's budgets: without any one of
+    /// the options the C# side passes, it refuses to run (exit 2, naming the option) instead of falling back.
+    /// </summary>
+    [Fact]
+    public async Task NativeDriver_AnyPlanOptionMissing_ExitsTwoNamingIt()
+    {
+        var driver = ScatterGatherBench.LocateDriver(HarnessProcess.Locate());
+        var full = ScatterGatherBench.NativeArguments(new ScatterGatherPlan(4096, 2), 0x1800_0000, 1);
+        var options = Enumerable.Range(0, full.Count / 2).Select(i => full[2 * i]).Where(o => o != "--rounds").ToList();
+        Assert.Equal(8, options.Count);
+        foreach (var missing in options)
+        {
+            var at = IndexOf(full, missing);
+            var arguments = full.Where((_, i) => i != at && i != at + 1).ToList();
+            var (code, stderr) = await RunAsync(driver, arguments);
+            Assert.True(code == 2, $"without {missing}: exit {code}, {stderr}");
+            Assert.Contains($"{missing} is required", stderr, StringComparison.Ordinal);
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string item)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == item)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static async Task<(int Code, string Stderr)> RunAsync(string driver, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(driver) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        _ = process.StandardOutput.ReadToEndAsync(Ct);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{driver} did not exit within 30 s on a bad command line");
+        }
+
+        return (process.ExitCode, await stderr);
     }
 }

@@ -124,7 +124,10 @@ public sealed class NetMqDealerTransport : IFrameTransport
         {
             var milliseconds = timeout == Timeout.InfiniteTimeSpan ? -1 : (long)Math.Ceiling(timeout.TotalMilliseconds);
             _selector.Select(_items, _items.Length, milliseconds);
-            DrainWakes();
+            if (_items[1].ResultEvent.HasFlag(PollEvents.PollIn))
+            {
+                DrainWakes(); // only when woken: saves a system call per reply
+            }
             if (!_socket.TryReceiveFrameBytes(out received, out more))
             {
                 frame = [];
