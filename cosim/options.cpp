@@ -16,11 +16,13 @@
 namespace dmacosim {
 namespace {
 
-bool ParseU64(const std::string& text, uint64_t& out) {
-  if (text.empty() || text[0] < '0' || text[0] > '9') return false;
+// Digits only (no sign, no space, no prefix) in `base` (10 or 16).
+bool ParseU64(const std::string& text, uint64_t& out, int base = 10) {
+  const char* digits = base == 16 ? "0123456789abcdefABCDEF" : "0123456789";
+  if (text.empty() || text.find_first_not_of(digits) != std::string::npos) return false;
   errno = 0;
   char* end = nullptr;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+  const unsigned long long value = std::strtoull(text.c_str(), &end, base);
   if (errno != 0 || *end != '\0') return false;
   out = value;
   return true;
@@ -61,14 +63,7 @@ bool ParseSize(const std::string& text, uint64_t& out) {
 // "N" (decimal) or "0xN" (hex) → value.
 bool ParseU64Hex(const std::string& text, uint64_t& out) {
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    const std::string digits = text.substr(2);
-    if (digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return false;
-    errno = 0;
-    char* end = nullptr;
-    const unsigned long long value = std::strtoull(digits.c_str(), &end, 16);
-    if (errno != 0 || *end != '\0') return false;
-    out = value;
-    return true;
+    return ParseU64(text.substr(2), out, 16);
   }
   return ParseU64(text, out);
 }

@@ -40,7 +40,8 @@ struct Options {
 // Why `offset` cannot be the host bridge's bus offset with DRAM windows [base, base + size) on an
 // `addr_width`-bit bus (not a multiple of 4 KiB, or a window that would end beyond the bus's
 // address space), or empty when it can.
-std::string BusOffsetError(uint64_t offset, const std::vector<std::pair<uint64_t, uint64_t>>& windows,
+std::string BusOffsetError(uint64_t offset,
+                           const std::vector<std::pair<uint64_t, uint64_t>>& windows,
                            unsigned addr_width);
 
 // The cap without --dram-cap: half the machine's physical memory.

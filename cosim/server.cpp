@@ -18,6 +18,7 @@
 #include <iterator>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
@@ -261,7 +262,8 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
     harness.trace_dir = resolved;
   }
   // the host bridge: held constant from here on (cosim_top samples it every cycle)
-  top.bus_offset = static_cast<decltype(top.bus_offset)>(options.bus_offset);
+  top.bus_offset =
+      static_cast<std::remove_reference_t<decltype(top.bus_offset)>>(options.bus_offset);
   harness.bus_offset = options.bus_offset;
   rig.platform.Reset(proto::kResetCyclesDefault);
 
