@@ -148,10 +148,7 @@ public sealed class BusOffsetTests(BusOffsetFixture fixture) : IClassFixture<Bus
             Assert.Equal(m.Bounce!.Value + BusOffsetFixture.Offset, m.DmaAddress);
             Assert.InRange(m.DmaAddress + (ulong)m.Length - 1, 0UL, device.DmaMask);
         });
-        var transaction = await channel.PrepMemcpyAsync(to, from, length, Ct);
-        await channel.SubmitAsync(transaction, Ct);
-        await channel.IssuePendingAsync(Ct);
-        await channel.WaitAsync(transaction, cancellationToken: Ct);
+        await channel.CopyMappedAsync(to, from, length, Ct);
         await device.UnmapAsync(to, length, DmaDirection.FromDevice, Ct);
         await device.UnmapAsync(from, length, DmaDirection.ToDevice, Ct);
 
