@@ -7,7 +7,9 @@ namespace DmaCosim.Testing;
 /// N harness processes reused across many work items (each item resets what it needs). A harness that
 /// dies, stops answering or stops at a simulation error (SIM_ERROR: an RTL assertion or an AXI protocol
 /// violation, after which its RTL state is unknown) is replaced, and the item it was running is reported
-/// through <c>onCrash</c> instead of stopping the run.
+/// through <c>onCrash</c> instead of stopping the run. Items that need a host-bridge offset (the
+/// <c>busOffsetOf</c> overload of RunAsync) run on a second harness per worker, started with that
+/// <c>--bus-offset</c> when the worker first needs it.
 /// </summary>
 /// <param name="jobs">How many harnesses run at once (≥ 1).</param>
 /// <param name="options">How each harness is started.</param>
