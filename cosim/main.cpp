@@ -45,8 +45,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (parsed.action == dmacosim::ParsedOptions::Action::kError) {
-    std::fprintf(stderr, "dmacosim-harness: %s\n%s", parsed.error.c_str(),
-                 dmacosim::Usage(argv[0]).c_str());
+    // the reason, the usage, and the reason again last: a client that keeps the last stderr lines
+    // (HarnessProcess) shows it
+    std::fprintf(stderr, "dmacosim-harness: %s\n%sdmacosim-harness: %s\n", parsed.error.c_str(),
+                 dmacosim::Usage(argv[0]).c_str(), parsed.error.c_str());
     return 2;
   }
 

@@ -155,6 +155,7 @@ void Hello(Harness& h, const Request&, ReplyWriter& w) {
       m.Str(f::kShm, win.shm->path());
     });
   }
+  w.Uint(f::kBusOffset, h.bus_offset);
   auto& p = w.Key(f::kOps);
   p.pack_array(static_cast<uint32_t>(OpTable().size()));
   for (const auto& [name, spec] : OpTable()) PackStr(p, name);

@@ -37,6 +37,8 @@ struct Harness {
   bool shutdown_requested = false;  // set by "shutdown"; the server exits after replying
   // --trace-dir, resolved (realpath): every trace file lies in it or below; empty: anywhere.
   std::string trace_dir = {};
+  // --bus-offset: the host bridge's offset cosim_top applies (hello "bus_offset")
+  uint64_t bus_offset = 0;
 };
 
 using OpHandler = void (*)(Harness& harness, const Request& request, ReplyWriter& reply);

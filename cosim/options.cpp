@@ -6,17 +6,23 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
+
+#include "build_params.h"
+#include "dram_model.h"
 
 namespace dmacosim {
 namespace {
 
-bool ParseU64(const std::string& text, uint64_t& out) {
-  if (text.empty() || text[0] < '0' || text[0] > '9') return false;
+// Digits only (no sign, no space, no prefix) in `base` (10 or 16).
+bool ParseU64(const std::string& text, uint64_t& out, int base = 10) {
+  const char* digits = base == 16 ? "0123456789abcdefABCDEF" : "0123456789";
+  if (text.empty() || text.find_first_not_of(digits) != std::string::npos) return false;
   errno = 0;
   char* end = nullptr;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+  const unsigned long long value = std::strtoull(text.c_str(), &end, base);
   if (errno != 0 || *end != '\0') return false;
   out = value;
   return true;
@@ -54,7 +60,37 @@ bool ParseSize(const std::string& text, uint64_t& out) {
   return true;
 }
 
+// "N" (decimal) or "0xN" (hex) → value.
+bool ParseU64Hex(const std::string& text, uint64_t& out) {
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    return ParseU64(text.substr(2), out, 16);
+  }
+  return ParseU64(text, out);
+}
+
+std::string HexText(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llX", static_cast<unsigned long long>(value));
+  return text;
+}
+
 }  // namespace
+
+std::string BusOffsetError(uint64_t offset,
+                           const std::vector<std::pair<uint64_t, uint64_t>>& windows,
+                           unsigned addr_width) {
+  if (offset % 4096 != 0) return HexText(offset) + " is not a multiple of 4K (page-aligned)";
+  const uint64_t top = addr_width >= 64 ? ~uint64_t{0} : (uint64_t{1} << addr_width) - 1;
+  for (const auto& [base, size] : windows) {
+    const uint64_t last = base + size - 1;
+    if (offset > top || last > top - offset) {
+      return HexText(offset) + " puts the DRAM window " + HexText(base) + ".." + HexText(last) +
+             " beyond the " + std::to_string(addr_width) + "-bit bus address space (it would be " +
+             "unreachable for the DMA)";
+    }
+  }
+  return {};
+}
 
 uint64_t DefaultDramCap() {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
@@ -67,6 +103,7 @@ std::string Usage(const char* argv0) {
   return std::string("usage: ") + argv0 +
          " [--endpoint ENDPOINT] [--trace-dir DIR] [--seed N] [--parent-pid PID]\n"
          "       [--spin-us N] [--keys FILE|-] [--no-curve] [--dram-cap SIZE] [--dram-dir DIR]\n"
+         "       [--bus-offset N]\n"
          "\n"
          "DmaCosim co-simulation harness: binds a ZeroMQ ROUTER socket, prints\n"
          "'READY <endpoint>' on stdout and serves MessagePack requests (docs/protocol.md).\n"
@@ -92,6 +129,9 @@ std::string Usage(const char* argv0) {
          "  --dram-dir DIR       back the DRAM windows with 0600 files in DIR (removed at exit)\n"
          "                       instead of anonymous memory files (memfd) shared as\n"
          "                       /proc/<pid>/fd/<n>\n"
+         "  --bus-offset N       host bridge (Linux dma-ranges): the DMA's bus address = CPU\n"
+         "                       physical + N (decimal or 0x hex, a multiple of 4K; every DRAM\n"
+         "                       window must stay inside the bus's address space); default 0\n"
          "  --help               this text\n";
 }
 
@@ -122,7 +162,7 @@ ParsedOptions ParseOptions(int argc, char** argv) {
     }
     const bool known = arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" ||
                        arg == "--parent-pid" || arg == "--spin-us" || arg == "--keys" ||
-                       arg == "--dram-cap" || arg == "--dram-dir";
+                       arg == "--dram-cap" || arg == "--dram-dir" || arg == "--bus-offset";
     if (!known) return fail("unknown option '" + arg + "'");
     if (!has_value) {
       if (i + 1 >= argc) return fail("option " + arg + " needs a value");
@@ -149,6 +189,17 @@ ParsedOptions ParseOptions(int argc, char** argv) {
                                        : std::string("not a multiple of 4K (whole pages)")));
       }
       parsed.options.dram_cap = cap;
+    } else if (arg == "--bus-offset") {
+      uint64_t offset = 0;
+      if (!ParseU64Hex(value, offset)) {
+        return fail("--bus-offset: '" + value + "' is not an unsigned integer (decimal or 0x hex)");
+      }
+      std::vector<std::pair<uint64_t, uint64_t>> windows;
+      for (const DramWindowConfig& w : DramConfig{}.windows) windows.emplace_back(w.base, w.size);
+      if (std::string why = BusOffsetError(offset, windows, kAddrWidth); !why.empty()) {
+        return fail("--bus-offset: " + why);
+      }
+      parsed.options.bus_offset = offset;
     } else if (arg == "--dram-dir") {
       struct stat st {};
       if (value.empty()) return fail("--dram-dir: empty directory");

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace dmacosim {
 
@@ -30,7 +32,17 @@ struct Options {
   // --dram-cap: the most bytes of DRAM resident at once; 0 for the default (DefaultDramCap)
   uint64_t dram_cap = 0;
   std::string dram_dir;  // --dram-dir: back the DRAM windows with files there (empty: memfd)
+  // --bus-offset: the host bridge's offset, DMA bus address = CPU physical + bus_offset (Linux
+  // dma-ranges); cosim_top's bus_offset input, reported in hello
+  uint64_t bus_offset = 0;
 };
+
+// Why `offset` cannot be the host bridge's bus offset with DRAM windows [base, base + size) on an
+// `addr_width`-bit bus (not a multiple of 4 KiB, or a window that would end beyond the bus's
+// address space), or empty when it can.
+std::string BusOffsetError(uint64_t offset,
+                           const std::vector<std::pair<uint64_t, uint64_t>>& windows,
+                           unsigned addr_width);
 
 // The cap without --dram-cap: half the machine's physical memory.
 uint64_t DefaultDramCap();

@@ -163,6 +163,7 @@ inline constexpr std::string_view kDram = "dram";
 inline constexpr std::string_view kBase = "base";
 inline constexpr std::string_view kSize = "size";
 inline constexpr std::string_view kShm = "shm";
+inline constexpr std::string_view kBusOffset = "bus_offset";
 inline constexpr std::string_view kOps = "ops";
 // stats results: kDram (the DRAM model) and kAxil (the AXI-Lite master) hold these counters
 inline constexpr std::string_view kAxil = "axil";

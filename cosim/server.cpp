@@ -18,6 +18,7 @@
 #include <iterator>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
@@ -260,16 +261,21 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
     }
     harness.trace_dir = resolved;
   }
+  // the host bridge: held constant from here on (cosim_top samples it every cycle)
+  top.bus_offset =
+      static_cast<std::remove_reference_t<decltype(top.bus_offset)>>(options.bus_offset);
+  harness.bus_offset = options.bus_offset;
   rig.platform.Reset(proto::kResetCyclesDefault);
 
   Server server(harness, options);
   std::fprintf(stderr,
                "dmacosim-harness %.*s: DATA_WIDTH=%u ADDR_WIDTH=%u MAX_BURST=%u seed=%llu, "
-               "DRAM %s, cap %llu bytes\n",
+               "DRAM %s, cap %llu bytes, bus offset 0x%llX\n",
                static_cast<int>(proto::kHarnessVersion.size()), proto::kHarnessVersion.data(),
                kDataWidth, kAddrWidth, kMaxBurst, static_cast<unsigned long long>(options.seed),
                rig.dram.windows().front().shm->path().c_str(),
-               static_cast<unsigned long long>(rig.dram.cap()));
+               static_cast<unsigned long long>(rig.dram.cap()),
+               static_cast<unsigned long long>(options.bus_offset));
   // READY <endpoint>, then the client key file when the harness made its own keys
   std::printf("READY %s%s%s\n", server.endpoint().c_str(), server.key_file().empty() ? "" : " ",
               server.key_file().c_str());

@@ -41,6 +41,7 @@ internal static class IommuDemo
         var to = await domain.MapSingleAsync(destination, DmaDirection.FromDevice, cancellationToken: ct).ConfigureAwait(false);
         Console.WriteLine($"iommu    {pages} pages at {string.Join(", ", entries.Select(e => $"0x{e.Buffer.Address:X}"))}");
         Console.WriteLine($"         -> {source.Segments.Count} IOVA segment 0x{source.Segments[0].DmaAddress:X}+{source.Segments[0].Length}, one copy to IOVA 0x{to.DmaAddress:X}");
+        Console.WriteLine($"         bus offset 0x{harness.Hello.BusOffset:X} applies only with the IOMMU off (PTEs hold physical)");
         await channel.MemcpyAsync(to.DmaAddress, source.Segments[0].DmaAddress, (uint)(pages * 4096), ct).ConfigureAwait(false);
         var copied = await harness.Memory.ReadAsync(destination.Address, pages * 4096, ct).ConfigureAwait(false);
         var counters = await domain.ReadCountersAsync(ct).ConfigureAwait(false);

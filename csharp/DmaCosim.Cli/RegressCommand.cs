@@ -132,6 +132,7 @@ internal static class RegressCommand
                         bar.MaxValue = run.Results.Count + batch.Count;
                         await pool.RunAsync(
                             batch,
+                            ScenarioGenerator.BusOffsetOf,
                             async (harness, s) =>
                             {
                                 var scenario = ScenarioGenerator.Generate(s, harness.Hello.Rtl);

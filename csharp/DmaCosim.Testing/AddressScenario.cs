@@ -34,14 +34,21 @@ public enum AddressKind
 /// <param name="Length">Bytes.</param>
 /// <param name="Remedy">The alignment remedy (<see cref="AddressKind.Misaligned"/>).</param>
 /// <param name="Scattered">The IOMMU kinds: the source is one piece per page, a spacer page between each, merged by MapSg into one IOVA range.</param>
-public sealed record AddressScenario(AddressKind Kind, int MaskBits, int SourceOffset, int DestinationOffset, int Length, AlignmentRemedy Remedy, bool Scattered = false)
+/// <param name="BusOffset">The host bridge's offset the scenario runs with (a harness started with <c>--bus-offset</c>; 0: none).</param>
+/// <param name="ScatterGather">The IOMMU kinds: the copy goes through SG descriptors from a pool mapped in the IOMMU domain (else simple mode).</param>
+public sealed record AddressScenario(
+    AddressKind Kind, int MaskBits, int SourceOffset, int DestinationOffset, int Length, AlignmentRemedy Remedy, bool Scattered = false,
+    ulong BusOffset = 0, bool ScatterGather = false)
 {
     /// <summary>One line describing it.</summary>
     /// <returns>The line.</returns>
     public string Describe() =>
         $"address {Kind}: {MaskBits}-bit mask, {Length} bytes, source offset {SourceOffset}, destination offset {DestinationOffset}" +
         (Kind == AddressKind.Misaligned ? $", remedy {Remedy}" : "") +
-        (Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly ? (Scattered ? ", source scattered over pages" : ", source one buffer") : "");
+        (Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly
+            ? (Scattered ? ", source scattered over pages" : ", source one buffer") + (ScatterGather ? ", SG descriptors through the IOMMU" : ", simple mode")
+            : "") +
+        (BusOffset != 0 ? $", bus offset 0x{BusOffset:X}" : "");
 
     /// <summary>The regress summary's name of a scenario's kind: <c>bounce</c>, <c>misaligned</c>, <c>unmap-early</c>, <c>iommu</c>, <c>iommu-fault</c>.</summary>
     /// <returns>The name.</returns>
@@ -71,8 +78,9 @@ public static partial class ScenarioRunner
     }
 
     /// <summary>
-    /// How many scenarios of each kind ran, on one line: <c>kinds: driver 40, register 46, hazard 6, bounce 3, ...</c>
-    /// (the CLI fits it to the terminal, wrapping only after a comma).
+    /// How many scenarios of each kind ran, on one line: <c>kinds: driver 40, register 46, hazard 6, bounce 3, ...</c>,
+    /// ending with how many of them ran with a host-bridge offset (<c>with-bus-offset 2</c>) (the CLI fits it to the
+    /// terminal, wrapping only after a comma).
     /// </summary>
     /// <param name="results">The results.</param>
     /// <returns>The line.</returns>
@@ -82,6 +90,7 @@ public static partial class ScenarioRunner
         string[] order = ["driver", "register", "hazard", "bounce", "misaligned", "unmap-early", "iommu", "iommu-fault"];
         var counts = results.GroupBy(r => r.Kind ?? "unknown").ToDictionary(g => g.Key, g => g.Count());
         var entries = order.Concat(counts.Keys.Except(order).Order()).Select(k => $"{k} {counts.GetValueOrDefault(k)}").ToList();
+        entries.Add($"with-bus-offset {results.Count(r => r.BusOffset != 0)}");
         return "kinds: " + string.Join(", ", entries);
     }
 }
@@ -95,6 +104,20 @@ public static partial class ScenarioGenerator
     /// driver refuses there (copy_align) and that <see cref="Pg034Model"/> does not model — excluded explicitly.
     /// </summary>
     internal const int AddressPercent = 8;
+
+    /// <summary>
+    /// The host-bridge offset of the address scenarios drawn with one (a quarter of them): 16 MiB, small enough that
+    /// a bounce scenario's pool stays below a 25-bit mask while its heap buffers do not. regress runs them on harnesses
+    /// started with <c>--bus-offset</c> (<see cref="BusOffsetOf"/>).
+    /// </summary>
+    public const ulong RegressBusOffset = 0x0100_0000;
+
+    /// <summary>The host-bridge offset the scenario of <paramref name="seed"/> needs its harness started with (0: none).</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="rtl">The build.</param>
+    /// <returns>The offset.</returns>
+    public static ulong BusOffsetOf(ulong seed, RtlInfo rtl) =>
+        IsAddress(seed, rtl) ? GenerateAddress(seed, rtl).Address!.BusOffset : 0;
 
     /// <summary>Whether <paramref name="seed"/> is an address-space scenario on this build (a stream of its own).</summary>
     private static bool IsAddress(ulong seed, RtlInfo rtl) =>
@@ -136,7 +159,15 @@ public static partial class ScenarioGenerator
         // a mask below the heap (0x1000_0000) bounces; a mask reaching it does not
         var mask = kind == AddressKind.Bounce ? r.Next(24, 29) : Math.Min(rtl.AddrWidth, 32);
         var scattered = r.Next(2) == 0 && kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly;
-        var address = new AddressScenario(kind, mask, sourceOffset, destinationOffset, length, remedy, scattered);
+        // drawn after the draws above: a quarter run behind a host-bridge offset, half the IOMMU copies in SG mode
+        var busOffset = r.Next(4) == 0 ? RegressBusOffset : 0UL;
+        var scatterGather = r.Next(2) == 0 && kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly;
+        if (busOffset != 0 && kind == AddressKind.Bounce)
+        {
+            mask = Math.Max(mask, 25); // the bounce pool's bus addresses, 12..16 MiB + the offset, stay below the mask
+        }
+
+        var address = new AddressScenario(kind, mask, sourceOffset, destinationOffset, length, remedy, scattered, busOffset, scatterGather);
         var memory = new MemConfig
         {
             ReadLatency = (uint)r.Next(0, 20),

@@ -7,7 +7,9 @@ namespace DmaCosim.Testing;
 /// N harness processes reused across many work items (each item resets what it needs). A harness that
 /// dies, stops answering or stops at a simulation error (SIM_ERROR: an RTL assertion or an AXI protocol
 /// violation, after which its RTL state is unknown) is replaced, and the item it was running is reported
-/// through <c>onCrash</c> instead of stopping the run.
+/// through <c>onCrash</c> instead of stopping the run. Items that need a host-bridge offset (the
+/// <c>busOffsetOf</c> overload of RunAsync) run on a second harness per worker, started with that
+/// <c>--bus-offset</c> when the worker first needs it.
 /// </summary>
 /// <param name="jobs">How many harnesses run at once (≥ 1).</param>
 /// <param name="options">How each harness is started.</param>
@@ -39,8 +41,31 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
     /// <param name="onResult">Called as each result arrives (from worker threads).</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>One result per item.</returns>
+    public Task<IReadOnlyList<TResult>> RunAsync<TItem, TResult>(
+        IReadOnlyList<TItem> items,
+        Func<HarnessProcess, TItem, Task<TResult>> work,
+        Func<TItem, Exception, TResult> onCrash,
+        Action<TResult>? onResult = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(items, null, work, onCrash, onResult, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{TItem, TResult}(IReadOnlyList{TItem}, Func{HarnessProcess, TItem, Task{TResult}}, Func{TItem, Exception, TResult}, Action{TResult}, CancellationToken)"/>,
+    /// but an item whose <paramref name="busOffsetOf"/> is not 0 runs on a harness started with that
+    /// <c>--bus-offset</c> (each worker starts one per offset when it first needs it and keeps it).
+    /// </summary>
+    /// <typeparam name="TItem">Work item.</typeparam>
+    /// <typeparam name="TResult">Result.</typeparam>
+    /// <param name="items">The items.</param>
+    /// <param name="busOffsetOf">The host-bridge offset an item needs, given the build's parameters; null: 0 for every item.</param>
+    /// <param name="work">Runs one item on a harness.</param>
+    /// <param name="onCrash">Turns an item whose harness died, hung or stopped at a SIM_ERROR into a result.</param>
+    /// <param name="onResult">Called as each result arrives (from worker threads).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>One result per item.</returns>
     public async Task<IReadOnlyList<TResult>> RunAsync<TItem, TResult>(
         IReadOnlyList<TItem> items,
+        Func<TItem, RtlInfo, ulong>? busOffsetOf,
         Func<HarnessProcess, TItem, Task<TResult>> work,
         Func<TItem, Exception, TResult> onCrash,
         Action<TResult>? onResult = null,
@@ -53,18 +78,21 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
         var next = -1;
         var workers = Enumerable.Range(0, Math.Min(_jobs, Math.Max(items.Count, 1))).Select(_ => Task.Run(async () =>
         {
-            HarnessProcess? harness = null;
+            var harnesses = new Dictionary<ulong, HarnessProcess>(); // by bus offset; 0 = the plain one, always started first
             try
             {
                 int index;
                 while ((index = Interlocked.Increment(ref next)) < items.Count)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    var offset = 0UL;
                     try
                     {
                         for (var attempt = 0; ; attempt++)
                         {
-                            harness ??= await StartAsync(cancellationToken).ConfigureAwait(false);
+                            var plain = await HarnessAsync(harnesses, 0, cancellationToken).ConfigureAwait(false);
+                            offset = busOffsetOf?.Invoke(items[index], plain.Hello.Rtl) ?? 0;
+                            var harness = await HarnessAsync(harnesses, offset, cancellationToken).ConfigureAwait(false);
                             var (done, result) = await AttemptAsync(harness, index, attempt, h => work(h, items[index])).ConfigureAwait(false);
                             if (done)
                             {
@@ -72,19 +100,14 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
                                 break;
                             }
 
-                            await harness.DisposeAsync().ConfigureAwait(false); // chaos killed it: a fresh one re-runs the item
-                            harness = null;
+                            await DropAsync(harnesses, offset).ConfigureAwait(false); // chaos killed it: a fresh one re-runs the item
                         }
                     }
                     catch (SimException crash) when (crash is HarnessExitedException or SimTransportTimeoutException or SimProtocolException
                                                          or SimRequestException { ErrorCode: SimErrorCode.SimError })
                     {
                         results[index] = onCrash(items[index], crash);
-                        if (harness != null)
-                        {
-                            await harness.DisposeAsync().ConfigureAwait(false); // replaced on the next item
-                            harness = null;
-                        }
+                        await DropAsync(harnesses, offset).ConfigureAwait(false); // replaced on the next item
                     }
 
                     onResult?.Invoke(results[index]);
@@ -92,7 +115,7 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
             }
             finally
             {
-                if (harness != null)
+                foreach (var harness in harnesses.Values)
                 {
                     await harness.DisposeAsync().ConfigureAwait(false);
                 }
@@ -145,9 +168,24 @@ public sealed class HarnessPool(int jobs, HarnessOptions options)
         }
     }
 
-    private async Task<HarnessProcess> StartAsync(CancellationToken cancellationToken)
+    private static async Task DropAsync(Dictionary<ulong, HarnessProcess> harnesses, ulong offset)
     {
-        Interlocked.Increment(ref _started);
-        return await HarnessProcess.StartAsync(_options, cancellationToken).ConfigureAwait(false);
+        if (harnesses.Remove(offset, out var harness))
+        {
+            await harness.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // the worker's harness for `offset`, started (with --bus-offset unless 0) when it has none
+    private async Task<HarnessProcess> HarnessAsync(Dictionary<ulong, HarnessProcess> harnesses, ulong offset, CancellationToken cancellationToken)
+    {
+        if (!harnesses.TryGetValue(offset, out var harness))
+        {
+            Interlocked.Increment(ref _started);
+            harness = await HarnessProcess.StartAsync(offset == 0 ? _options : _options with { BusOffset = offset }, cancellationToken).ConfigureAwait(false);
+            harnesses[offset] = harness;
+        }
+
+        return harness;
     }
 }

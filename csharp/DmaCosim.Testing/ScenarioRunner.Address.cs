@@ -20,6 +20,12 @@ public static partial class ScenarioRunner
         HarnessProcess harness, Scenario scenario, ExpectedMemory expected, CancellationToken ct)
     {
         var a = scenario.Address!;
+        if (harness.Hello.BusOffset != a.BusOffset)
+        {
+            throw new ArgumentException(
+                $"{scenario.Describe()} needs a harness started with --bus-offset 0x{a.BusOffset:X}; this one has 0x{harness.Hello.BusOffset:X}", nameof(harness));
+        }
+
         if (a.Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly)
         {
             return await ExecuteIommuAsync(harness, scenario, expected, ct).ConfigureAwait(false);
@@ -28,11 +34,10 @@ public static partial class ScenarioRunner
         var sim = harness.Client;
         var rtl = harness.Hello.Rtl;
         var cpu = new SimCpu(sim);
-        var device = new DmaDevice(cpu, cpu, new DmaDeviceOptions
+        var device = new DmaDevice(cpu, cpu, DmaDevice.OptionsFor(harness.Hello) with
         {
             MaskBits = a.MaskBits,
             CoherentMaskBits = 32,
-            DramWindows = harness.Hello.Dram.Select(d => (d.Base, d.Size)).ToList(),
             CheckDeviceAccesses = true,
         });
         var channel = new CdmaChannel(sim, device, rtl);

@@ -25,15 +25,14 @@ public static partial class ScenarioRunner
         var sim = harness.Client;
         var rtl = harness.Hello.Rtl;
         var cpu = new SimCpu(sim);
-        var device = new DmaDevice(cpu, cpu, new DmaDeviceOptions
-        {
-            MaskBits = a.MaskBits,
-            CoherentMaskBits = 32,
-            DramWindows = harness.Hello.Dram.Select(d => (d.Base, d.Size)).ToList(),
-        });
-        var channel = new CdmaChannel(sim, device, rtl);
-        await channel.ProbeAsync(ct).ConfigureAwait(false);
+        var device = new DmaDevice(cpu, cpu, DmaDevice.OptionsFor(harness.Hello) with { MaskBits = a.MaskBits, CoherentMaskBits = 32 });
         var domain = await IommuDomain.CreateAsync(sim, device, cancellationToken: ct).ConfigureAwait(false);
+        // SG: the descriptors come from a pool mapped in the domain, so CURDESC / TAILDESC / NXTDESC are IOVAs
+        var channel = a.ScatterGather
+            ? await CdmaChannel.CreateBehindIommuAsync(sim, domain, rtl, cancellationToken: ct).ConfigureAwait(false)
+            : new CdmaChannel(sim, device, rtl);
+        await channel.ProbeAsync(ct).ConfigureAwait(false);
+        var poolMappings = domain.Mappings.Count; // the descriptor pool's memory (SG) stays mapped with the domain
         await sim.DmaBusStatsAsync(reset: true, ct).ConfigureAwait(false);
 
         // the source: one buffer, or one page per piece with a spacer page after each
@@ -75,11 +74,17 @@ public static partial class ScenarioRunner
                 await domain.UnmapAsync(to, ct).ConfigureAwait(false); // the driver's bug: the device is then given the stale IOVA
             }
 
-            // simple mode: the SG engine would fetch its descriptors through the IOMMU too, from a pool this domain has not mapped
             string? error = null;
             try
             {
-                await channel.MemcpyAsync(to.DmaAddress, source.Segments[0].DmaAddress, (uint)a.Length, ct).ConfigureAwait(false);
+                if (a.ScatterGather)
+                {
+                    await CopyThroughDescriptorsAsync(harness, channel, domain, to.DmaAddress, source.Segments[0].DmaAddress, (ulong)a.Length, scenario, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await channel.MemcpyAsync(to.DmaAddress, source.Segments[0].DmaAddress, (uint)a.Length, ct).ConfigureAwait(false);
+                }
             }
             catch (CdmaTransferException e) when (early)
             {
@@ -93,9 +98,9 @@ public static partial class ScenarioRunner
                 await domain.UnmapAsync(to, ct).ConfigureAwait(false);
             }
 
-            if (domain.Mappings.Count != 0 || device.Mappings.Count != 0)
+            if (domain.Mappings.Count != poolMappings || device.Mappings.Count != 0)
             {
-                throw Fail(scenario, $"{domain.Mappings.Count} IOMMU and {device.Mappings.Count} DMA API mappings left after every unmap");
+                throw Fail(scenario, $"{domain.Mappings.Count - poolMappings} IOMMU and {device.Mappings.Count} DMA API mappings left after every unmap");
             }
         }
         catch (Exception e) when (e is DmaApiException or DmaAllocationException or CdmaTransferException)
@@ -106,6 +111,37 @@ public static partial class ScenarioRunner
         var end = await sim.RunAsync(0, ct).ConfigureAwait(false);
         var bus = await sim.DmaBusStatsAsync(cancellationToken: ct).ConfigureAwait(false);
         return (end - start, bus);
+    }
+
+    /// <summary>
+    /// One copy in SG mode between IOVAs: its descriptors from the channel's pool in the IOMMU domain, prepared,
+    /// submitted, issued and waited for. Each descriptor address the engine was given must be an IOVA the domain
+    /// maps, and (on success) the STATUS word at its physical address must read Cmplt without an error bit: what the
+    /// engine wrote back through the IOMMU.
+    /// </summary>
+    private static async Task CopyThroughDescriptorsAsync(
+        HarnessProcess harness, CdmaChannel channel, IommuDomain domain, ulong destination, ulong source, ulong length, Scenario scenario,
+        CancellationToken ct)
+    {
+        if (!channel.HasScatterGather || !channel.DescriptorPool.BehindIommu)
+        {
+            throw Fail(scenario, "SG through the IOMMU needs the SG engine and a descriptor pool mapped in the domain");
+        }
+
+        var transaction = await channel.PrepMemcpyAsync(destination, source, length, ct).ConfigureAwait(false);
+        var physical = transaction.Descriptors
+            .Select(d => domain.Translate(d) ?? throw Fail(scenario, $"descriptor 0x{d:X} is not an IOVA the IOMMU domain maps")).ToList();
+        await channel.SubmitAsync(transaction, ct).ConfigureAwait(false);
+        await channel.IssuePendingAsync(ct).ConfigureAwait(false);
+        await channel.WaitAsync(transaction, cancellationToken: ct).ConfigureAwait(false);
+        foreach (var address in physical)
+        {
+            var status = BitConverter.ToUInt32(await harness.Memory.ReadAsync(address + CdmaDescriptor.StatusOffset, 4, ct).ConfigureAwait(false));
+            if ((status & CdmaDescriptor.StatusComplete) == 0 || (status & CdmaDescriptor.StatusErrors) != 0)
+            {
+                throw Fail(scenario, $"the descriptor at physical 0x{address:X} reads STATUS 0x{status:X8} after the SG copy through the IOMMU, expected Cmplt and no error");
+            }
+        }
     }
 
     /// <summary>No fault (<paramref name="unmapped"/> null), or exactly the faults of writes to <paramref name="unmapped"/>'s IOVAs.</summary>

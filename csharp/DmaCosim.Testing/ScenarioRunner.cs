@@ -38,6 +38,9 @@ public sealed record ScenarioResult(
 
     /// <summary>The scenario's kind for the regress summary (<see cref="ScenarioRunner.KindOf"/>), or null when unknown.</summary>
     public string? Kind { get; init; }
+
+    /// <summary>The host-bridge offset the scenario ran behind (0: none, or unknown).</summary>
+    public ulong BusOffset { get; init; }
 }
 
 /// <summary>
@@ -151,6 +154,7 @@ public static partial class ScenarioRunner
             Bus = bus,
             Hazards = hazards,
             Kind = KindOf(scenario),
+            BusOffset = scenario.Address?.BusOffset ?? 0,
         };
     }
 

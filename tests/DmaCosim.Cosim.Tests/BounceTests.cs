@@ -43,10 +43,7 @@ public sealed class BounceTests(HarnessFixture fixture) : IAsyncDisposable
         });
         // the analyser proves the engine touched only the slots (and descriptors), never the buffers
         await device.EnableDeviceAccessCheckAsync(Ct);
-        var transaction = await channel.PrepMemcpyAsync(to, from, length, Ct);
-        await channel.SubmitAsync(transaction, Ct);
-        await channel.IssuePendingAsync(Ct);
-        await channel.WaitAsync(transaction, cancellationToken: Ct);
+        await channel.CopyMappedAsync(to, from, length, Ct);
         await device.UnmapAsync(to, length, DmaDirection.FromDevice, Ct);
         await device.UnmapAsync(from, length, DmaDirection.ToDevice, Ct);
 

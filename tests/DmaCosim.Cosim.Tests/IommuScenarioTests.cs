@@ -21,6 +21,21 @@ public sealed class IommuScenarioTests(HarnessFixture fixture)
         Assert.Contains(iommu, s => !s.Address!.Scattered);
         Assert.InRange((double)iommu.Count(s => s.Address!.Kind == AddressKind.IommuUnmapTooEarly) / iommu.Count, 0.2, 0.5); // a third
         Assert.Equal(["iommu", "iommu-fault"], iommu.Select(ScenarioRunner.KindOf).Distinct().Order());
+        Assert.InRange((double)iommu.Count(s => s.Address!.ScatterGather) / iommu.Count, 0.3, 0.7); // half in SG mode
+    }
+
+    [Fact]
+    public void Generate_AddressKinds_AQuarterBehindTheRegressBusOffsetEveryKindAmongThem()
+    {
+        var address = Enumerable.Range(1, 4000).Select(s => ScenarioGenerator.Generate((ulong)s, fixture.Rtl)).Where(s => s.Address != null).ToList();
+        var offset = address.Where(s => s.Address!.BusOffset != 0).ToList();
+
+        Assert.InRange((double)offset.Count / address.Count, 0.15, 0.35);
+        Assert.All(offset, s => Assert.Equal(ScenarioGenerator.RegressBusOffset, s.Address!.BusOffset));
+        Assert.All(offset, s => Assert.Equal(s.Address!.BusOffset, ScenarioGenerator.BusOffsetOf(s.Seed, fixture.Rtl)));
+        Assert.Equal(5, offset.Select(s => s.Address!.Kind).Distinct().Count());
+        Assert.All(offset.Where(s => s.Address!.Kind == AddressKind.Bounce), s => Assert.True(s.Address!.MaskBits >= 25, s.Describe()));
+        Assert.All(offset, s => Assert.Contains($"bus offset 0x{ScenarioGenerator.RegressBusOffset:X}", s.Describe(), StringComparison.Ordinal));
     }
 
     [Theory]
@@ -30,9 +45,11 @@ public sealed class IommuScenarioTests(HarnessFixture fixture)
     [InlineData(AddressKind.IommuUnmapTooEarly, false)]
     public async Task Run_IommuScenarios_PassTwiceWithTheSameCyclesAndChecksum(AddressKind kind, bool scattered)
     {
-        // the first seed of the kind and shape, and the first one more than two pages long
+        // the first seed of the kind and shape, and the first one more than two pages long; the scattered ones in SG
+        // mode (descriptors from a pool mapped in the IOMMU domain), the others in simple mode; no bus offset (the
+        // shared harness has none: BusOffsetTests runs those)
         var matching = Enumerable.Range(1, 20000).Select(s => ScenarioGenerator.Generate((ulong)s, fixture.Rtl))
-            .Where(s => s.Address is { } a && a.Kind == kind && a.Scattered == scattered);
+            .Where(s => s.Address is { } a && a.Kind == kind && a.Scattered == scattered && a.ScatterGather == scattered && a.BusOffset == 0);
         var scenarios = matching.Take(1).Concat(matching.Where(s => s.Address!.Length > 8192).Take(1)).ToList();
         Assert.Equal(2, scenarios.Count);
 

@@ -156,7 +156,7 @@ public sealed class DmaRing
 
     private SimClient Sim => _harness.Client;
 
-    private ulong RingBase => _coherentRing?.DmaAddress ?? _buffer!.Address;
+    private ulong RingBase => _coherentRing?.DmaAddress ?? _device.Bridge.ToBus(_buffer!.Address);
 
     // a block's DMA is a few cycles per byte at worst; the consumer's wait never needs more
     private ulong WaitBudget => 200_000 + (64 * (ulong)Block);
@@ -243,7 +243,7 @@ public sealed class DmaRing
         await Sim.MemConfigAsync(new MemConfig { ReadLatency = 0, WriteLatency = 0, Backpressure = Backpressure.None, Faults = [] }, _ct)
             .ConfigureAwait(false);
         await Sim.CoherencyAsync(snoop: _point.Mapping == RingMapping.Snoop, clear: true, cancellationToken: _ct).ConfigureAwait(false);
-        _device = new DmaDevice(_cpu, _cpu, new DmaDeviceOptions { Coherent = _point.Mapping == RingMapping.Snoop, MaskBits = Math.Min(rtl.AddrWidth, 64) });
+        _device = new DmaDevice(_cpu, _cpu, DmaDevice.OptionsFor(_harness.Hello) with { Coherent = _point.Mapping == RingMapping.Snoop, DramWindows = null });
         var channel = new CdmaChannel(Sim, _device, rtl);
         await channel.ProbeAsync(_ct).ConfigureAwait(false);
         await _cpu.StartAsync(_ct).ConfigureAwait(false);
@@ -277,7 +277,7 @@ public sealed class DmaRing
         var writes = new List<(CoherentBuffer, int, ReadOnlyMemory<byte>)>(Depth);
         for (var i = 0; i < Depth; i++)
         {
-            var bytesOf = CdmaDescriptor.Encode(_descriptors[(i + 1) % Depth].DmaAddress, DeviceSource + (ulong)(i * Block), RingBase + (ulong)(i * Block), (uint)Block);
+            var bytesOf = CdmaDescriptor.Encode(_descriptors[(i + 1) % Depth].DmaAddress, _device.Bridge.ToBus(DeviceSource) + (ulong)(i * Block), RingBase + (ulong)(i * Block), (uint)Block);
             writes.Add((_descriptors[i], 0, bytesOf.AsMemory(0, CdmaDescriptor.HardwareSize)));
         }
 

@@ -36,6 +36,13 @@ public sealed record HarnessOptions
     /// </summary>
     public bool Curve { get; init; } = true;
 
+    /// <summary>
+    /// The host bridge's offset (passed as <c>--bus-offset</c>): the DMA's bus address = CPU physical + it
+    /// (Linux <c>dma-ranges</c>); a multiple of 4 KiB, and every DRAM window must stay inside the bus's
+    /// address space (the harness refuses to start otherwise). Null for the harness's default, 0.
+    /// </summary>
+    public ulong? BusOffset { get; init; }
+
     /// <summary>More harness options, appended after the ones above (e.g. <c>--dram-cap 32M</c>); empty by default.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
@@ -219,7 +226,7 @@ public sealed class HarnessProcess : IAsyncDisposable
     /// <param name="options">Settings; defaults when null.</param>
     /// <param name="cancellationToken">Cancels the start (the process is killed).</param>
     /// <returns>The running harness.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="HarnessOptions.ReplySpin"/> is negative or longer than <see cref="MaxReplySpinMicroseconds"/> µs.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="HarnessOptions.ReplySpin"/> is negative or longer than <see cref="MaxReplySpinMicroseconds"/> µs, or <see cref="HarnessOptions.BusOffset"/> is not page-aligned.</exception>
     /// <exception cref="FileNotFoundException">The binary was not found.</exception>
     /// <exception cref="HarnessExitedException">The harness exited or did not get ready in time.</exception>
     /// <exception cref="SimException">The hello request failed.</exception>
@@ -227,6 +234,11 @@ public sealed class HarnessProcess : IAsyncDisposable
     {
         options ??= new HarnessOptions();
         var spinArgument = SpinArgument(options); // checked before anything starts
+        if (options.BusOffset is { } offset && offset % 4096 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"0x{offset:X}", "HarnessOptions.BusOffset must be a multiple of 4 KiB (page-aligned)");
+        }
+
         var path = options.HarnessPath ?? Locate();
         if (!File.Exists(path))
         {
@@ -254,6 +266,7 @@ public sealed class HarnessProcess : IAsyncDisposable
         AddOption(info, "--trace-dir", options.TraceDirectory);
         AddOption(info, "--seed", options.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         AddOption(info, "--spin-us", spinArgument);
+        AddOption(info, "--bus-offset", options.BusOffset is { } busOffset ? $"0x{busOffset:X}" : null);
         var (keys, harnessKeys) = options.Curve ? CurveKeys.Generate() : default;
         info.ArgumentList.Add(options.Curve ? "--keys=-" : "--no-curve");
         foreach (var argument in options.ExtraArguments)

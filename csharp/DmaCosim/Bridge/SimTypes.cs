@@ -134,6 +134,13 @@ public sealed record HelloInfo(
     /// </summary>
     public string RtlHash { get; init; } = "unknown";
 
+    /// <summary>
+    /// The host bridge's offset (hello's <c>bus_offset</c>, the harness's <c>--bus-offset</c>): the DMA's bus
+    /// address of a byte is its CPU physical address plus this (Linux <c>dma-ranges</c>) while the IOMMU is off.
+    /// Give it to <see cref="Dma.DmaDeviceOptions.BusOffset"/>. 0 from a harness that does not report it.
+    /// </summary>
+    public ulong BusOffset { get; init; }
+
     internal static HelloInfo FromReply(SimReply reply)
     {
         var rtl = reply.GetMap(Wire.Field.Rtl);
@@ -153,7 +160,11 @@ public sealed record HelloInfo(
                 .Select(d => new DramWindowInfo(d.GetUInt64(Wire.Field.Base), d.GetUInt64(Wire.Field.Size), d.GetString(Wire.Field.Shm)))
                 .ToList(),
             reply.GetStrings(Wire.Field.Ops),
-            reply.GetUInt64(Wire.Field.Cycle)) { RtlHash = rtl.GetString(Wire.Field.Hash) };
+            reply.GetUInt64(Wire.Field.Cycle))
+        {
+            RtlHash = rtl.GetString(Wire.Field.Hash),
+            BusOffset = reply.Has(Wire.Field.BusOffset) ? reply.GetUInt64(Wire.Field.BusOffset) : 0,
+        };
         return info.Protocol == SupportedProtocol
             ? info
             : throw new SimProtocolException(

@@ -262,6 +262,9 @@ public static class Wire
         /// <summary><c>shm</c>.</summary>
         public const string Shm = "shm";
 
+        /// <summary><c>bus_offset</c> (hello: the host bridge's offset, DMA bus address = CPU physical + it).</summary>
+        public const string BusOffset = "bus_offset";
+
         /// <summary><c>ops</c>.</summary>
         public const string Ops = "ops";
 

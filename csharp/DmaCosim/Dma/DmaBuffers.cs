@@ -10,7 +10,7 @@ public sealed class DmaBuffer
         Length = length;
     }
 
-    /// <summary>Its address (CPU physical = bus address in this system).</summary>
+    /// <summary>Its CPU physical address (the device's address is a mapping's <see cref="DmaMapping.DmaAddress"/>).</summary>
     public ulong Address { get; }
 
     /// <summary>Bytes.</summary>
@@ -29,15 +29,22 @@ public sealed class DmaBuffer
 /// </summary>
 public sealed class CoherentBuffer
 {
-    internal CoherentBuffer(ulong address, int length, bool cached)
+    internal CoherentBuffer(ulong cpuAddress, ulong dmaAddress, int length, bool cached)
     {
-        DmaAddress = address;
+        CpuAddress = cpuAddress;
+        DmaAddress = dmaAddress;
         Length = length;
         Cached = cached;
     }
 
-    /// <summary>The address the device uses (equal to the CPU address here).</summary>
+    /// <summary>
+    /// The address the device uses (dma_addr_t): the bus address (CPU physical + the host bridge's
+    /// offset), or an IOVA for a block of a pool mapped in an IOMMU domain.
+    /// </summary>
     public ulong DmaAddress { get; }
+
+    /// <summary>Its CPU physical address (where CPU loads and stores go).</summary>
+    public ulong CpuAddress { get; }
 
     /// <summary>Bytes.</summary>
     public int Length { get; }
@@ -55,8 +62,11 @@ public sealed class CoherentBuffer
 /// <summary>A streaming mapping (dma_map_single): the device owns the range until it is synced back or unmapped.</summary>
 public sealed class DmaMapping
 {
-    internal DmaMapping(DmaBuffer buffer, int offset, int length, DmaDirection direction)
+    private readonly HostBridge _bridge;
+
+    internal DmaMapping(DmaBuffer buffer, int offset, int length, DmaDirection direction, HostBridge bridge)
     {
+        _bridge = bridge;
         Buffer = buffer;
         Offset = offset;
         Length = length;
@@ -70,13 +80,19 @@ public sealed class DmaMapping
     /// <summary>Offset of the mapping in the buffer.</summary>
     public int Offset { get; }
 
-    /// <summary>The bus address the device uses: the buffer's, or its bounce slot's when it was bounced.</summary>
-    public ulong DmaAddress => Bounce ?? CpuAddress;
+    /// <summary>
+    /// The bus address the device uses (dma_addr_t): the host bridge's view of <see cref="PhysicalAddress"/>
+    /// (CPU physical + the bus offset).
+    /// </summary>
+    public ulong DmaAddress => _bridge.ToBus(PhysicalAddress);
+
+    /// <summary>The CPU physical address the device's accesses reach: the buffer's bytes, or its bounce slot when it was bounced.</summary>
+    public ulong PhysicalAddress => Bounce ?? CpuAddress;
 
     /// <summary>The CPU address of the mapped bytes (in <see cref="Buffer"/>).</summary>
     public ulong CpuAddress => Buffer.Address + (ulong)Offset;
 
-    /// <summary>The swiotlb slot the device uses instead of the buffer (the buffer is beyond the DMA mask); null when not bounced.</summary>
+    /// <summary>The swiotlb slot (CPU physical) the device uses instead of the buffer (the buffer is beyond the DMA mask); null when not bounced.</summary>
     public ulong? Bounce { get; internal set; }
 
     /// <summary>What the DMA API did with this mapping, oldest first (DMA-API debug: the mapping's history).</summary>

@@ -46,10 +46,10 @@ public sealed partial class DmaDevice
     public void SetMask(int bits)
     {
         CheckMask("SetMask", bits);
-        if (Options.SwiotlbBase + Options.SwiotlbSize - 1 > MaskOf(bits))
+        if (!Bridge.BelowMask(Options.SwiotlbBase, Options.SwiotlbSize, MaskOf(bits)))
         {
             throw new DmaMaskException("SetMask", bits,
-                $"the bounce pool [0x{Options.SwiotlbBase:X}, +0x{Options.SwiotlbSize:X}) lies above it: nothing could be bounced");
+                $"the bounce pool [0x{Options.SwiotlbBase:X}, +0x{Options.SwiotlbSize:X}) lies above it on the bus ({Bridge}): nothing could be bounced");
         }
 
         _maskBits = bits;
@@ -112,10 +112,10 @@ public sealed partial class DmaDevice
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
-        if (Options.DramWindows is { Count: > 0 } windows && windows.All(w => w.Base > MaskOf(bits)))
+        if (Options.DramWindows is { Count: > 0 } windows && windows.All(w => !Bridge.BelowMask(w.Base, 1, MaskOf(bits))))
         {
             throw new DmaMaskException(call, bits,
-                $"every DRAM window lies above it ({string.Join(", ", windows.Select(w => $"0x{w.Base:X}+0x{w.Size:X}"))})");
+                $"every DRAM window lies above it on the bus ({Bridge}: {string.Join(", ", windows.Select(w => $"0x{w.Base:X}+0x{w.Size:X}"))})");
         }
     }
 
@@ -133,7 +133,7 @@ public sealed partial class DmaDevice
             throw new DmaBounceException(mapping.ToString(), mapping.Length, _maskBits, (long)Options.SwiotlbSize, (long)_swiotlb.InUse, e);
         }
 
-        if (slot + offset + (ulong)mapping.Length - 1 > DmaMask)
+        if (!Bridge.BelowMask(slot + offset, (ulong)mapping.Length, DmaMask))
         {
             _swiotlb.Free(slot);
             throw new DmaMaskException("MapSingle", _maskBits, $"the bounce slot 0x{slot:X} for {mapping} lies above it");

@@ -21,9 +21,11 @@ public sealed partial class DmaDevice
     public long Sequence => _sequence;
 
     /// <summary>
-    /// The live windows the analyser checks against: every live streaming mapping (its bus address,
-    /// with the direction's access) and the coherent region as one read-write window (descriptors and
-    /// other coherent memory).
+    /// The live windows the analyser checks against, in CPU physical addresses: the analyser watches
+    /// the DMA port behind the host bridge and the IOMMU (cosim_top dbg_dma_*), where every address is
+    /// physical. Every live streaming mapping (the physical bytes its bus address reaches, with the
+    /// direction's access) and the coherent region as one read-write window (descriptors and other
+    /// coherent memory).
     /// </summary>
     public IReadOnlyList<DmaWindow> LiveWindows()
     {
@@ -31,7 +33,7 @@ public sealed partial class DmaDevice
         {
             new(Options.CoherentBase, Options.CoherentSize, Wire.DmaAccess.ReadWrite),
         };
-        windows.AddRange(_mappings.Select(m => new DmaWindow(m.DmaAddress, (ulong)m.Length, m.Direction switch
+        windows.AddRange(_mappings.Select(m => new DmaWindow(m.PhysicalAddress, (ulong)m.Length, m.Direction switch
         {
             DmaDirection.ToDevice => Wire.DmaAccess.Read,
             DmaDirection.FromDevice => Wire.DmaAccess.Write,
@@ -89,15 +91,15 @@ public sealed partial class DmaDevice
         }
     }
 
-    /// <summary>The most recently unmapped mapping whose bus range held <paramref name="address"/>, if any is remembered.</summary>
-    /// <param name="address">A bus address.</param>
+    /// <summary>The most recently unmapped mapping whose device-side bytes held <paramref name="address"/>, if any is remembered.</summary>
+    /// <param name="address">A CPU physical address, as the analyser reports it (the bus address minus the host bridge's offset).</param>
     /// <returns>The mapping (its <see cref="DmaMapping.History"/> says what happened), or null.</returns>
     public DmaMapping? Explain(ulong address)
     {
         for (var node = _unmapped.Last; node != null; node = node.Previous)
         {
             var m = node.Value;
-            if (address >= m.DmaAddress && address - m.DmaAddress < (ulong)m.Length)
+            if (address >= m.PhysicalAddress && address - m.PhysicalAddress < (ulong)m.Length)
             {
                 return m;
             }

@@ -43,6 +43,12 @@ public sealed record DmaDeviceOptions
     public IReadOnlyList<(ulong Base, ulong Size)>? DramWindows { get; init; }
 
     /// <summary>
+    /// The host bridge's offset (hello's <c>bus_offset</c>): every dma_addr this device hands out is CPU
+    /// physical + it, and the masks apply to those bus addresses. A multiple of 4 KiB; 0 by default.
+    /// </summary>
+    public ulong BusOffset { get; init; }
+
+    /// <summary>
     /// Tell the harness's wild-DMA analyser the live mappings and switch it on (when the CPU port can,
     /// as <see cref="SimCpu"/> does): every DMA beat outside them is then a WILD_DMA violation. Off by default.
     /// </summary>
@@ -66,11 +72,28 @@ public sealed partial class DmaDevice
     private readonly RegionAllocator _coherent;
     private readonly List<DmaMapping> _mappings = [];
 
+    /// <summary>
+    /// Options for a device of the harness that said <paramref name="hello"/>: a mask of the build's
+    /// address width, its DRAM windows and its host-bridge offset.
+    /// </summary>
+    /// <param name="hello">The harness's hello.</param>
+    /// <returns>The options; change others with <c>with</c>.</returns>
+    public static DmaDeviceOptions OptionsFor(HelloInfo hello)
+    {
+        ArgumentNullException.ThrowIfNull(hello);
+        return new DmaDeviceOptions
+        {
+            MaskBits = Math.Min(hello.Rtl.AddrWidth, 64),
+            DramWindows = hello.Dram.Select(d => (d.Base, d.Size)).ToList(),
+            BusOffset = hello.BusOffset,
+        };
+    }
+
     /// <summary>Creates the device.</summary>
     /// <param name="cpu">The CPU's loads and stores.</param>
     /// <param name="cache">Cache maintenance by range.</param>
     /// <param name="options">Settings; defaults when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The mask is not 1..64 bits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The mask is not 1..64 bits, or the bus offset is not page-aligned.</exception>
     public DmaDevice(ICpuPort cpu, ICacheMaintenance cache, DmaDeviceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(cpu);
@@ -80,6 +103,7 @@ public sealed partial class DmaDevice
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Options.MaskBits, 64);
         _cpu = cpu;
         _cache = cache;
+        Bridge = new HostBridge(Options.BusOffset);
         _heap = new RegionAllocator(Options.HeapBase, Options.HeapSize);
         _coherent = new RegionAllocator(Options.CoherentBase, Options.CoherentSize);
         _swiotlb = new RegionAllocator(Options.SwiotlbBase, Options.SwiotlbSize);
@@ -90,6 +114,9 @@ public sealed partial class DmaDevice
 
     /// <summary>The settings.</summary>
     public DmaDeviceOptions Options { get; }
+
+    /// <summary>The host bridge: CPU physical ↔ bus addresses (every dma_addr is a bus address).</summary>
+    public HostBridge Bridge { get; }
 
     /// <summary>The highest bus address the device can use for streaming DMA (<see cref="SetMask"/>).</summary>
     public ulong DmaMask => MaskOf(_maskBits);
@@ -186,7 +213,7 @@ public sealed partial class DmaDevice
     public Task<byte[]> CoherentReadAsync(CoherentBuffer buffer, int offset, int length, CancellationToken cancellationToken = default)
     {
         CheckCoherent("CoherentRead", buffer, offset, length);
-        return _cpu.ReadAsync(buffer.DmaAddress + (ulong)offset, length, buffer.Cached, cancellationToken);
+        return _cpu.ReadAsync(buffer.CpuAddress + (ulong)offset, length, buffer.Cached, cancellationToken);
     }
 
     /// <summary>CPU store into coherent memory (uncached on a non-coherent device).</summary>
@@ -200,7 +227,7 @@ public sealed partial class DmaDevice
     public Task CoherentWriteAsync(CoherentBuffer buffer, int offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         CheckCoherent("CoherentWrite", buffer, offset, data.Length);
-        return _cpu.WriteAsync(buffer.DmaAddress + (ulong)offset, data, buffer.Cached, cancellationToken);
+        return _cpu.WriteAsync(buffer.CpuAddress + (ulong)offset, data, buffer.Cached, cancellationToken);
     }
 
     /// <summary>
@@ -220,7 +247,7 @@ public sealed partial class DmaDevice
         foreach (var (buffer, offset, length) in reads)
         {
             CheckCoherent("CoherentRead", buffer, offset, length);
-            loads.Add(new CpuReadAccess(buffer.DmaAddress + (ulong)offset, length, buffer.Cached));
+            loads.Add(new CpuReadAccess(buffer.CpuAddress + (ulong)offset, length, buffer.Cached));
         }
 
         return _cpu.ReadManyAsync(loads, cancellationToken);
@@ -243,7 +270,7 @@ public sealed partial class DmaDevice
         foreach (var (buffer, offset, data) in writes)
         {
             CheckCoherent("CoherentWrite", buffer, offset, data.Length);
-            stores.Add(new CpuWriteAccess(buffer.DmaAddress + (ulong)offset, data, buffer.Cached));
+            stores.Add(new CpuWriteAccess(buffer.CpuAddress + (ulong)offset, data, buffer.Cached));
         }
 
         return _cpu.WriteManyAsync(stores, cancellationToken);
@@ -284,15 +311,15 @@ public sealed partial class DmaDevice
             throw new DmaApiException("MapSingle", buffer.ToString(), other.Owner.ToString(), $"overlaps the live {other}");
         }
 
-        var mapping = new DmaMapping(buffer, offset, size, direction);
-        if (start + (ulong)size - 1 > DmaMask)
+        var mapping = new DmaMapping(buffer, offset, size, direction, Bridge);
+        if (!Bridge.BelowMask(start, (ulong)size, DmaMask))
         {
             // beyond the mask: a slot of the bounce pool below it (swiotlb), filled for the device
             mapping.Bounce = AllocateBounce(mapping);
             await BounceToDeviceAsync(mapping, cancellationToken).ConfigureAwait(false);
         }
 
-        await MaintainAsync(mapping.DmaAddress, size, direction switch
+        await MaintainAsync(mapping.PhysicalAddress, size, direction switch
         {
             DmaDirection.ToDevice => Maintenance.Clean,
             DmaDirection.FromDevice => Maintenance.Invalidate,
@@ -316,7 +343,7 @@ public sealed partial class DmaDevice
         CheckCall("Unmap", mapping, length, direction);
         if (direction != DmaDirection.ToDevice)
         {
-            await MaintainAsync(mapping.DmaAddress, mapping.Length, Maintenance.Invalidate, cancellationToken).ConfigureAwait(false);
+            await MaintainAsync(mapping.PhysicalAddress, mapping.Length, Maintenance.Invalidate, cancellationToken).ConfigureAwait(false);
             await BounceToCpuAsync(mapping, cancellationToken).ConfigureAwait(false);
         }
 
@@ -340,7 +367,7 @@ public sealed partial class DmaDevice
         CheckCall("SyncForCpu", mapping, length, direction);
         if (direction != DmaDirection.ToDevice)
         {
-            await MaintainAsync(mapping.DmaAddress, mapping.Length, Maintenance.Invalidate, cancellationToken).ConfigureAwait(false);
+            await MaintainAsync(mapping.PhysicalAddress, mapping.Length, Maintenance.Invalidate, cancellationToken).ConfigureAwait(false);
             await BounceToCpuAsync(mapping, cancellationToken).ConfigureAwait(false);
         }
 
@@ -359,7 +386,7 @@ public sealed partial class DmaDevice
     {
         CheckCall("SyncForDevice", mapping, length, direction);
         await BounceToDeviceAsync(mapping, cancellationToken).ConfigureAwait(false);
-        await MaintainAsync(mapping.DmaAddress, mapping.Length,
+        await MaintainAsync(mapping.PhysicalAddress, mapping.Length,
             direction == DmaDirection.FromDevice ? Maintenance.Invalidate : Maintenance.Clean, cancellationToken).ConfigureAwait(false);
         mapping.Owner = DmaOwner.Device;
         Record(mapping, "SyncForDevice");
@@ -415,20 +442,20 @@ public sealed partial class DmaDevice
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         var address = _coherent.Allocate((ulong)length, (ulong)align, (ulong)boundary);
-        if (address + (ulong)length - 1 > CoherentDmaMask)
+        if (!Bridge.BelowMask(address, (ulong)length, CoherentDmaMask))
         {
             _coherent.Free(address);
-            throw new DmaApiException(call, $"coherent 0x{address:X}+{length}", "nobody",
+            throw new DmaApiException(call, $"coherent 0x{address:X}+{length} (bus 0x{Bridge.ToBus(address):X})", "nobody",
                 $"above the {_coherentMaskBits}-bit coherent DMA mask");
         }
 
-        return new CoherentBuffer(address, length, cached: Options.Coherent);
+        return new CoherentBuffer(address, Bridge.ToBus(address), length, cached: Options.Coherent);
     }
 
     /// <summary>Returns coherent memory; false when it was not allocated (or was freed already).</summary>
     internal bool ReleaseCoherent(CoherentBuffer buffer)
     {
-        if (buffer.Freed || !_coherent.Free(buffer.DmaAddress))
+        if (buffer.Freed || !_coherent.Free(buffer.CpuAddress))
         {
             return false;
         }
@@ -527,8 +554,11 @@ public sealed class DmaPool
     private readonly DmaDevice _device;
     private readonly HashSet<CoherentBuffer> _live = [];
 
-    internal DmaPool(DmaDevice device, string name, int blockSize, int align, int boundary = 0)
+    private readonly PoolArena? _arena;
+
+    internal DmaPool(DmaDevice device, string name, int blockSize, int align, int boundary = 0, PoolArena? arena = null)
     {
+        _arena = arena;
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         if (align < 1 || (align & (align - 1)) != 0)
         {
@@ -565,6 +595,12 @@ public sealed class DmaPool
 
     /// <summary>True after <see cref="Destroy"/>.</summary>
     public bool Destroyed { get; private set; }
+
+    /// <summary>
+    /// True when the blocks come from memory mapped in an IOMMU domain (<see cref="IommuDomain.CreatePoolAsync"/>):
+    /// their <see cref="CoherentBuffer.DmaAddress"/> is an IOVA.
+    /// </summary>
+    public bool BehindIommu => _arena != null;
 
     /// <summary>
     /// Allocates one block and zeroes it (dma_pool_zalloc): CPU stores of zeros into the coherent block.
@@ -607,12 +643,13 @@ public sealed class DmaPool
 
     /// <summary>Allocates one block (dma_pool_alloc).</summary>
     /// <returns>The block.</returns>
-    /// <exception cref="DmaAllocationException">The coherent region is full.</exception>
+    /// <exception cref="DmaAllocationException">The coherent region (or, behind an IOMMU, the pool's mapped memory) is full.</exception>
     /// <exception cref="DmaApiException">The block would lie above the DMA mask.</exception>
     public CoherentBuffer Alloc()
     {
         CheckAlive("DmaPoolAlloc");
-        var block = _device.AllocateCoherent($"DmaPoolAlloc '{Name}'", BlockSize, Align, Boundary);
+        var block = _arena?.Allocate(BlockSize, Align, Boundary, _device.Options.Coherent)
+            ?? _device.AllocateCoherent($"DmaPoolAlloc '{Name}'", BlockSize, Align, Boundary);
         _live.Add(block);
         return block;
     }
@@ -624,7 +661,7 @@ public sealed class DmaPool
     {
         ArgumentNullException.ThrowIfNull(block);
         CheckAlive("DmaPoolFree");
-        if (!_live.Remove(block) || !_device.ReleaseCoherent(block))
+        if (!_live.Remove(block) || !(_arena?.Free(block) ?? _device.ReleaseCoherent(block)))
         {
             throw new DmaApiException("DmaPoolFree", $"pool '{Name}' block 0x{block.DmaAddress:X}", "nobody", "not allocated from this pool (double free?)");
         }
@@ -636,5 +673,32 @@ public sealed class DmaPool
         {
             throw new DmaApiException(call, $"pool '{Name}'", "nobody", "the pool was destroyed");
         }
+    }
+}
+
+/// <summary>
+/// The memory of a pool behind an IOMMU: one physically contiguous piece of coherent memory mapped at
+/// one contiguous IOVA range; blocks are carved from it, each block's device address the IOVA of its
+/// first byte.
+/// </summary>
+internal sealed class PoolArena(ulong cpuBase, ulong dmaBase, ulong size)
+{
+    private readonly RegionAllocator _region = new(cpuBase, size);
+
+    public CoherentBuffer Allocate(int length, int align, int boundary, bool cached)
+    {
+        var cpu = _region.Allocate((ulong)length, (ulong)align, (ulong)boundary);
+        return new CoherentBuffer(cpu, dmaBase + (cpu - cpuBase), length, cached);
+    }
+
+    public bool Free(CoherentBuffer block)
+    {
+        if (block.Freed || !_region.Free(block.CpuAddress))
+        {
+            return false;
+        }
+
+        block.Freed = true;
+        return true;
     }
 }

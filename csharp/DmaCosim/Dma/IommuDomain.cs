@@ -169,9 +169,9 @@ public sealed class IommuDomain
         }
 
         var root = await domain.TableAsync(domain.Levels - 1, 0, cancellationToken).ConfigureAwait(false);
-        domain.RootTable = root.DmaAddress;
-        await sim.RegWriteAsync(IommuRegisters.PtbaseMsbOffset, (uint)(root.DmaAddress >> 32), cancellationToken).ConfigureAwait(false);
-        await sim.RegWriteAsync(IommuRegisters.PtbaseOffset, (uint)root.DmaAddress, cancellationToken).ConfigureAwait(false);
+        domain.RootTable = root.CpuAddress;
+        await sim.RegWriteAsync(IommuRegisters.PtbaseMsbOffset, (uint)(root.CpuAddress >> 32), cancellationToken).ConfigureAwait(false);
+        await sim.RegWriteAsync(IommuRegisters.PtbaseOffset, (uint)root.CpuAddress, cancellationToken).ConfigureAwait(false);
         await domain.WriteCtrlAsync(enable: true, invalidateAll: true, clear: true, cancellationToken).ConfigureAwait(false);
         return domain;
     }
@@ -198,7 +198,7 @@ public sealed class IommuDomain
         var cpu = await _device.MapSingleAsync(buffer, direction, offset, length, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await MapRangesAsync([(cpu.DmaAddress, cpu.Length)], direction, [cpu], cancellationToken).ConfigureAwait(false);
+            return await MapRangesAsync([(cpu.PhysicalAddress, cpu.Length)], direction, [cpu], cancellationToken).ConfigureAwait(false);
         }
         catch (DmaAllocationException)
         {
@@ -215,7 +215,34 @@ public sealed class IommuDomain
     public Task<IommuMapping> MapCoherentAsync(CoherentBuffer buffer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        return MapRangesAsync([(buffer.DmaAddress, buffer.Length)], DmaDirection.Bidirectional, [], cancellationToken);
+        return MapRangesAsync([(buffer.CpuAddress, buffer.Length)], DmaDirection.Bidirectional, [], cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates a pool whose blocks the device reaches through this domain (dma_pool_create on a device
+    /// behind an IOMMU): <paramref name="pages"/> pages of coherent memory, mapped read-write at one
+    /// contiguous IOVA range; each block's <see cref="CoherentBuffer.DmaAddress"/> is its IOVA. This is
+    /// what a scatter-gather engine behind the IOMMU needs for its descriptors (CURDESC, TAILDESC and
+    /// NXTDESC are IOVAs). The memory stays mapped for the domain's lifetime.
+    /// </summary>
+    /// <param name="name">For messages.</param>
+    /// <param name="blockSize">Bytes per block.</param>
+    /// <param name="align">Alignment of each block (a power of two, at most 4 KiB).</param>
+    /// <param name="boundary">No block crosses a multiple of it (0: none).</param>
+    /// <param name="pages">4 KiB pages of memory behind the pool, ≥ 1.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The pool.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A bad size, alignment, boundary or page count.</exception>
+    /// <exception cref="DmaAllocationException">The coherent region or the IOVA window is full.</exception>
+    public async Task<DmaPool> CreatePoolAsync(
+        string name, int blockSize, int align, int boundary = 0, int pages = 16, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pages, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(align, (int)IovaAllocator.PageSize);
+        var size = pages * (int)IovaAllocator.PageSize;
+        var memory = _device.AllocateCoherent($"IommuPool '{name}'", size, (int)IovaAllocator.PageSize);
+        var mapping = await MapCoherentAsync(memory, cancellationToken).ConfigureAwait(false);
+        return new DmaPool(_device, name, blockSize, align, boundary, new PoolArena(memory.CpuAddress, mapping.DmaAddress, (ulong)size));
     }
 
     /// <summary>
@@ -237,8 +264,8 @@ public sealed class IommuDomain
         foreach (var m in cpu.Mappings)
         {
             var last = groups.Count == 0 ? null : groups[^1][^1];
-            if (last is not null && (last.DmaAddress + (ulong)last.Length) % IovaAllocator.PageSize == 0
-                && m.DmaAddress % IovaAllocator.PageSize == 0)
+            if (last is not null && (last.PhysicalAddress + (ulong)last.Length) % IovaAllocator.PageSize == 0
+                && m.PhysicalAddress % IovaAllocator.PageSize == 0)
             {
                 groups[^1].Add(m);
             }
@@ -253,7 +280,7 @@ public sealed class IommuDomain
         {
             foreach (var g in groups)
             {
-                mapped.Add(await MapRangesAsync(g.Select(m => (m.DmaAddress, m.Length)).ToList(), direction, g, cancellationToken)
+                mapped.Add(await MapRangesAsync(g.Select(m => (m.PhysicalAddress, m.Length)).ToList(), direction, g, cancellationToken)
                     .ConfigureAwait(false));
             }
         }
@@ -462,7 +489,7 @@ public sealed class IommuDomain
         foreach (var (iova, pte) in leaves)
         {
             var table = await TableForLeafAsync(iova, stores, cancellationToken).ConfigureAwait(false);
-            var address = table.DmaAddress + (LevelIndex(iova, 0) * (ulong)PteBytes);
+            var address = table.CpuAddress + (LevelIndex(iova, 0) * (ulong)PteBytes);
             if (run.Count > 0 && runStart + (ulong)run.Count != address)
             {
                 stores.Add(new CpuWriteAccess(runStart, run.ToArray(), Cached: true));
@@ -502,8 +529,8 @@ public sealed class IommuDomain
             if (!_tables.TryGetValue((level, prefix), out var table))
             {
                 table = await TableAsync(level, prefix, cancellationToken).ConfigureAwait(false);
-                var entry = table.DmaAddress | (1UL << IommuRegisters.Pte.VBit);
-                stores.Add(new CpuWriteAccess(parent.DmaAddress + (LevelIndex(iova, level + 1) * (ulong)PteBytes), Encode(entry), Cached: true));
+                var entry = table.CpuAddress | (1UL << IommuRegisters.Pte.VBit);
+                stores.Add(new CpuWriteAccess(parent.CpuAddress + (LevelIndex(iova, level + 1) * (ulong)PteBytes), Encode(entry), Cached: true));
             }
 
             parent = table;
@@ -521,8 +548,8 @@ public sealed class IommuDomain
         }
 
         table = _device.AllocateCoherent("IommuTable", (int)IovaAllocator.PageSize, (int)IovaAllocator.PageSize);
-        await _sim.CpuWriteAsync(table.DmaAddress, new byte[IovaAllocator.PageSize], cached: true, cancellationToken).ConfigureAwait(false);
-        await _sim.CacheAsync(CacheOp.Clean, table.DmaAddress, IovaAllocator.PageSize, cancellationToken).ConfigureAwait(false);
+        await _sim.CpuWriteAsync(table.CpuAddress, new byte[IovaAllocator.PageSize], cached: true, cancellationToken).ConfigureAwait(false);
+        await _sim.CacheAsync(CacheOp.Clean, table.CpuAddress, IovaAllocator.PageSize, cancellationToken).ConfigureAwait(false);
         _tables[(level, prefix)] = table;
         return table;
     }

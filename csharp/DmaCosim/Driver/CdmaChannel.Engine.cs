@@ -118,6 +118,27 @@ public sealed partial class CdmaChannel
     }
 
     /// <summary>
+    /// Copies between two streaming mappings of <see cref="Device"/> and waits for it: prepared (checked as
+    /// <see cref="PrepMemcpyAsync(DmaMapping, DmaMapping, int?, CancellationToken)"/>), submitted, issued, waited for.
+    /// </summary>
+    /// <param name="destination">The destination mapping.</param>
+    /// <param name="source">The source mapping.</param>
+    /// <param name="length">Bytes; the shorter mapping's length when null.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The completed transaction.</returns>
+    /// <exception cref="DmaApiException">A mapping is not live on this device, the CPU owns it, its direction is wrong, or it is too short.</exception>
+    /// <exception cref="CdmaTransferException">The copy failed.</exception>
+    /// <exception cref="SimException">A request failed, including TIMEOUT.</exception>
+    public async Task<CdmaTransaction> CopyMappedAsync(
+        DmaMapping destination, DmaMapping source, int? length = null, CancellationToken cancellationToken = default)
+    {
+        var transaction = await PrepMemcpyAsync(destination, source, length, cancellationToken).ConfigureAwait(false);
+        await SubmitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await IssuePendingAsync(cancellationToken).ConfigureAwait(false);
+        return await WaitAsync(transaction, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Copies between two CPU buffers the way a dmaengine client does it: maps the source ToDevice and
     /// the destination FromDevice (the cache maintenance), prepares, submits and issues the copy, waits
     /// for its completion, and unmaps both — also when the copy fails.
@@ -142,10 +163,7 @@ public sealed partial class CdmaChannel
             var to = await Device.MapSingleAsync(destination, DmaDirection.FromDevice, 0, size, cancellationToken).ConfigureAwait(false);
             try
             {
-                var transaction = await PrepMemcpyAsync(to, from, size, cancellationToken).ConfigureAwait(false);
-                await SubmitAsync(transaction, cancellationToken).ConfigureAwait(false);
-                await IssuePendingAsync(cancellationToken).ConfigureAwait(false);
-                return await WaitAsync(transaction, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return await CopyMappedAsync(to, from, size, cancellationToken).ConfigureAwait(false);
             }
             finally
             {

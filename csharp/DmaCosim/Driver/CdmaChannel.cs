@@ -45,6 +45,8 @@ public sealed record CdmaTransferResult(ulong Bytes, ulong StartCycle, ulong End
 /// </summary>
 public sealed partial class CdmaChannel
 {
+    private const string DescriptorPoolName = "xilinx_cdma_desc_pool";
+
     private const uint AllIrqEnables =
         (1u << CdmaRegisters.Cr.IocIrqEnBit) | (1u << CdmaRegisters.Cr.DlyIrqEnBit) | (1u << CdmaRegisters.Cr.ErrIrqEnBit);
 
@@ -62,6 +64,11 @@ public sealed partial class CdmaChannel
     /// <param name="rtl">The RTL build parameters (from <c>hello</c>).</param>
     /// <param name="options">Settings; defaults when null.</param>
     public CdmaChannel(SimClient sim, DmaDevice device, RtlInfo rtl, CdmaChannelOptions? options = null)
+        : this(sim, device, rtl, options, null)
+    {
+    }
+
+    private CdmaChannel(SimClient sim, DmaDevice device, RtlInfo rtl, CdmaChannelOptions? options, DmaPool? pool)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(device);
@@ -70,7 +77,31 @@ public sealed partial class CdmaChannel
         Device = device;
         _rtl = rtl;
         _options = options ?? new CdmaChannelOptions();
-        _pool = device.CreatePool("xilinx_cdma_desc_pool", CdmaDescriptor.Size, CdmaDescriptor.Size);
+        _pool = pool ?? device.CreatePool(DescriptorPoolName, CdmaDescriptor.Size, CdmaDescriptor.Size);
+    }
+
+    /// <summary>
+    /// Creates the channel of a device behind an IOMMU: its descriptor pool is mapped in
+    /// <paramref name="domain"/> (<see cref="IommuDomain.CreatePoolAsync"/>), so CURDESC, TAILDESC and every
+    /// NXTDESC it writes are IOVAs and scatter-gather works with translation on; give it IOVAs
+    /// (<see cref="IommuMapping.DmaAddress"/>) as source and destination.
+    /// </summary>
+    /// <param name="sim">The client of the harness.</param>
+    /// <param name="domain">The IOMMU domain of the device (its <see cref="IommuDomain.Device"/> is the channel's).</param>
+    /// <param name="rtl">The RTL build parameters (from <c>hello</c>).</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="descriptorPages">4 KiB pages behind the descriptor pool (64 descriptors each).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The channel (not probed yet).</returns>
+    /// <exception cref="DmaAllocationException">No room for the pool in coherent memory or IOVA space.</exception>
+    public static async Task<CdmaChannel> CreateBehindIommuAsync(
+        SimClient sim, IommuDomain domain, RtlInfo rtl, CdmaChannelOptions? options = null, int descriptorPages = 4,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var pool = await domain.CreatePoolAsync(DescriptorPoolName, CdmaDescriptor.Size, CdmaDescriptor.Size,
+            pages: descriptorPages, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new CdmaChannel(sim, domain.Device, rtl, options, pool);
     }
 
     /// <summary>

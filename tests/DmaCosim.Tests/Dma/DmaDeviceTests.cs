@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using DmaCosim.Bridge;
 using DmaCosim.Dma;
 
 namespace DmaCosim.Tests.Dma;
@@ -343,6 +344,66 @@ public sealed class DmaDeviceTests
             [new ScatterEntry(buffer, 0, 512), new ScatterEntry(buffer, 256, 512)], DmaDirection.ToDevice, Ct));
 
         Assert.Empty(device.Mappings);
+    }
+
+    [Theory]
+    [InlineData(DmaDirection.ToDevice, "clean")]
+    [InlineData(DmaDirection.FromDevice, "invalidate")]
+    public async Task MapSingle_BusOffset_DmaAddressIsPhysicalPlusOffsetMaintenanceOnPhysical(DmaDirection direction, string operation)
+    {
+        var device = Device(new DmaDeviceOptions { BusOffset = 0x4000_0000 });
+        var buffer = device.Allocate(4096);
+
+        var mapping = await device.MapSingleAsync(buffer, direction, 128, 1024, Ct);
+
+        Assert.Equal(buffer.Address + 128 + 0x4000_0000, mapping.DmaAddress);
+        Assert.Equal(buffer.Address + 128, mapping.PhysicalAddress);
+        Assert.Equal([$"{operation} 0x{buffer.Address + 128:X}+1024"], _cache.Log);
+        Assert.Equal(new DmaWindow(buffer.Address + 128, 1024, direction == DmaDirection.ToDevice ? Wire.DmaAccess.Read : Wire.DmaAccess.Write), device.LiveWindows()[1]);
+        Assert.Same(mapping, (await UnmappedAsync(device, mapping)).Explain(buffer.Address + 128 + 1023));
+    }
+
+    [Fact]
+    public async Task MapSingle_OffsetPushesTheBufferAboveTheMask_BouncedSlotOnTheBusBelowIt()
+    {
+        // 29 bits = 0x1FFF_FFFF: the heap (0x1000_0000) is below it physically, above it on the bus (+0x1000_0000)
+        var device = Device(new DmaDeviceOptions { BusOffset = 0x1000_0000, MaskBits = 29 });
+
+        var mapping = await device.MapSingleAsync(device.Allocate(256), DmaDirection.ToDevice, cancellationToken: Ct);
+
+        Assert.NotNull(mapping.Bounce);
+        Assert.Equal(mapping.Bounce!.Value + 0x1000_0000, mapping.DmaAddress);
+        Assert.InRange(mapping.DmaAddress + 255, 0UL, device.DmaMask);
+    }
+
+    [Fact]
+    public void Coherent_BusOffset_DmaAddressOnTheBusCpuAddressPhysical()
+    {
+        var device = Device(new DmaDeviceOptions { BusOffset = 0x2000 });
+
+        var block = device.CreatePool("p", 64, 64).Alloc();
+
+        Assert.Equal(block.CpuAddress + 0x2000, block.DmaAddress);
+        Assert.Equal(device.Options.CoherentBase, block.CpuAddress);
+    }
+
+    [Fact]
+    public void HostBridge_BadOffsetOrAddresses_TypedErrors()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HostBridge(0x800));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Device(new DmaDeviceOptions { BusOffset = 0x10 }));
+        var bridge = new HostBridge(0x1000);
+        Assert.Throws<ArgumentOutOfRangeException>(() => bridge.ToPhysical(0xFFF));
+        Assert.Throws<ArgumentOutOfRangeException>(() => bridge.ToBus(ulong.MaxValue - 0xFFE));
+        Assert.False(bridge.BelowMask(ulong.MaxValue - 0x10, 1, ulong.MaxValue));
+        Assert.True(bridge.BelowMask(0, 0x1000, 0x1FFF));
+        Assert.False(bridge.BelowMask(0, 0x1001, 0x1FFF));
+    }
+
+    private static async Task<DmaDevice> UnmappedAsync(DmaDevice device, DmaMapping mapping)
+    {
+        await device.UnmapAsync(mapping, mapping.Length, mapping.Direction, Ct);
+        return device;
     }
 
     private DmaDevice Device(DmaDeviceOptions? options = null) => new(_cpu, _cache, options);
