@@ -29,7 +29,8 @@ struct Options {
   bool no_curve = false;  // --no-curve: no authentication (loopback only)
   // --dram-cap: the most bytes of DRAM resident at once; 0 for the default (DefaultDramCap)
   uint64_t dram_cap = 0;
-  std::string dram_dir;  // --dram-dir: back the DRAM windows with files there (empty: memfd)
+  std::string dram_dir;    // --dram-dir: back the DRAM windows with files there (empty: memfd)
+  bool axil_skew = false;  // --axil-skew: the AXI-Lite master skews AW / W and B / R (seeded)
 };
 
 // The cap without --dram-cap: half the machine's physical memory.
