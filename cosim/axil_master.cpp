@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "errors.h"
+#include "splitmix64.h"
 
 namespace dmacosim {
 namespace {
@@ -29,6 +30,7 @@ uint32_t AxiLiteMaster::Read(uint32_t addr) {
   addr_ = static_cast<uint16_t>(addr);
   resp_ = 0;
   ar_pending_ = r_pending_ = true;
+  Draw(false);
   Complete("reg_read");
   return rdata_;
 }
@@ -39,7 +41,20 @@ void AxiLiteMaster::Write(uint32_t addr, uint32_t value, uint8_t strobe) {
   wstrb_ = strobe & 0xF;
   resp_ = 0;
   aw_pending_ = w_pending_ = b_pending_ = true;
+  Draw(true);
   Complete("reg_write");
+}
+
+void AxiLiteMaster::Draw(bool write) {
+  aw_delay_ = w_delay_ = resp_delay_ = 0;
+  if (!skew_) return;
+  const uint64_t r = SplitMix64(rng_);
+  resp_delay_ = r & 3;
+  if (write) {
+    aw_delay_ = (r >> 2) & 3;
+    w_delay_ = (r >> 4) & 3;
+  }
+  if (resp_delay_ != 0 || aw_delay_ != w_delay_) ++skewed_;
 }
 
 void AxiLiteMaster::Complete(const char* op) {
@@ -72,36 +87,51 @@ void AxiLiteMaster::Complete(const char* op) {
 }
 
 void AxiLiteMaster::Drive(Top& top, uint64_t /*cycle*/) {
+  aw_on_ = aw_pending_ && aw_delay_ == 0;
+  w_on_ = w_pending_ && w_delay_ == 0;
+  ready_on_ = resp_delay_ == 0;
   top.s_axil_araddr = addr_;
   top.s_axil_arvalid = ar_pending_;
-  top.s_axil_rready = r_pending_;
+  top.s_axil_rready = r_pending_ && ready_on_;
   top.s_axil_awaddr = addr_;
-  top.s_axil_awvalid = aw_pending_;
+  top.s_axil_awvalid = aw_on_;
   top.s_axil_wdata = wdata_;
   top.s_axil_wstrb = wstrb_;
-  top.s_axil_wvalid = w_pending_;
-  top.s_axil_bready = b_pending_;
+  top.s_axil_wvalid = w_on_;
+  top.s_axil_bready = b_pending_ && ready_on_;
 }
 
 void AxiLiteMaster::Sample(const Top& top, uint64_t /*cycle*/) {
   if (ar_pending_ && top.s_axil_arready) ar_pending_ = false;
   if (r_pending_ && top.s_axil_rvalid) {
-    rdata_ = top.s_axil_rdata;
-    resp_ = top.s_axil_rresp & 3;
-    r_pending_ = false;
-    ++reads_;
+    if (ready_on_) {
+      rdata_ = top.s_axil_rdata;
+      resp_ = top.s_axil_rresp & 3;
+      r_pending_ = false;
+      ++reads_;
+    } else {
+      --resp_delay_;  // RVALID is up: hold RREADY low this many cycles
+    }
   }
-  if (aw_pending_ && top.s_axil_awready) aw_pending_ = false;
-  if (w_pending_ && top.s_axil_wready) w_pending_ = false;
+  if (aw_on_ && top.s_axil_awready) aw_pending_ = false;
+  if (aw_pending_ && aw_delay_ != 0) --aw_delay_;
+  if (w_on_ && top.s_axil_wready) w_pending_ = false;
+  if (w_pending_ && w_delay_ != 0) --w_delay_;
   if (b_pending_ && top.s_axil_bvalid) {
-    resp_ = top.s_axil_bresp & 3;
-    b_pending_ = false;
-    ++writes_;
+    if (ready_on_) {
+      resp_ = top.s_axil_bresp & 3;
+      b_pending_ = false;
+      ++writes_;
+    } else {
+      --resp_delay_;
+    }
   }
 }
 
 void AxiLiteMaster::OnReset() {
   ar_pending_ = r_pending_ = aw_pending_ = w_pending_ = b_pending_ = false;
+  aw_delay_ = w_delay_ = resp_delay_ = 0;
+  aw_on_ = w_on_ = false;
   resp_ = 0;
 }
 

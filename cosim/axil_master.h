@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 // axil_master.h — AXI-Lite master on the s_axil_* ports: one register read or write at a time,
-// driven cycle by cycle through Platform ticks, with a cycle timeout per access.
+// driven cycle by cycle through Platform ticks, with a cycle timeout per access. By default AW and
+// W go out together in the access's first cycle and B / R are taken at once; with skew on
+// (`--axil-skew`) each access draws, from a seeded RNG, a delay of 0..3 cycles before AW and
+// before W (either may lead) and 0..3 cycles of RREADY / BREADY held low once RVALID / BVALID is
+// up, so the slave's ordering and backpressure paths are exercised.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +30,14 @@ class AxiLiteMaster final : public ClockedModel {
   // Accesses that got their response (R / B handshake), whatever the response.
   uint64_t reads() const { return reads_; }
   uint64_t writes() const { return writes_; }
+  // Skew from now on (see above), drawn from `seed`; the same seed and accesses give the same
+  // cycles. Accesses that took a skewed path: AW and W apart, or a response held back.
+  void EnableSkew(uint64_t seed) {
+    skew_ = true;
+    rng_ = seed;
+  }
+  bool skew() const { return skew_; }
+  uint64_t skewed() const { return skewed_; }
   void ResetStats() { reads_ = writes_ = 0; }
 
   // ClockedModel
@@ -39,6 +51,8 @@ class AxiLiteMaster final : public ClockedModel {
   // Runs the access set up in the pending flags; errors name it as `op` and the address
   // ("reg_read 0x0004"), a text built only when there is an error.
   void Complete(const char* op);
+  // With skew on: this access's delays (AW, W, response), else all 0.
+  void Draw(bool write);
 
   Platform& platform_;
   uint64_t timeout_cycles_;
@@ -55,6 +69,13 @@ class AxiLiteMaster final : public ClockedModel {
   uint8_t resp_ = 0;
   uint64_t reads_ = 0;
   uint64_t writes_ = 0;
+  // skew: cycles before AWVALID / WVALID rise, cycles RREADY / BREADY stay low after VALID;
+  // what Drive presented this cycle (Sample's handshakes are of these)
+  bool skew_ = false;
+  uint64_t rng_ = 0;
+  uint64_t skewed_ = 0;
+  unsigned aw_delay_ = 0, w_delay_ = 0, resp_delay_ = 0;
+  bool aw_on_ = false, w_on_ = false, ready_on_ = false;
 };
 
 }  // namespace dmacosim

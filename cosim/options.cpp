@@ -103,7 +103,7 @@ std::string Usage(const char* argv0) {
   return std::string("usage: ") + argv0 +
          " [--endpoint ENDPOINT] [--trace-dir DIR] [--seed N] [--parent-pid PID]\n"
          "       [--spin-us N] [--keys FILE|-] [--no-curve] [--dram-cap SIZE] [--dram-dir DIR]\n"
-         "       [--bus-offset N]\n"
+         "       [--bus-offset N] [--axil-skew]\n"
          "\n"
          "DmaCosim co-simulation harness: binds a ZeroMQ ROUTER socket, prints\n"
          "'READY <endpoint>' on stdout and serves MessagePack requests (docs/protocol.md).\n"
@@ -132,6 +132,9 @@ std::string Usage(const char* argv0) {
          "  --bus-offset N       host bridge (Linux dma-ranges): the DMA's bus address = CPU\n"
          "                       physical + N (decimal or 0x hex, a multiple of 4K; every DRAM\n"
          "                       window must stay inside the bus's address space); default 0\n"
+         "  --axil-skew          the AXI-Lite master skews each register access, drawn from\n"
+         "                       --seed: AW and W 0..3 cycles apart (either first), RREADY /\n"
+         "                       BREADY 0..3 cycles late (default: AW and W together, at once)\n"
          "  --help               this text\n";
 }
 
@@ -158,6 +161,11 @@ ParsedOptions ParseOptions(int argc, char** argv) {
     if (arg == "--no-curve") {
       if (has_value) return fail("--no-curve takes no value");
       parsed.options.no_curve = true;
+      continue;
+    }
+    if (arg == "--axil-skew") {
+      if (has_value) return fail("--axil-skew takes no value");
+      parsed.options.axil_skew = true;
       continue;
     }
     const bool known = arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" ||

@@ -35,6 +35,7 @@ struct Options {
   // --bus-offset: the host bridge's offset, DMA bus address = CPU physical + bus_offset (Linux
   // dma-ranges); cosim_top's bus_offset input, reported in hello
   uint64_t bus_offset = 0;
+  bool axil_skew = false;  // --axil-skew: the AXI-Lite master skews AW / W and B / R (seeded)
 };
 
 // Why `offset` cannot be the host bridge's bus offset with DRAM windows [base, base + size) on an

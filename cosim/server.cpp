@@ -250,6 +250,8 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
   Rig rig(context, top, options.seed, options.dram_cap != 0 ? options.dram_cap : DefaultDramCap(),
           options.dram_dir);
   rig.platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
+  // the skew's own stream, apart from the DRAM backpressure's (both from --seed)
+  if (options.axil_skew) rig.axil.EnableSkew(options.seed ^ 0xA0115CE3ull);
   Harness harness{rig.platform, rig.dram,       rig.dma_port, rig.axil,
                   rig.cpu,      rig.violations, rig.wild_dma, rig.iommu};
   if (!options.trace_dir.empty()) {

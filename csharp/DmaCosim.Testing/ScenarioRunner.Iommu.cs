@@ -2,6 +2,7 @@
 using DmaCosim.Bridge;
 using DmaCosim.Dma;
 using DmaCosim.Driver;
+using DmaCosim.Testing.Models;
 
 namespace DmaCosim.Testing;
 
@@ -11,7 +12,7 @@ public static partial class ScenarioRunner
     /// <summary>
     /// Runs an IOMMU scenario: the IOMMU on, the source mapped as one buffer or as scattered pages (a spacer page
     /// between each) that MapSg merges into one IOVA range, the destination mapped, one copy between the IOVAs.
-    /// <see cref="AddressKind.Iommu"/>: byte-exact, no fault, every mapping gone after the unmaps.
+    /// <see cref="AddressKind.Iommu"/>: byte-exact, no fault, the IOMMU counters as <see cref="Models.IommuCounterModel"/> allows for the two IOVA ranges, every mapping gone after the unmaps.
     /// <see cref="AddressKind.IommuUnmapTooEarly"/>: the destination unmapped before the copy ran (the device is
     /// given its stale IOVA); expected: the transfer ends with DMADecErr, the IOMMU records a NOT_PRESENT write fault at the
     /// destination's first IOVA page, every fault the harness logged is a write in the destination's IOVA pages,
@@ -92,6 +93,19 @@ public static partial class ScenarioRunner
             }
 
             await CheckIommuFaultsAsync(sim, scenario, domain, early ? to : null, error, ct).ConfigureAwait(false);
+            if (!early)
+            {
+                var counters = await domain.ReadCountersAsync(ct).ConfigureAwait(false);
+                var port = await sim.DmaBusStatsAsync(cancellationToken: ct).ConfigureAwait(false);
+                var wrong = IommuCounterModel.Check(
+                    [(source.Segments[0].DmaAddress, a.Length), (to.DmaAddress, a.Length)], domain.TlbLog2, domain.Levels,
+                    domain.PteBytes == 4 ? 10 : 9, counters, port.Ar.DmaGrants + port.Aw.DmaGrants);
+                if (wrong != null)
+                {
+                    throw Fail(scenario, $"IOMMU counters after the copy: {wrong}");
+                }
+            }
+
             await domain.UnmapSgAsync(source, ct).ConfigureAwait(false);
             if (!early)
             {

@@ -484,6 +484,19 @@ def load(root):
     return tree
 
 
+def of_modules(mutants, modules):
+    """The mutants of the named modules only (each name a module of the tree, i.e. an rtl/*.sv file's
+    stem). Raises ValueError naming every unknown module, or when no module is named."""
+    wanted = [m.strip() for m in modules if m.strip()]
+    known = sorted({m.module for m in mutants})
+    unknown = sorted(set(wanted) - set(known))
+    if not wanted:
+        raise ValueError(f"no module named; known: {', '.join(known)}")
+    if unknown:
+        raise ValueError(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return [m for m in mutants if m.module in set(wanted)]
+
+
 def sample(mutants, count, seed, minimum=3):
     """count mutants drawn from seed, stratified by module: each module gets a share proportional to
     its candidates and at least `minimum` (or all it has). Sorted by id."""

@@ -10,6 +10,7 @@ reproducible and covers every module, and that the schemata of every candidate a
 the original tokens when every guard is false (and to exactly one mutant when one guard is true).
 """
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -205,6 +206,36 @@ class RealTree(unittest.TestCase):
         all_modules = {m.module for m in self.tree.mutants}
         self.assertEqual(set(per), all_modules)
         self.assertGreaterEqual(min(per.values()), 3)
+
+    def test_modules_restrict_the_sample(self):
+        pool = mutgen.of_modules(self.tree.mutants, ["iommu", " cdma_regs", "cdma"])
+        self.assertEqual({m.module for m in pool}, {"iommu", "cdma_regs", "cdma"})
+        self.assertEqual(len(pool), sum(1 for m in self.tree.mutants if m.module in ("iommu", "cdma_regs", "cdma")))
+        a = mutgen.sample(pool, 40, 5)
+        self.assertEqual([m.id for m in a], [m.id for m in mutgen.sample(pool, 40, 5)])
+        self.assertEqual(len(a), 40)
+        per = {}
+        for m in a:
+            per[m.module] = per.get(m.module, 0) + 1
+        self.assertEqual(set(per), {"iommu", "cdma_regs", "cdma"})
+        self.assertGreaterEqual(min(per.values()), 3)
+        for bad in (["iommu", "nosuch"], [], [" ", ""]):
+            with self.assertRaises(ValueError):
+                mutgen.of_modules(self.tree.mutants, bad)
+
+    def test_run_modules_option(self):
+        run = os.path.join(ROOT, "tests", "mutants", "run")
+        ok = subprocess.run([sys.executable, run, "--dry-run", "--modules", "cdma,cosim_top", "--mutants", "8"],
+                            capture_output=True, text=True, timeout=120)
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        rows = [line.split() for line in ok.stdout.splitlines()[1:]]
+        self.assertEqual(len(rows), 8)
+        self.assertEqual({r[1] for r in rows}, {"cdma", "cosim_top"})
+        for argv, why in ((["--modules", "cdma,nosuch"], "nosuch"), (["--modules", ","], "no module"),
+                          (["--modules", "cdma", "--ids", "3"], "exclude")):
+            bad = subprocess.run([sys.executable, run, "--dry-run"] + argv, capture_output=True, text=True, timeout=120)
+            self.assertEqual(bad.returncode, 2, argv)
+            self.assertIn(why, bad.stderr)
 
     def test_every_mutant_changes_its_site_only(self):
         for m in self.tree.mutants:
