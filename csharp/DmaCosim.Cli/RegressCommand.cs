@@ -117,6 +117,10 @@ internal static class RegressCommand
         var clock = Stopwatch.StartNew();
         var withCpu = 0;
         var coverage = coverageOptions.Coverage!;
+        if (run.Header.Rtl is { } rtl)
+        {
+            coverage.UseBuild(rtl); // the build's coverage model (nodre's bins differ)
+        }
         var interrupted = false;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
