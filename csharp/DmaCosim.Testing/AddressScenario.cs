@@ -22,8 +22,28 @@ public enum AddressKind
     /// <summary>The IOMMU on: one copy through <c>IommuDomain</c> mappings (the source scattered over pages that MapSg merges, where drawn), byte-exact and without a fault.</summary>
     Iommu,
 
-    /// <summary>The IOMMU on and the driver unmaps the destination before the DMA ran: the expected IOMMU fault (DMADecErr, a NOT_PRESENT write in the destination's IOVA range) and nothing else.</summary>
+    /// <summary>
+    /// The IOMMU on and a driver mistake (<see cref="AddressScenario.Fault"/>): a mapping unmapped before the DMA ran, or
+    /// mapped for the wrong direction; expected: that IOMMU fault (NOT_PRESENT: DMADecErr, permission: DMASlvErr) in
+    /// that mapping's IOVA range and nothing else, the destination untouched.
+    /// </summary>
     IommuUnmapTooEarly,
+}
+
+/// <summary>The driver mistake of an <see cref="AddressKind.IommuUnmapTooEarly"/> scenario, and the IOMMU fault it must raise.</summary>
+public enum IommuMistake
+{
+    /// <summary>The destination unmapped before the DMA ran: a NOT_PRESENT write fault.</summary>
+    DestinationUnmapped,
+
+    /// <summary>The source unmapped before the DMA ran: a NOT_PRESENT read fault.</summary>
+    SourceUnmapped,
+
+    /// <summary>The source mapped FromDevice (PTEs without R): a permission read fault.</summary>
+    SourceMappedFromDevice,
+
+    /// <summary>The destination mapped ToDevice (PTEs without W): a permission write fault.</summary>
+    DestinationMappedToDevice,
 }
 
 /// <summary>One address-space scenario: one copy through the DMA API.</summary>
@@ -34,14 +54,27 @@ public enum AddressKind
 /// <param name="Length">Bytes.</param>
 /// <param name="Remedy">The alignment remedy (<see cref="AddressKind.Misaligned"/>).</param>
 /// <param name="Scattered">The IOMMU kinds: the source is one piece per page, a spacer page between each, merged by MapSg into one IOVA range.</param>
-public sealed record AddressScenario(AddressKind Kind, int MaskBits, int SourceOffset, int DestinationOffset, int Length, AlignmentRemedy Remedy, bool Scattered = false)
+/// <param name="Fault">The driver mistake of <see cref="AddressKind.IommuUnmapTooEarly"/> (ignored by the other kinds).</param>
+public sealed record AddressScenario(
+    AddressKind Kind, int MaskBits, int SourceOffset, int DestinationOffset, int Length, AlignmentRemedy Remedy, bool Scattered = false,
+    IommuMistake Fault = IommuMistake.DestinationUnmapped)
 {
+    /// <summary>The IOMMU fault <see cref="Fault"/> must raise: its kind and whether it is a write.</summary>
+    public (IommuFaultKind Kind, bool Write) ExpectedFault => Fault switch
+    {
+        IommuMistake.SourceUnmapped => (IommuFaultKind.NotPresent, false),
+        IommuMistake.SourceMappedFromDevice => (IommuFaultKind.Permission, false),
+        IommuMistake.DestinationMappedToDevice => (IommuFaultKind.Permission, true),
+        _ => (IommuFaultKind.NotPresent, true),
+    };
+
     /// <summary>One line describing it.</summary>
     /// <returns>The line.</returns>
     public string Describe() =>
         $"address {Kind}: {MaskBits}-bit mask, {Length} bytes, source offset {SourceOffset}, destination offset {DestinationOffset}" +
         (Kind == AddressKind.Misaligned ? $", remedy {Remedy}" : "") +
-        (Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly ? (Scattered ? ", source scattered over pages" : ", source one buffer") : "");
+        (Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly ? (Scattered ? ", source scattered over pages" : ", source one buffer") : "") +
+        (Kind == AddressKind.IommuUnmapTooEarly ? $", mistake {Fault}" : "");
 
     /// <summary>The regress summary's name of a scenario's kind: <c>bounce</c>, <c>misaligned</c>, <c>unmap-early</c>, <c>iommu</c>, <c>iommu-fault</c>.</summary>
     /// <returns>The name.</returns>
@@ -136,7 +169,6 @@ public static partial class ScenarioGenerator
         // a mask below the heap (0x1000_0000) bounces; a mask reaching it does not
         var mask = kind == AddressKind.Bounce ? r.Next(24, 29) : Math.Min(rtl.AddrWidth, 32);
         var scattered = r.Next(2) == 0 && kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly;
-        var address = new AddressScenario(kind, mask, sourceOffset, destinationOffset, length, remedy, scattered);
         var memory = new MemConfig
         {
             ReadLatency = (uint)r.Next(0, 20),
@@ -146,6 +178,9 @@ public static partial class ScenarioGenerator
             Seed = seed,
             Faults = [],
         };
+        // drawn last, so every other draw stays that of generator 5: which mapping the driver gets wrong
+        var mistake = kind == AddressKind.IommuUnmapTooEarly ? (IommuMistake)r.Next(4) : IommuMistake.DestinationUnmapped;
+        var address = new AddressScenario(kind, mask, sourceOffset, destinationOffset, length, remedy, scattered, mistake);
         return new Scenario(seed, [new ScenarioCopy(0, 0, (uint)length)], memory, null, -1) { Address = address, Rtl = rtl };
     }
 }

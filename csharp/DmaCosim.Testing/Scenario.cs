@@ -132,9 +132,11 @@ public static partial class ScenarioGenerator
     /// keyhole copies of one FIXED burst or less and of more than 256 beats, 64 KiB copies in every mode, 1-wrap cyclic rings,
     /// more data + STATUS error pairs, and coherency-hazard scenarios; 4: address-space scenarios (swiotlb bouncing,
     /// misaligned copies on the nodre build, a destination unmapped too early), and on nodre only those; 5: among them,
-    /// IOMMU scenarios (a copy through IOMMU mappings, a destination unmapped too early caught as an IOMMU fault).
+    /// IOMMU scenarios (a copy through IOMMU mappings, a destination unmapped too early caught as an IOMMU fault); 6: the IOMMU
+    /// fault scenarios draw the mistake (<see cref="IommuMistake"/>: the source or the destination unmapped, or mapped for the
+    /// wrong direction), so read and permission faults are reached too.
     /// </summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>First byte of the sources' arena: sources and destinations all lie in [ArenaBase, ArenaEnd).</summary>
     internal const ulong ArenaBase = SourceArena;

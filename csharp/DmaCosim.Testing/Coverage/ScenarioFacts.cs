@@ -202,7 +202,7 @@ public sealed record ScenarioFacts
     /// The facts of an address-space scenario, from what it drew (a passing run checked each: the bounce, the refusal
     /// and the remedy, the wild-DMA report, the IOMMU fault). An IOMMU copy starts from an empty IOTLB, so it misses; it
     /// hits when a page of its source holds more of its beats than one burst (MAX_BURST) carries. The fault of
-    /// <see cref="AddressKind.IommuUnmapTooEarly"/> is a NOT_PRESENT write (the destination unmapped).
+    /// <see cref="AddressKind.IommuUnmapTooEarly"/> is the one its mistake raises (<see cref="AddressScenario.ExpectedFault"/>).
     /// </summary>
     /// <param name="address">The scenario's address part.</param>
     /// <param name="rtl">The build.</param>
@@ -225,7 +225,7 @@ public sealed record ScenarioFacts
         }
 
         return new AddressFacts(address.Kind, rtl.HasDre, address.Remedy, iommu, hit,
-            address.Kind == AddressKind.IommuUnmapTooEarly ? (IommuFaultKind.NotPresent, true) : null);
+            address.Kind == AddressKind.IommuUnmapTooEarly ? address.ExpectedFault : null);
     }
 
     /// <summary>

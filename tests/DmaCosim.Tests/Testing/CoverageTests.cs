@@ -247,7 +247,7 @@ public sealed partial class CoverageTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void RegressionModel_GeneratedAddressScenarios_ReachEveryAddressBinTheGeneratorDraws(bool hasDre)
+    public void RegressionModel_GeneratedAddressScenarios_ReachEveryAddressBin(bool hasDre)
     {
         var rtl = Rtl64 with { HasDre = hasDre };
         var model = RegressionCoverage.For(rtl);
@@ -258,12 +258,7 @@ public sealed partial class CoverageTests
             model.Sample(database, ScenarioFacts.From(scenario, new ScenarioResult(seed, true, 0, "", null, null, TimeSpan.Zero), rtl), seed);
         }
 
-        // the generator's only IOMMU fault is the destination unmapped too early: a NOT_PRESENT write (no read or permission fault is drawn yet)
-        var empty = database.EmptyBins().Where(b => b.Group == "address").Select(b => $"{b.Point}: {b.Name}").Order().ToList();
-        Assert.Equal(
-            ["IOMMU fault × fault direction: NotPresent, read", "IOMMU fault × fault direction: Permission, read", "IOMMU fault × fault direction: Permission, write",
-             "IOMMU fault: Permission", "fault direction: read"],
-            empty);
+        Assert.DoesNotContain(database.EmptyBins(), b => b.Group == "address");
     }
 
     [Fact]
