@@ -13,6 +13,7 @@ namespace DmaCosim.Cli;
 /// <summary>
 /// <c>dmacosim perf</c>: sweeps transfer mode × burst length × size × memory latency × CPU load on a
 /// pool of harnesses, and the CPU traffic alone; writes results.csv, cpu_alone.csv, gnuplot plots (SVG and PNG) and report.html.
+/// Its subcommand <c>perf iotlb</c> (<see cref="PerfIotlbCommand"/>) is the IOMMU translation sweep.
 /// </summary>
 internal static class PerfCommand
 {
@@ -30,6 +31,7 @@ internal static class PerfCommand
         var command = new Command("perf", "sweep burst / cycle-stealing / transparent DMA against memory latency and CPU load; CSV, plots, report")
         {
             modes, bursts, sizes, latencies, loads, idle, jobs, output,
+            PerfIotlbCommand.Create(),
         };
         command.SetAction((r, ct) => RunAsync(
             r.GetValue(modes)!, r.GetValue(bursts)!, r.GetValue(sizes)!, r.GetValue(latencies)!, r.GetValue(loads)!,

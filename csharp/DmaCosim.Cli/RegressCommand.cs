@@ -119,6 +119,10 @@ internal static class RegressCommand
         // per seed, not per attempt: a scenario re-run after a chaos kill is one scenario
         var withCpu = new ConcurrentDictionary<ulong, bool>();
         var coverage = coverageOptions.Coverage!;
+        if (run.Header.Rtl is { } rtl)
+        {
+            coverage.UseBuild(rtl); // the build's coverage model (nodre's bins differ)
+        }
         var interrupted = false;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System.CommandLine;
+using DmaCosim.Bridge;
 using DmaCosim.Testing;
 using DmaCosim.Testing.Coverage;
 
@@ -36,8 +37,18 @@ internal sealed class RegressCoverage
     public static Option<int?> MaxSeedsOption { get; } =
         new("--max-seeds") { Description = $"with --coverage-goal: run at most N seeds in all (default {CoverageGoal.DefaultMaxSeeds:N0})" };
 
-    /// <summary>The database of this run.</summary>
-    public CoverageDatabase Database { get; } = RegressionCoverage.Model.CreateDatabase();
+    private CoverageModel<ScenarioFacts> _model = RegressionCoverage.Model;
+
+    /// <summary>The database of this run (of the build's model once <see cref="UseBuild"/> is called).</summary>
+    public CoverageDatabase Database { get; private set; } = RegressionCoverage.Model.CreateDatabase();
+
+    /// <summary>Switches to the model of the build under test (before anything is sampled): bins only another variant reaches are not counted.</summary>
+    /// <param name="rtl">The build.</param>
+    public void UseBuild(RtlInfo rtl)
+    {
+        _model = RegressionCoverage.For(rtl);
+        Database = _model.CreateDatabase();
+    }
 
     /// <summary>--coverage FILE, or null.</summary>
     public string? FilePath => _file;
@@ -92,7 +103,7 @@ internal sealed class RegressCoverage
     {
         if (result is { Passed: true, Facts: { } facts })
         {
-            RegressionCoverage.Model.Sample(Database, facts, result.Seed);
+            _model.Sample(Database, facts, result.Seed);
         }
     }
 

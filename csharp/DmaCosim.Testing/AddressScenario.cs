@@ -22,8 +22,28 @@ public enum AddressKind
     /// <summary>The IOMMU on: one copy through <c>IommuDomain</c> mappings (the source scattered over pages that MapSg merges, where drawn), byte-exact and without a fault.</summary>
     Iommu,
 
-    /// <summary>The IOMMU on and the driver unmaps the destination before the DMA ran: the expected IOMMU fault (DMADecErr, a NOT_PRESENT write in the destination's IOVA range) and nothing else.</summary>
+    /// <summary>
+    /// The IOMMU on and a driver mistake (<see cref="AddressScenario.Fault"/>): a mapping unmapped before the DMA ran, or
+    /// mapped for the wrong direction; expected: that IOMMU fault (NOT_PRESENT: DMADecErr, permission: DMASlvErr) in
+    /// that mapping's IOVA range and nothing else, the destination untouched.
+    /// </summary>
     IommuUnmapTooEarly,
+}
+
+/// <summary>The driver mistake of an <see cref="AddressKind.IommuUnmapTooEarly"/> scenario, and the IOMMU fault it must raise.</summary>
+public enum IommuMistake
+{
+    /// <summary>The destination unmapped before the DMA ran: a NOT_PRESENT write fault.</summary>
+    DestinationUnmapped,
+
+    /// <summary>The source unmapped before the DMA ran: a NOT_PRESENT read fault.</summary>
+    SourceUnmapped,
+
+    /// <summary>The source mapped FromDevice (PTEs without R): a permission read fault.</summary>
+    SourceMappedFromDevice,
+
+    /// <summary>The destination mapped ToDevice (PTEs without W): a permission write fault.</summary>
+    DestinationMappedToDevice,
 }
 
 /// <summary>One address-space scenario: one copy through the DMA API.</summary>
@@ -36,10 +56,20 @@ public enum AddressKind
 /// <param name="Scattered">The IOMMU kinds: the source is one piece per page, a spacer page between each, merged by MapSg into one IOVA range.</param>
 /// <param name="BusOffset">The host bridge's offset the scenario runs with (a harness started with <c>--bus-offset</c>; 0: none).</param>
 /// <param name="ScatterGather">The IOMMU kinds: the copy goes through SG descriptors from a pool mapped in the IOMMU domain (else simple mode).</param>
+/// <param name="Fault">The driver mistake of <see cref="AddressKind.IommuUnmapTooEarly"/> (ignored by the other kinds).</param>
 public sealed record AddressScenario(
     AddressKind Kind, int MaskBits, int SourceOffset, int DestinationOffset, int Length, AlignmentRemedy Remedy, bool Scattered = false,
-    ulong BusOffset = 0, bool ScatterGather = false)
+    ulong BusOffset = 0, bool ScatterGather = false, IommuMistake Fault = IommuMistake.DestinationUnmapped)
 {
+    /// <summary>The IOMMU fault <see cref="Fault"/> must raise: its kind and whether it is a write.</summary>
+    public (IommuFaultKind Kind, bool Write) ExpectedFault => Fault switch
+    {
+        IommuMistake.SourceUnmapped => (IommuFaultKind.NotPresent, false),
+        IommuMistake.SourceMappedFromDevice => (IommuFaultKind.Permission, false),
+        IommuMistake.DestinationMappedToDevice => (IommuFaultKind.Permission, true),
+        _ => (IommuFaultKind.NotPresent, true),
+    };
+
     /// <summary>One line describing it.</summary>
     /// <returns>The line.</returns>
     public string Describe() =>
@@ -48,6 +78,7 @@ public sealed record AddressScenario(
         (Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly
             ? (Scattered ? ", source scattered over pages" : ", source one buffer") + (ScatterGather ? ", SG descriptors through the IOMMU" : ", simple mode")
             : "") +
+        (Kind == AddressKind.IommuUnmapTooEarly ? $", mistake {Fault}" : "") +
         (BusOffset != 0 ? $", bus offset 0x{BusOffset:X}" : "");
 
     /// <summary>The regress summary's name of a scenario's kind: <c>bounce</c>, <c>misaligned</c>, <c>unmap-early</c>, <c>iommu</c>, <c>iommu-fault</c>.</summary>
@@ -167,7 +198,6 @@ public static partial class ScenarioGenerator
             mask = Math.Max(mask, 25); // the bounce pool's bus addresses, 12..16 MiB + the offset, stay below the mask
         }
 
-        var address = new AddressScenario(kind, mask, sourceOffset, destinationOffset, length, remedy, scattered, busOffset, scatterGather);
         var memory = new MemConfig
         {
             ReadLatency = (uint)r.Next(0, 20),
@@ -177,6 +207,9 @@ public static partial class ScenarioGenerator
             Seed = seed,
             Faults = [],
         };
+        // drawn last: which mapping the driver gets wrong
+        var mistake = kind == AddressKind.IommuUnmapTooEarly ? (IommuMistake)r.Next(4) : IommuMistake.DestinationUnmapped;
+        var address = new AddressScenario(kind, mask, sourceOffset, destinationOffset, length, remedy, scattered, busOffset, scatterGather, mistake);
         return new Scenario(seed, [new ScenarioCopy(0, 0, (uint)length)], memory, null, -1) { Address = address, Rtl = rtl };
     }
 }

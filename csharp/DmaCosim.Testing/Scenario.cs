@@ -134,9 +134,11 @@ public static partial class ScenarioGenerator
     /// misaligned copies on the nodre build, a destination unmapped too early), and on nodre only those; 5: among them,
     /// IOMMU scenarios (a copy through IOMMU mappings, a destination unmapped too early caught as an IOMMU fault); 6: a
     /// quarter of the address-space scenarios behind a host-bridge offset (a harness started with <c>--bus-offset</c>),
-    /// half the IOMMU copies through SG descriptors mapped in the IOMMU domain.
+    /// half the IOMMU copies through SG descriptors mapped in the IOMMU domain; 7: the IOMMU fault scenarios draw the
+    /// mistake (<see cref="IommuMistake"/>: the source or the destination unmapped, or mapped for the wrong direction), so
+    /// read and permission faults are reached too.
     /// </summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>First byte of the sources' arena: sources and destinations all lie in [ArenaBase, ArenaEnd).</summary>
     internal const ulong ArenaBase = SourceArena;

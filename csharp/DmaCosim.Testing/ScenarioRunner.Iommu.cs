@@ -13,10 +13,11 @@ public static partial class ScenarioRunner
     /// Runs an IOMMU scenario: the IOMMU on, the source mapped as one buffer or as scattered pages (a spacer page
     /// between each) that MapSg merges into one IOVA range, the destination mapped, one copy between the IOVAs.
     /// <see cref="AddressKind.Iommu"/>: byte-exact, no fault, the IOMMU counters as <see cref="Models.IommuCounterModel"/> allows for the two IOVA ranges, every mapping gone after the unmaps.
-    /// <see cref="AddressKind.IommuUnmapTooEarly"/>: the destination unmapped before the copy ran (the device is
-    /// given its stale IOVA); expected: the transfer ends with DMADecErr, the IOMMU records a NOT_PRESENT write fault at the
-    /// destination's first IOVA page, every fault the harness logged is a write in the destination's IOVA pages,
-    /// and the destination keeps its bytes.
+    /// <see cref="AddressKind.IommuUnmapTooEarly"/>: the drawn mistake (<see cref="IommuMistake"/>: the source or the destination
+    /// unmapped before the copy ran — the device is given its stale IOVA — or mapped for the wrong direction); expected: the
+    /// transfer ends with DMADecErr (NOT_PRESENT) or DMASlvErr (permission), the IOMMU records that fault at the first IOVA page
+    /// of the mapping concerned, every fault the harness logged is of that kind and direction in its pages, and the
+    /// destination keeps its bytes.
     /// </summary>
     /// <returns>The cycles and the DMA part's bus counters.</returns>
     private static async Task<(ulong Cycles, DmaBusStats Bus)> ExecuteIommuAsync(
@@ -61,26 +62,36 @@ public static partial class ScenarioRunner
         var before = await harness.Memory.ReadAsync(destinationAddress, a.Length, ct).ConfigureAwait(false);
         expected.Expect(destinationAddress, early ? before : data, $"IOMMU scenario's destination ({a.KindName()})");
         var start = await sim.RunAsync(0, ct).ConfigureAwait(false);
+        var mistake = early ? a.Fault : (IommuMistake?)null;
         try
         {
-            var source = await domain.MapSgAsync(entries, DmaDirection.ToDevice, ct).ConfigureAwait(false);
+            var source = await domain.MapSgAsync(
+                entries, mistake == IommuMistake.SourceMappedFromDevice ? DmaDirection.FromDevice : DmaDirection.ToDevice, ct).ConfigureAwait(false);
             if (source.Segments.Count != 1)
             {
                 throw Fail(scenario, $"MapSg gave {source.Segments.Count} segments for {entries.Count} page-joined entries, expected 1 (merged)");
             }
 
-            var to = await domain.MapSingleAsync(destination, DmaDirection.FromDevice, a.DestinationOffset, a.Length, ct).ConfigureAwait(false);
-            if (early)
+            var to = await domain.MapSingleAsync(
+                destination, mistake == IommuMistake.DestinationMappedToDevice ? DmaDirection.ToDevice : DmaDirection.FromDevice,
+                a.DestinationOffset, a.Length, ct).ConfigureAwait(false);
+            // the driver's bug: a mapping unmapped before the copy (the device is then given its stale IOVA)
+            if (mistake == IommuMistake.DestinationUnmapped)
             {
-                await domain.UnmapAsync(to, ct).ConfigureAwait(false); // the driver's bug: the device is then given the stale IOVA
+                await domain.UnmapAsync(to, ct).ConfigureAwait(false);
+            }
+            else if (mistake == IommuMistake.SourceUnmapped)
+            {
+                await domain.UnmapSgAsync(source, ct).ConfigureAwait(false);
             }
 
             string? error = null;
+            IReadOnlyList<ulong> descriptors = [];
             try
             {
                 if (a.ScatterGather)
                 {
-                    await CopyThroughDescriptorsAsync(harness, channel, domain, to.DmaAddress, source.Segments[0].DmaAddress, (ulong)a.Length, scenario, ct).ConfigureAwait(false);
+                    descriptors = await CopyThroughDescriptorsAsync(harness, channel, domain, to.DmaAddress, source.Segments[0].DmaAddress, (ulong)a.Length, scenario, ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -92,13 +103,18 @@ public static partial class ScenarioRunner
                 error = string.Join(", ", e.Status.Errors);
             }
 
-            await CheckIommuFaultsAsync(sim, scenario, domain, early ? to : null, error, ct).ConfigureAwait(false);
+            // the mapping whose IOVAs must fault: the source's (read) or the destination's (write)
+            var faulted = !early ? ((ulong, long)?)null
+                : a.ExpectedFault.Write ? (to.DmaAddress, to.Length) : (source.Segments[0].DmaAddress, source.Segments[0].Length);
+            await CheckIommuFaultsAsync(sim, scenario, domain, faulted, error, ct).ConfigureAwait(false);
             if (!early)
             {
                 var counters = await domain.ReadCountersAsync(ct).ConfigureAwait(false);
                 var port = await sim.DmaBusStatsAsync(cancellationToken: ct).ConfigureAwait(false);
+                // SG: the engine's descriptor fetches and STATUS write-backs are translated too
                 var wrong = IommuCounterModel.Check(
-                    [(source.Segments[0].DmaAddress, a.Length), (to.DmaAddress, a.Length)], domain.TlbLog2, domain.Levels,
+                    [(source.Segments[0].DmaAddress, a.Length), (to.DmaAddress, a.Length), .. descriptors.Select(d => (d, (long)CdmaDescriptor.HardwareSize))],
+                    domain.TlbLog2, domain.Levels,
                     domain.PteBytes == 4 ? 10 : 9, counters, port.Ar.DmaGrants + port.Aw.DmaGrants);
                 if (wrong != null)
                 {
@@ -106,8 +122,12 @@ public static partial class ScenarioRunner
                 }
             }
 
-            await domain.UnmapSgAsync(source, ct).ConfigureAwait(false);
-            if (!early)
+            if (mistake != IommuMistake.SourceUnmapped)
+            {
+                await domain.UnmapSgAsync(source, ct).ConfigureAwait(false);
+            }
+
+            if (mistake != IommuMistake.DestinationUnmapped)
             {
                 await domain.UnmapAsync(to, ct).ConfigureAwait(false);
             }
@@ -133,7 +153,8 @@ public static partial class ScenarioRunner
     /// maps, and (on success) the STATUS word at its physical address must read Cmplt without an error bit: what the
     /// engine wrote back through the IOMMU.
     /// </summary>
-    private static async Task CopyThroughDescriptorsAsync(
+    /// <returns>The descriptors' IOVAs.</returns>
+    private static async Task<IReadOnlyList<ulong>> CopyThroughDescriptorsAsync(
         HarnessProcess harness, CdmaChannel channel, IommuDomain domain, ulong destination, ulong source, ulong length, Scenario scenario,
         CancellationToken ct)
     {
@@ -156,15 +177,20 @@ public static partial class ScenarioRunner
                 throw Fail(scenario, $"the descriptor at physical 0x{address:X} reads STATUS 0x{status:X8} after the SG copy through the IOMMU, expected Cmplt and no error");
             }
         }
+
+        return transaction.Descriptors;
     }
 
-    /// <summary>No fault (<paramref name="unmapped"/> null), or exactly the faults of writes to <paramref name="unmapped"/>'s IOVAs.</summary>
+    /// <summary>
+    /// No fault (<paramref name="faulted"/> null), or exactly the scenario's expected fault (<see cref="AddressScenario.ExpectedFault"/>)
+    /// in the IOVA range <paramref name="faulted"/>: the transfer error its kind answers, the record, and every fault the harness logged.
+    /// </summary>
     private static async Task CheckIommuFaultsAsync(
-        SimClient sim, Scenario scenario, IommuDomain domain, IommuMapping? unmapped, string? error, CancellationToken ct)
+        SimClient sim, Scenario scenario, IommuDomain domain, (ulong Iova, long Length)? faulted, string? error, CancellationToken ct)
     {
         var record = await domain.ReadFaultAsync(ct).ConfigureAwait(false);
         var logged = await sim.IommuFaultsAsync(clear: true, ct).ConfigureAwait(false);
-        if (unmapped == null)
+        if (faulted is not { } range)
         {
             if (record.Count != 0 || logged.Count != 0)
             {
@@ -174,24 +200,27 @@ public static partial class ScenarioRunner
             return;
         }
 
-        if (error == null || !error.Contains("DMADecErr", StringComparison.Ordinal))
+        var (kind, write) = scenario.Address!.ExpectedFault;
+        var response = kind == IommuFaultKind.NotPresent ? "DMADecErr" : "DMASlvErr";
+        var what = $"{kind} {(write ? "write" : "read")} fault in the IOVA range 0x{range.Iova:X}+{range.Length}";
+        if (error == null || !error.Contains(response, StringComparison.Ordinal))
         {
-            throw Fail(scenario, $"the copy to the unmapped {unmapped} ended with {(error == null ? "no error" : error)}, expected DMADecErr");
+            throw Fail(scenario, $"the copy ended with {(error == null ? "no error" : error)}, expected {response} ({what})");
         }
 
-        if (record is not { Kind: IommuFaultKind.NotPresent, Write: true } || record.Iova / IovaAllocator.PageSize != unmapped.DmaAddress / IovaAllocator.PageSize)
+        if (record.Kind != kind || record.Write != write || record.Iova / IovaAllocator.PageSize != range.Iova / IovaAllocator.PageSize)
         {
-            throw Fail(scenario, $"the IOMMU recorded {record}, expected a NOT_PRESENT write fault in the page of 0x{unmapped.DmaAddress:X} (the unmapped destination's start)");
+            throw Fail(scenario, $"the IOMMU recorded {record}, expected a {what}, in its first page");
         }
 
-        // a burst's IOVA may lie below the destination's first byte (aligned down to a beat), never outside its pages
-        var first = unmapped.DmaAddress / IovaAllocator.PageSize;
-        var last = (unmapped.DmaAddress + (ulong)unmapped.Length - 1) / IovaAllocator.PageSize;
-        var stray = logged.FirstOrDefault(l => !l.Write || l.Kind != (int)IommuFaultKind.NotPresent
+        // a burst's IOVA may lie below the range's first byte (aligned down to a beat), never outside its pages
+        var first = range.Iova / IovaAllocator.PageSize;
+        var last = (range.Iova + (ulong)range.Length - 1) / IovaAllocator.PageSize;
+        var stray = logged.FirstOrDefault(l => l.Write != write || l.Kind != (int)kind
             || l.Iova / IovaAllocator.PageSize < first || l.Iova / IovaAllocator.PageSize > last);
         if (logged.Count == 0 || (uint)logged.Count != record.Count || stray != null)
         {
-            throw Fail(scenario, $"the harness logged {logged.Count} IOMMU faults, the IOMMU counted {record.Count}; expected the same number, all NOT_PRESENT writes in the pages of {unmapped}" +
+            throw Fail(scenario, $"the harness logged {logged.Count} IOMMU faults, the IOMMU counted {record.Count}; expected the same number, each a {what}" +
                 (stray != null ? $"; e.g. {stray}" : ""));
         }
     }

@@ -22,6 +22,7 @@ public sealed class IommuScenarioTests(HarnessFixture fixture)
         Assert.InRange((double)iommu.Count(s => s.Address!.Kind == AddressKind.IommuUnmapTooEarly) / iommu.Count, 0.2, 0.5); // a third
         Assert.Equal(["iommu", "iommu-fault"], iommu.Select(ScenarioRunner.KindOf).Distinct().Order());
         Assert.InRange((double)iommu.Count(s => s.Address!.ScatterGather) / iommu.Count, 0.3, 0.7); // half in SG mode
+        Assert.Equal(Enum.GetValues<IommuMistake>(), iommu.Where(s => s.Address!.Kind == AddressKind.IommuUnmapTooEarly).Select(s => s.Address!.Fault).Distinct().Order());
     }
 
     [Fact]
@@ -36,6 +37,23 @@ public sealed class IommuScenarioTests(HarnessFixture fixture)
         Assert.Equal(5, offset.Select(s => s.Address!.Kind).Distinct().Count());
         Assert.All(offset.Where(s => s.Address!.Kind == AddressKind.Bounce), s => Assert.True(s.Address!.MaskBits >= 25, s.Describe()));
         Assert.All(offset, s => Assert.Contains($"bus offset 0x{ScenarioGenerator.RegressBusOffset:X}", s.Describe(), StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(IommuMistake.DestinationUnmapped)]
+    [InlineData(IommuMistake.SourceUnmapped)]
+    [InlineData(IommuMistake.SourceMappedFromDevice)]
+    [InlineData(IommuMistake.DestinationMappedToDevice)]
+    public async Task Run_IommuFaultScenario_EachMistakeCaughtAsItsFaultAndNothingWritten(IommuMistake mistake)
+    {
+        // the runner checks the transfer error, the fault record, every logged fault and the untouched destination
+        var scenario = Enumerable.Range(1, 20000).Select(s => ScenarioGenerator.Generate((ulong)s, fixture.Rtl))
+            .First(s => s.Address is { Kind: AddressKind.IommuUnmapTooEarly } a && a.Fault == mistake);
+
+        var result = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+
+        Assert.True(result.Passed, result.Failure);
+        Assert.Equal("iommu-fault", result.Kind);
     }
 
     [Theory]

@@ -55,8 +55,25 @@ public static class RegressionCoverage
     private static readonly string[] Levels = ["1", "2-7", "8+"];
     private static readonly string[] Directions = ["read", "write"];
 
-    /// <summary>The model (initialised after the bin lists above it).</summary>
-    public static CoverageModel<ScenarioFacts> Model { get; } = Create();
+    private static readonly string[] AddressKinds = ["bounce", "misaligned", "unmap-early", "iommu", "iommu-fault"];
+
+    /// <summary>The model of a build with the realigner (initialised after the bin lists above it).</summary>
+    public static CoverageModel<ScenarioFacts> Model { get; } = Create(hasDre: true);
+
+    /// <summary>The model of the <c>nodre</c> build: its misaligned copies are refused and remedied instead of realigned.</summary>
+    public static CoverageModel<ScenarioFacts> NodreModel { get; } = Create(hasDre: false);
+
+    /// <summary>
+    /// The model of a build: bins only one variant can reach are declared only in its model (a misaligned copy is
+    /// realigned with DRE, refused and remedied without), so every model's goal is reachable on its build.
+    /// </summary>
+    /// <param name="rtl">The build.</param>
+    /// <returns><see cref="Model"/> or <see cref="NodreModel"/>.</returns>
+    public static CoverageModel<ScenarioFacts> For(RtlInfo rtl)
+    {
+        ArgumentNullException.ThrowIfNull(rtl);
+        return rtl.HasDre ? Model : NodreModel;
+    }
 
     /// <summary>A copy's length class: 1 B, under a beat, beats up to 4 KiB, up to 64 KiB, 64 KiB and more.</summary>
     /// <param name="length">Bytes.</param>
@@ -71,7 +88,7 @@ public static class RegressionCoverage
         _ => Lengths[4],
     };
 
-    private static CoverageModel<ScenarioFacts> Create()
+    private static CoverageModel<ScenarioFacts> Create(bool hasDre)
     {
         var transfer = new CoverGroupBuilder<ScenarioFacts, (ScenarioFacts Facts, CopyFacts Copy)>(
                 "transfer", "every copy: mode, configured burst length, alignment in the beat, 4 KiB crossing, length",
@@ -170,7 +187,25 @@ public static class RegressionCoverage
             .Point("edge", [.. Edges.Select(Name)], o => Edges.FirstOrDefault(e => e.Offset == o) is { Name: not null } e ? Name(e) : null)
             .Build();
 
-        return new CoverageModel<ScenarioFacts>("regression/2", [transfer, errors, coalescing, keyhole, hazards, scenario, arbitration, registers]);
+        string[] misaligned = hasDre ? ["realigned (DRE)"] : ["refused, bounce remedy", "refused, PIO head/tail remedy"];
+        var address = new CoverGroupBuilder<ScenarioFacts, AddressFacts>(
+                "address", "every address-space scenario: kind, IOTLB miss / hit, IOMMU fault kind × direction, bounce directions, misaligned copy's fate, wild DMA",
+                f => f.Address is { } a ? [a] : [])
+            .Point("kind", AddressKinds, a => AddressKinds[(int)a.Kind])
+            .Point("IOTLB miss", ["walked"], a => a.IotlbMiss ? "walked" : null)
+            .Point("IOTLB hit", ["translated from the IOTLB"], a => a.IotlbHit ? "translated from the IOTLB" : null)
+            .Point("IOMMU fault", [nameof(IommuFaultKind.NotPresent), nameof(IommuFaultKind.Permission)], a => a.Fault?.Kind.ToString())
+            .Point("fault direction", Directions, a => a.Fault is { } f ? (f.Write ? "write" : "read") : null)
+            .Cross(["IOMMU fault", "fault direction"])
+            .Point("bounced to device", ["source (map ToDevice)"], a => a.Kind == AddressKind.Bounce ? "source (map ToDevice)" : null)
+            .Point("bounced from device", ["destination (unmap FromDevice)"], a => a.Kind == AddressKind.Bounce ? "destination (unmap FromDevice)" : null)
+            .Point("misaligned copy", misaligned, a => a.Kind != AddressKind.Misaligned ? null
+                : a.HasDre ? misaligned[0] : a.Remedy == AlignmentRemedy.Bounce ? misaligned[0] : misaligned[1])
+            .Point("wild DMA", ["flagged after unmap"], a => a.Kind == AddressKind.UnmapTooEarly ? "flagged after unmap" : null)
+            .Build();
+
+        return new CoverageModel<ScenarioFacts>(hasDre ? "regression/3" : "regression/3-nodre",
+            [transfer, errors, coalescing, keyhole, hazards, scenario, arbitration, registers, address]);
     }
 
     private static string Level(int n) => n <= 1 ? Levels[0] : n < 8 ? Levels[1] : Levels[2];

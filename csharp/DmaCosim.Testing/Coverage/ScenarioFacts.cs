@@ -37,6 +37,16 @@ public sealed record ErrorFacts(AxiFault Response, FaultSite Where);
 /// <param name="BeatBytes">Bytes of the beat that raised it (narrower than the bus: a narrow beat).</param>
 public sealed record HazardFacts(HazardKind Kind, int BeatBytes);
 
+/// <summary>What an address-space scenario (<see cref="AddressScenario"/>) exercised.</summary>
+/// <param name="Kind">Its kind.</param>
+/// <param name="HasDre">Whether the build has the realigner (the nodre build refuses misaligned copies).</param>
+/// <param name="Remedy">The alignment remedy drawn (used only by a misaligned copy on the nodre build).</param>
+/// <param name="IotlbMiss">The IOMMU walked (a fresh domain: the first burst of every page misses).</param>
+/// <param name="IotlbHit">A burst was translated from the IOTLB (a source page holds more than one of the engine's bursts).</param>
+/// <param name="Fault">The IOMMU fault the scenario expects and its run checked: kind and whether it was a write.</param>
+public sealed record AddressFacts(
+    AddressKind Kind, bool HasDre, AlignmentRemedy Remedy, bool IotlbMiss, bool IotlbHit, (IommuFaultKind Kind, bool Write)? Fault);
+
 /// <summary>
 /// What one regression scenario exercised: the flat record the functional coverage model
 /// (<see cref="RegressionCoverage"/>) samples. Every property has the value of a scenario that does
@@ -110,6 +120,9 @@ public sealed record ScenarioFacts
     /// <summary>Bytes per data beat of the build.</summary>
     public int BytesPerBeat { get; init; } = 8;
 
+    /// <summary>The address-space scenario's facts (null for every other kind).</summary>
+    public AddressFacts? Address { get; init; }
+
     /// <summary>
     /// The facts of a scenario, from what it drew and what its run observed. A register-level scenario
     /// (<see cref="Scenario.Engine"/>) gives its transfer mode and the limits in effect, simple or scatter-gather, the
@@ -143,6 +156,7 @@ public sealed record ScenarioFacts
             ArbitrationConflicts = result.Bus is { } bus ? ArbitrationConflictsOf(bus) : new HashSet<string>(),
             Hazards = result.Hazards,
             BytesPerBeat = beat,
+            Address = scenario.Address is { } address ? AddressFactsOf(address, rtl) : null,
         };
         if (e == null)
         {
@@ -182,6 +196,36 @@ public sealed record ScenarioFacts
             TailResume = e.TailResume,
             PerfClearMidTransfer = e.PerfClearMidTransfer,
         };
+    }
+
+    /// <summary>
+    /// The facts of an address-space scenario, from what it drew (a passing run checked each: the bounce, the refusal
+    /// and the remedy, the wild-DMA report, the IOMMU fault). An IOMMU copy starts from an empty IOTLB, so it misses; it
+    /// hits when a page of its source holds more of its beats than one burst (MAX_BURST) carries. The fault of
+    /// <see cref="AddressKind.IommuUnmapTooEarly"/> is the one its mistake raises (<see cref="AddressScenario.ExpectedFault"/>).
+    /// </summary>
+    /// <param name="address">The scenario's address part.</param>
+    /// <param name="rtl">The build.</param>
+    /// <returns>The facts.</returns>
+    public static AddressFacts AddressFactsOf(AddressScenario address, RtlInfo rtl)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(rtl);
+        var iommu = address.Kind is AddressKind.Iommu or AddressKind.IommuUnmapTooEarly;
+        var hit = false;
+        if (address.Kind == AddressKind.Iommu)
+        {
+            // the source lies at SourceOffset in a page-aligned buffer, or one piece per page (the first at SourceOffset)
+            var beat = rtl.BytesPerBeat;
+            for (long at = address.SourceOffset, end = address.SourceOffset + address.Length; at < end; at = ((at >> 12) + 1) << 12)
+            {
+                var pageEnd = Math.Min(end, ((at >> 12) + 1) << 12);
+                hit |= (pageEnd - (at - (at % beat)) + beat - 1) / beat > rtl.MaxBurst;
+            }
+        }
+
+        return new AddressFacts(address.Kind, rtl.HasDre, address.Remedy, iommu, hit,
+            address.Kind == AddressKind.IommuUnmapTooEarly ? address.ExpectedFault : null);
     }
 
     /// <summary>

@@ -35,6 +35,17 @@ public sealed class CliUsageTests : IDisposable
         { "perf --size 1Q", "", "--size '1Q'" },
         { "perf --latency -4", "", "--latency '-4'" },
         { "perf --steal-idle abc", "", "--steal-idle 'abc'" },
+        { "perf iotlb", "DMACOSIM_HARNESS=/nope", "DMACOSIM_HARNESS=/nope" },
+        { "perf iotlb --out FILE", "", "--out 'FILE'" },
+        { "perf iotlb --jobs 0", "", "--jobs 0" },
+        { "perf iotlb --pattern warp", "", "--pattern 'warp'" },
+        { "perf iotlb --entries 3", "", "--entries 3" },
+        { "perf iotlb --entries 8192", "", "--entries 8192" },
+        { "perf iotlb --entries x", "", "--entries 'x'" },
+        { "perf iotlb --size 5000", "", "--size 5000" },
+        { "perf iotlb --thrash-size 1Q", "", "--thrash-size '1Q'" },
+        { "perf iotlb --stride-pages 0", "", "--stride-pages 0" },
+        { "perf iotlb --latency 2000", "", "--latency 2000" },
         { "ring", "DMACOSIM_HARNESS=/nope", "DMACOSIM_HARNESS=/nope" },
         { "ring --out FILE", "", "--out 'FILE'" },
         { "ring --jobs 0", "", "--jobs 0" },
@@ -105,7 +116,8 @@ public sealed class CliUsageTests : IDisposable
     [Theory]
     [InlineData("--help", "dmacosim [command] [options]")]
     [InlineData("regress --help", "dmacosim regress [options]")]
-    [InlineData("perf --help", "dmacosim perf [options]")]
+    [InlineData("perf --help", "dmacosim perf [command] [options]")]
+    [InlineData("perf iotlb --help", "dmacosim perf iotlb [options]")]
     public async Task Help_Usage_NamesDmacosim(string arguments, string usage)
     {
         var run = await CliProcess.RunAsync(arguments.Split(' '));

@@ -233,11 +233,32 @@ public sealed partial class CoverageTests
         var model = RegressionCoverage.Model;
 
         Assert.Equal(model.Bins.Count, model.Bins.Distinct().Count());
-        // transfer 79, errors 22, coalescing 12, keyhole 14, hazards 11, scenario 13, arbitration 2, registers 32
-        Assert.Equal(185, model.Bins.Count);
+        // transfer 79, errors 22, coalescing 12, keyhole 14, hazards 11, scenario 13, arbitration 2, registers 32, address 19
+        Assert.Equal(204, model.Bins.Count);
         Assert.Equal(
-            [("transfer", 79), ("errors", 22), ("coalescing", 12), ("keyhole", 14), ("hazards", 11), ("scenario", 13), ("arbitration", 2), ("registers", 32)],
+            [("transfer", 79), ("errors", 22), ("coalescing", 12), ("keyhole", 14), ("hazards", 11), ("scenario", 13), ("arbitration", 2), ("registers", 32), ("address", 19)],
             model.Groups.Select(g => (g.Name, g.Points.Sum(p => p.Bins.Count))));
+        // nodre: the misaligned copy refused and remedied two ways instead of realigned
+        Assert.Equal(205, RegressionCoverage.NodreModel.Bins.Count);
+        Assert.NotEqual(model.Name, RegressionCoverage.NodreModel.Name);
+        Assert.Same(RegressionCoverage.NodreModel, RegressionCoverage.For(Rtl64 with { HasDre = false }));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void RegressionModel_GeneratedAddressScenarios_ReachEveryAddressBin(bool hasDre)
+    {
+        var rtl = Rtl64 with { HasDre = hasDre };
+        var model = RegressionCoverage.For(rtl);
+        var database = model.CreateDatabase();
+        for (var seed = 1UL; seed <= 2000; seed++)
+        {
+            var scenario = ScenarioGenerator.Generate(seed, rtl);
+            model.Sample(database, ScenarioFacts.From(scenario, new ScenarioResult(seed, true, 0, "", null, null, TimeSpan.Zero), rtl), seed);
+        }
+
+        Assert.DoesNotContain(database.EmptyBins(), b => b.Group == "address");
     }
 
     [Fact]
