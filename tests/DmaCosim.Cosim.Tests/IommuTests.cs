@@ -186,6 +186,32 @@ public sealed class IommuTests(HarnessFixture fixture)
     }
 
     [Fact]
+    public async Task Copy_MappedByPage_IovasKeepThePageOffsetAndTheBytesArriveExactly()
+    {
+        var channel = await ProbedChannelAsync();
+        var domain = await IommuDomain.CreateAsync(fixture.Sim, channel.Device, cancellationToken: Ct);
+        var device = channel.Device;
+        var source = device.Allocate(3 * 4096, 4096);
+        var destination = device.Allocate(3 * 4096, 4096);
+        var data = SeededPattern.Create(5000, 11);
+        await fixture.Memory.WriteAsync(source.Address + 4096 + 0x120, data, Ct);
+        await fixture.Memory.WriteAsync(destination.Address, new byte[3 * 4096], Ct);
+
+        // page 1 at 0x120 (into page 2) to page 0 at 0x340 (into page 1)
+        var from = await domain.MapPageAsync(source, 1, 0x120, data.Length, DmaDirection.ToDevice, Ct);
+        var to = await domain.MapPageAsync(destination, 0, 0x340, data.Length, DmaDirection.FromDevice, Ct);
+        await channel.MemcpyAsync(to.DmaAddress, from.DmaAddress, (uint)data.Length, Ct);
+        await domain.UnmapAsync(to, Ct);
+        await domain.UnmapAsync(from, Ct);
+
+        Assert.Equal((0x120UL, 0x340UL), (from.DmaAddress % 4096, to.DmaAddress % 4096));
+        var after = await fixture.Memory.ReadAsync(destination.Address, 3 * 4096, Ct);
+        Assert.Equal(data, after.AsSpan(0x340, data.Length).ToArray());
+        Assert.All(after[..0x340].Concat(after[(0x340 + data.Length)..]), b => Assert.Equal(0, b));
+        Assert.Equal(0u, (await domain.ReadFaultAsync(Ct)).Count);
+    }
+
+    [Fact]
     public async Task Write_ToReadOnlyMapping_PermissionFaultWithSlvErrAndNothingWritten()
     {
         var channel = await ProbedChannelAsync();

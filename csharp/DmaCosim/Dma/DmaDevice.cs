@@ -294,21 +294,59 @@ public sealed partial class DmaDevice
     /// <returns>The mapping; the device owns the range.</returns>
     /// <exception cref="DmaApiException">Freed buffer, an overlapping live mapping, or a range above the DMA mask.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The range is outside the buffer.</exception>
-    public async Task<DmaMapping> MapSingleAsync(
-        DmaBuffer buffer, DmaDirection direction, int offset = 0, int? length = null, CancellationToken cancellationToken = default)
+    public Task<DmaMapping> MapSingleAsync(
+        DmaBuffer buffer, DmaDirection direction, int offset = 0, int? length = null, CancellationToken cancellationToken = default) =>
+        MapAsync("MapSingle", buffer, direction, offset, length, cancellationToken);
+
+    /// <summary>
+    /// Maps by page (dma_map_page): <paramref name="length"/> bytes from <paramref name="offset"/> in page
+    /// <paramref name="page"/> of a page-aligned buffer (they may run on into the buffer's following pages, as in a
+    /// compound page); otherwise as <see cref="MapSingleAsync"/>, unmapped with <see cref="UnmapAsync"/>.
+    /// </summary>
+    /// <param name="buffer">The buffer, page-aligned (<see cref="Allocate"/> with <c>align</c> 4096).</param>
+    /// <param name="page">The page of the buffer, from 0.</param>
+    /// <param name="offset">Offset in that page, below 4096.</param>
+    /// <param name="length">Bytes, ≥ 1, inside the buffer.</param>
+    /// <param name="direction">Direction.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The mapping; the device owns the range.</returns>
+    /// <exception cref="DmaApiException">The buffer is not page-aligned; otherwise as <see cref="MapSingleAsync"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative page, an offset outside the page, or a range outside the buffer.</exception>
+    public Task<DmaMapping> MapPageAsync(
+        DmaBuffer buffer, int page, int offset, int length, DmaDirection direction, CancellationToken cancellationToken = default) =>
+        MapAsync("MapPage", buffer, direction, PageStart(buffer, page, offset), length, cancellationToken);
+
+    /// <summary>Where page <paramref name="page"/>, offset <paramref name="offset"/> of a page-aligned buffer is in it (dma_map_page's arguments).</summary>
+    internal static int PageStart(DmaBuffer buffer, int page, int offset)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentOutOfRangeException.ThrowIfNegative(page);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((ulong)offset, IovaAllocator.PageSize);
+        if (buffer.Address % IovaAllocator.PageSize != 0)
+        {
+            throw new DmaApiException("MapPage", buffer.ToString(), "nobody", $"the buffer is not page-aligned ({IovaAllocator.PageSize} bytes): it has no pages to name");
+        }
+
+        var start = ((long)page * (long)IovaAllocator.PageSize) + offset;
+        return start < buffer.Length ? (int)start : throw new ArgumentOutOfRangeException(nameof(page), $"page {page} offset {offset} is beyond the {buffer}");
+    }
+
+    private async Task<DmaMapping> MapAsync(
+        string call, DmaBuffer buffer, DmaDirection direction, int offset, int? length, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         var size = length ?? buffer.Length - offset;
         CheckRange(buffer, offset, size);
         if (buffer.Freed)
         {
-            throw new DmaApiException("MapSingle", buffer.ToString(), "nobody", "mapping a freed buffer");
+            throw new DmaApiException(call, buffer.ToString(), "nobody", "mapping a freed buffer");
         }
 
         var start = buffer.Address + (ulong)offset;
         if (_mappings.Find(m => Overlaps(m, start, size)) is { } other)
         {
-            throw new DmaApiException("MapSingle", buffer.ToString(), other.Owner.ToString(), $"overlaps the live {other}");
+            throw new DmaApiException(call, buffer.ToString(), other.Owner.ToString(), $"overlaps the live {other}");
         }
 
         var mapping = new DmaMapping(buffer, offset, size, direction, Bridge);
@@ -326,7 +364,7 @@ public sealed partial class DmaDevice
             _ => Maintenance.Flush,
         }, cancellationToken).ConfigureAwait(false);
         _mappings.Add(mapping);
-        Record(mapping, "MapSingle");
+        Record(mapping, call);
         await PublishWindowsAsync(cancellationToken).ConfigureAwait(false);
         return mapping;
     }

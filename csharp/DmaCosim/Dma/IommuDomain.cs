@@ -207,6 +207,20 @@ public sealed class IommuDomain
         }
     }
 
+    /// <summary>Maps by page (dma_map_page with an IOMMU): as <see cref="DmaDevice.MapPageAsync"/>, then fresh IOVA pages and the PTEs.</summary>
+    /// <param name="buffer">The buffer, page-aligned.</param>
+    /// <param name="page">The page of the buffer, from 0.</param>
+    /// <param name="offset">Offset in that page, below 4096.</param>
+    /// <param name="length">Bytes, ≥ 1, inside the buffer.</param>
+    /// <param name="direction">Direction (the PTE permissions).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The mapping; give the device its <see cref="IommuMapping.DmaAddress"/>.</returns>
+    /// <exception cref="DmaApiException">As <see cref="DmaDevice.MapPageAsync"/>.</exception>
+    /// <exception cref="DmaAllocationException">The IOVA window is exhausted (nothing is left mapped).</exception>
+    public Task<IommuMapping> MapPageAsync(
+        DmaBuffer buffer, int page, int offset, int length, DmaDirection direction, CancellationToken cancellationToken = default) =>
+        MapSingleAsync(buffer, direction, DmaDevice.PageStart(buffer, page, offset), length, cancellationToken);
+
     /// <summary>Maps coherent memory for the device, read and write (dma_alloc_coherent's IOVA).</summary>
     /// <param name="buffer">The coherent buffer.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>

@@ -31,6 +31,54 @@ public sealed class DmaDeviceTests
         Assert.Equal(buffer.Address + 128, mapping.DmaAddress);
     }
 
+    [Fact]
+    public async Task MapPage_PageAndOffset_MapsFromThatPageIntoTheNextAndRecordsMapPage()
+    {
+        var device = Device();
+        var buffer = device.Allocate(3 * 4096, 4096);
+
+        var mapping = await device.MapPageAsync(buffer, 1, 100, 5000, DmaDirection.ToDevice, Ct);
+
+        Assert.Equal(buffer.Address + 4096 + 100, mapping.DmaAddress);
+        Assert.Equal(5000, mapping.Length);
+        Assert.Equal([$"clean 0x{buffer.Address + 4196:X}+5000"], _cache.Log);
+        Assert.Equal("MapPage", Assert.Single(mapping.History).Call);
+        await device.UnmapAsync(mapping, 5000, DmaDirection.ToDevice, Ct);
+        Assert.Empty(device.Mappings);
+    }
+
+    [Fact]
+    public async Task MapPage_BufferNotPageAligned_TypedErrorAndNothingMapped()
+    {
+        var device = Device();
+        device.Allocate(64);
+        var buffer = device.Allocate(8192, 64);
+        Assert.NotEqual(0UL, buffer.Address % 4096); // the premise
+
+        var e = await Assert.ThrowsAsync<DmaApiException>(() => device.MapPageAsync(buffer, 0, 0, 64, DmaDirection.ToDevice, Ct));
+
+        Assert.Equal("MapPage", e.Call);
+        Assert.Contains("not page-aligned", e.Message, StringComparison.Ordinal);
+        Assert.Empty(device.Mappings);
+        Assert.Empty(_cache.Log);
+    }
+
+    [Theory]
+    [InlineData(-1, 0, 16)]
+    [InlineData(0, 4096, 16)] // the offset must be inside the page
+    [InlineData(2, 0, 16)] // the buffer has two pages
+    [InlineData(1, 4000, 200)] // runs past the buffer's end
+    public async Task MapPage_OutsideTheBuffer_ArgumentOutOfRangeAndNothingMapped(int page, int offset, int length)
+    {
+        var device = Device();
+        var buffer = device.Allocate(2 * 4096, 4096);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => device.MapPageAsync(buffer, page, offset, length, DmaDirection.FromDevice, Ct));
+
+        Assert.Empty(device.Mappings);
+        Assert.Empty(_cache.Log);
+    }
+
     [Theory]
     [InlineData(DmaDirection.ToDevice, new string[0])]
     [InlineData(DmaDirection.FromDevice, new[] { "invalidate" })]
