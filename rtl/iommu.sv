@@ -635,6 +635,7 @@ module iommu
           if (fault_now[c]) begin
             ch_d[c]      = CH_DRAIN;
             ch_kind_d[c] = IOMMU_FAULT_PERMISSION;
+            xl_v_d[c]    = 1'b0;  // the walk's result was the faulted burst's: never the next one's
           end
         end
         // the walk: its leaf (look up again), its fault, or the budget runs out
