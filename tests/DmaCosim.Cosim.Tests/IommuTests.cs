@@ -205,6 +205,7 @@ public sealed class IommuTests(HarnessFixture fixture)
         await domain.UnmapAsync(from, Ct);
 
         Assert.Equal((0x120UL, 0x340UL), (from.DmaAddress % 4096, to.DmaAddress % 4096));
+        Assert.Equal("MapPage", from.CpuMappings[0].History[0].Call); // the DMA API's history names the call
         var after = await fixture.Memory.ReadAsync(destination.Address, 3 * 4096, Ct);
         Assert.Equal(data, after.AsSpan(0x340, data.Length).ToArray());
         Assert.All(after[..0x340].Concat(after[(0x340 + data.Length)..]), b => Assert.Equal(0, b));

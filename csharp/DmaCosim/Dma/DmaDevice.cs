@@ -317,7 +317,7 @@ public sealed partial class DmaDevice
         MapAsync("MapPage", buffer, direction, PageStart(buffer, page, offset), length, cancellationToken);
 
     /// <summary>Where page <paramref name="page"/>, offset <paramref name="offset"/> of a page-aligned buffer is in it (dma_map_page's arguments).</summary>
-    internal static int PageStart(DmaBuffer buffer, int page, int offset)
+    private static int PageStart(DmaBuffer buffer, int page, int offset)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         ArgumentOutOfRangeException.ThrowIfNegative(page);

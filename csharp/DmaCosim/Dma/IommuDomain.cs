@@ -192,10 +192,14 @@ public sealed class IommuDomain
     /// <returns>The mapping; give the device its <see cref="IommuMapping.DmaAddress"/>.</returns>
     /// <exception cref="DmaApiException">As <see cref="DmaDevice.MapSingleAsync"/>.</exception>
     /// <exception cref="DmaAllocationException">The IOVA window is exhausted (nothing is left mapped).</exception>
-    public async Task<IommuMapping> MapSingleAsync(
-        DmaBuffer buffer, DmaDirection direction, int offset = 0, int? length = null, CancellationToken cancellationToken = default)
+    public Task<IommuMapping> MapSingleAsync(
+        DmaBuffer buffer, DmaDirection direction, int offset = 0, int? length = null, CancellationToken cancellationToken = default) =>
+        MapThroughAsync(_device.MapSingleAsync(buffer, direction, offset, length, cancellationToken), direction, cancellationToken);
+
+    /// <summary>The DMA API's mapping <paramref name="map"/> (its maintenance, ownership and history), then IOVA pages and PTEs for it.</summary>
+    private async Task<IommuMapping> MapThroughAsync(Task<DmaMapping> map, DmaDirection direction, CancellationToken cancellationToken)
     {
-        var cpu = await _device.MapSingleAsync(buffer, direction, offset, length, cancellationToken).ConfigureAwait(false);
+        var cpu = await map.ConfigureAwait(false);
         try
         {
             return await MapRangesAsync([(cpu.PhysicalAddress, cpu.Length)], direction, [cpu], cancellationToken).ConfigureAwait(false);
@@ -219,7 +223,7 @@ public sealed class IommuDomain
     /// <exception cref="DmaAllocationException">The IOVA window is exhausted (nothing is left mapped).</exception>
     public Task<IommuMapping> MapPageAsync(
         DmaBuffer buffer, int page, int offset, int length, DmaDirection direction, CancellationToken cancellationToken = default) =>
-        MapSingleAsync(buffer, direction, DmaDevice.PageStart(buffer, page, offset), length, cancellationToken);
+        MapThroughAsync(_device.MapPageAsync(buffer, page, offset, length, direction, cancellationToken), direction, cancellationToken);
 
     /// <summary>Maps coherent memory for the device, read and write (dma_alloc_coherent's IOVA).</summary>
     /// <param name="buffer">The coherent buffer.</param>
