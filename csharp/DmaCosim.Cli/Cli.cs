@@ -36,6 +36,7 @@ internal static partial class Cli
             DemoCommand.Create(),
             BenchCommand.Create(),
             RegressCommand.Create(),
+            ReplayCommand.Create(),
             PerfCommand.Create(),
             RingCommand.Create(),
             CoverageCommand.Create(),

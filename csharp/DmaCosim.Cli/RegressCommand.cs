@@ -22,7 +22,7 @@ internal static class RegressCommand
         var seeds = new Option<string?>("--seeds") { Description = "run seeds A..B (inclusive)" };
         var seed = new Option<ulong?>("--seed") { Description = "run one seed" };
         var jobs = new Option<int>("--jobs") { Description = "harnesses in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var build = new Option<string>("--build") { Description = "build variant: default, dw32, dw128, aw64", DefaultValueFactory = _ => "default" };
+        var build = new Option<string>("--build") { Description = "build variant: default, dw32, dw128, aw64, nodre", DefaultValueFactory = _ => "default" };
         var junit = new Option<string?>("--junit") { Description = "write JUnit XML here" };
         var shard = new Option<string?>("--shard") { Description = "run shard K of N (K/N) of the seed list" };
         var waves = new Option<string>("--waves")
@@ -30,7 +30,12 @@ internal static class RegressCommand
             Description = "none | failing (record each scenario, keep failing ones; ~10x slower) | all",
             DefaultValueFactory = _ => "none",
         };
-        var output = new Option<string>("--out") { Description = "directory for waveforms", DefaultValueFactory = _ => "build/regress" };
+        var saving = new Option<string>("--scenarios")
+        {
+            Description = $"none | failing | all: save those seeds' scenarios as --out/seed-N{ScenarioFile.Extension}, replayable under any later generator (dmacosim replay)",
+            DefaultValueFactory = _ => "failing",
+        };
+        var output = new Option<string>("--out") { Description = "directory for waveforms and saved scenarios", DefaultValueFactory = _ => "build/regress" };
         var generator = new Option<int?>("--generator")
         {
             Description = $"scenario-generator version the seeds belong to (this build: {ScenarioGenerator.Version}; another is a usage error)",
@@ -41,7 +46,7 @@ internal static class RegressCommand
         };
         var command = new Command("regress", "run seeded random DMA scenarios against the RTL and check every byte")
         {
-            count, seeds, seed, jobs, build, junit, shard, waves, output, generator, chaos,
+            count, seeds, seed, jobs, build, junit, shard, waves, saving, output, generator, chaos,
             RegressCoverage.FileOption, RegressCoverage.GoalOption, RegressCoverage.MaxSeedsOption,
             RegressSharding.EmitOption, RegressSharding.ShardsOption,
         };
@@ -57,7 +62,7 @@ internal static class RegressCommand
             shardError ??= RegressSharding.CheckShardsAlone(r.GetValue(RegressSharding.ShardsOption));
             return shardError != null ? CliConsole.UsageErrorAsync("regress", shardError) : RunAsync(
                 r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), r.GetValue(jobs), r.GetValue(build)!, r.GetValue(junit),
-                resolved, r.GetValue(waves)!, r.GetValue(output)!, r.GetValue(generator), r.GetValue(chaos),
+                resolved, r.GetValue(waves)!, r.GetValue(saving)!, r.GetValue(output)!, r.GetValue(generator), r.GetValue(chaos),
                 RegressCoverage.Create(r.GetValue(RegressCoverage.FileOption), r.GetValue(RegressCoverage.GoalOption), r.GetValue(RegressCoverage.MaxSeedsOption),
                     SeedSelection.Select(r.GetValue(count), r.GetValue(seeds), r.GetValue(seed), resolved).Seeds.Count, resolved), ct);
         });
@@ -65,7 +70,7 @@ internal static class RegressCommand
     }
 
     private static async Task<int> RunAsync(
-        int? count, string? range, ulong? seed, int jobs, string build, string? junit, string? shard, string wavesText, string output,
+        int? count, string? range, ulong? seed, int jobs, string build, string? junit, string? shard, string wavesText, string savingText, string output,
         int? generator, double? chaos, (RegressCoverage? Coverage, string? Error) coverageOptions, CancellationToken ct)
     {
         var (list, error) = SeedSelection.Select(count, range, seed, shard);
@@ -84,6 +89,11 @@ internal static class RegressCommand
             error = $"--waves '{wavesText}' is not none, failing or all";
         }
 
+        if (error == null && !Enum.TryParse<WaveformMode>(savingText, ignoreCase: true, out _))
+        {
+            error = $"--scenarios '{savingText}' is not none, failing or all";
+        }
+
         error ??= chaos is { } rate ? HarnessChaos.Validate(rate) : null;
         error ??= coverageOptions.Error;
         if (error != null)
@@ -92,7 +102,8 @@ internal static class RegressCommand
         }
 
         var waves = Enum.Parse<WaveformMode>(wavesText, ignoreCase: true);
-        if (waves != WaveformMode.None)
+        var saving = Enum.Parse<WaveformMode>(savingText, ignoreCase: true);
+        if (waves != WaveformMode.None || saving != WaveformMode.None)
         {
             CliEnvironment.CheckOutputDirectory("--out", output);
         }
@@ -106,7 +117,7 @@ internal static class RegressCommand
         CliConsole.PlainWhenRedirected();
 
         var waveDirectory = Path.GetFullPath(output);
-        if (waves != WaveformMode.None)
+        if (waves != WaveformMode.None || saving != WaveformMode.None)
         {
             Directory.CreateDirectory(waveDirectory);
         }
@@ -146,10 +157,20 @@ internal static class RegressCommand
                                 }
 
                                 var result = await ScenarioRunner.RunAsync(harness, scenario, waves, waveDirectory, ct).ConfigureAwait(false);
-                                return result with { Facts = ScenarioFacts.From(scenario, result, harness.Hello.Rtl) };
+                                return result with
+                                {
+                                    Facts = ScenarioFacts.From(scenario, result, harness.Hello.Rtl),
+                                    SavedScenario = Save(saving, waveDirectory, scenario, harness.Hello.Rtl, result.Passed ? null : result.Failure),
+                                };
                             },
-                            (s, crash) => new ScenarioResult(
-                                s, false, 0, "", crash is SimRequestException ? crash.Message : $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+                            (s, crash) =>
+                            {
+                                var failure = crash is SimRequestException ? crash.Message : $"harness crashed: {crash.Message}";
+                                return new ScenarioResult(s, false, 0, "", failure, null, TimeSpan.Zero)
+                                {
+                                    SavedScenario = run.Header.Rtl is { } r ? Save(saving, waveDirectory, ScenarioGenerator.Generate(s, r), r, failure) : null,
+                                };
+                            },
                             result =>
                             {
                                 // after Ctrl-C, what still arrives is a seed cut short (its harness may have had the signal too)
@@ -211,11 +232,28 @@ internal static class RegressCommand
         return interrupted ? Cli.Interrupted : run.Failed == 0 && goalMet ? 0 : 1;
     }
 
+    /// <summary>Saves <paramref name="scenario"/> when <paramref name="saving"/> asks for it (a failing one with its failure's first line); returns the file, or null.</summary>
+    private static string? Save(WaveformMode saving, string directory, Scenario scenario, RtlInfo rtl, string? failure)
+    {
+        if (saving == WaveformMode.None || (saving == WaveformMode.Failing && failure == null))
+        {
+            return null;
+        }
+
+        var path = Path.Combine(directory, $"seed-{scenario.Seed}{ScenarioFile.Extension}");
+        ScenarioFile.Save(path, scenario, rtl, failure == null ? null : $"regress: {failure.Split('\n')[0]}");
+        return path;
+    }
+
     /// <summary>The command that runs one seed again, as printed: runnable in a shell as it stands.</summary>
     private static string Repro(ulong seed, string build) =>
         $"{CliEnvironment.Invocation} regress --seed {seed} --build {build} --generator {ScenarioGenerator.Version} --waves all";
 
-    private static string Locate(string build)
+    /// <summary>The harness binary of a build variant.</summary>
+    /// <param name="build">default, dw32, dw128, aw64, nodre.</param>
+    /// <returns>Its path.</returns>
+    /// <exception cref="CliUsageException">It has not been built.</exception>
+    internal static string Locate(string build)
     {
         var defaultPath = CliEnvironment.Harness();
         var path = build == "default" ? defaultPath : $"{defaultPath}-{build}";

@@ -79,6 +79,10 @@ internal sealed class RegressRun(string build, HarnessHeader header)
             }
 
             Console.WriteLine($"  repro: {repro(failure.Seed)}");
+            if (failure.SavedScenario != null)
+            {
+                Console.WriteLine($"  saved: {failure.SavedScenario} (replays under any generator: {CliEnvironment.Invocation} replay {CliEnvironment.Quote(failure.SavedScenario)})");
+            }
         }
     }
 

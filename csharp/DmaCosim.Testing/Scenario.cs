@@ -43,6 +43,9 @@ public sealed record Scenario(
     /// <summary>The build the scenario was generated for (for <see cref="Describe"/>), or null.</summary>
     public RtlInfo? Rtl { get; init; }
 
+    /// <summary>The scenario-generator version that drew it: <see cref="ScenarioGenerator.Version"/>, or the saved one's (<see cref="ScenarioFile"/>).</summary>
+    public int Generator { get; init; } = ScenarioGenerator.Version;
+
     /// <summary>A coherency-hazard scenario: the driver's deliberate mistake and the expected violation, or null.</summary>
     public HazardScenario? Hazard { get; init; }
 
@@ -54,7 +57,7 @@ public sealed record Scenario(
 
     /// <summary>One line describing it.</summary>
     public string Describe() =>
-        $"generator v{ScenarioGenerator.Version} seed {Seed}: " + (Hazard is { } h ? h.Describe() + "; " : "") + (Address is { } a ? a.Describe() + "; " : "") + (Engine is { } e && Rtl is { } rtl ? e.Describe(rtl) + "; " : "") + $"{Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
+        $"generator v{Generator} seed {Seed}: " + (Hazard is { } h ? h.Describe() + "; " : "") + (Address is { } a ? a.Describe() + "; " : "") + (Engine is { } e && Rtl is { } rtl ? e.Describe(rtl) + "; " : "") + $"{Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
         $"backpressure {Memory.Backpressure?.Ar:0.##}" + (Fault is { } f ? $", {f.Response} on {f.On} at copy {FaultedCopy}" : "") +
         (Cpu is { } cpu ? $"; {cpu.Describe()}" : "");
 

@@ -41,6 +41,9 @@ public sealed record ScenarioResult(
 
     /// <summary>The host-bridge offset the scenario ran behind (0: none, or unknown).</summary>
     public ulong BusOffset { get; init; }
+
+    /// <summary>The file the scenario was saved to (<see cref="ScenarioFile"/>), or null.</summary>
+    public string? SavedScenario { get; init; }
 }
 
 /// <summary>

@@ -84,6 +84,58 @@ public sealed partial class CliRunTests(HarnessFixture fixture) : IDisposable
         Assert.Equal(SummaryCounts(quiet.Stdout), SummaryCounts(noisy.Stdout));
     }
 
+    [Fact]
+    public async Task Replay_ScenariosSavedByRegress_PassWithTheCyclesRegressCounted()
+    {
+        // the first seeds, and the first one behind a host-bridge offset (replayed on a harness started with it)
+        var offset = Enumerable.Range(1, 400).Select(s => (ulong)s).First(s => ScenarioGenerator.BusOffsetOf(s, fixture.Rtl) != 0);
+        var saved = Path.Combine(_directory, "saved");
+        var counted = new Dictionary<string, string>();
+        foreach (var seeds in new[] { new[] { "--seeds", "1..6" }, ["--seed", $"{offset}"] })
+        {
+            var junit = Path.Combine(_directory, $"junit-{counted.Count}.xml");
+            var regress = await CliProcess.RunAsync(["regress", .. seeds, "--jobs", "2", "--scenarios", "all", "--out", saved, "--junit", junit]);
+            Assert.True(regress.Code == 0, $"exit {regress.Code}\n{regress.Stdout}{regress.Stderr}");
+            foreach (var testcase in XDocument.Load(junit).Descendants("testcase"))
+            {
+                counted[(string)testcase.Attribute("name")!] = (string)testcase.Descendants("property").Single(p => (string)p.Attribute("name")! == "cycles").Attribute("value")!;
+            }
+        }
+
+        var replay = await CliProcess.RunAsync(["replay", saved, "--jobs", "2"]);
+
+        Assert.True(replay.Code == 0, $"exit {replay.Code}\n{replay.Stdout}{replay.Stderr}");
+        var replayed = ReplayPass().Matches(replay.Stdout).ToDictionary(m => $"seed-{m.Groups[1].Value}", m => m.Groups[2].Value);
+        Assert.Equal(7, counted.Count);
+        Assert.Equal(counted.OrderBy(c => c.Key), replayed.OrderBy(c => c.Key));
+        Assert.Contains("replay: 7 passed, 0 failed, 0 skipped", replay.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_BadFiles_UsageErrorNamingThem()
+    {
+        var rtl = fixture.Rtl;
+        var good = Path.Combine(_directory, "good" + ScenarioFile.Extension);
+        ScenarioFile.Save(good, ScenarioGenerator.Generate(1, rtl), rtl);
+        var broken = Path.Combine(_directory, "broken" + ScenarioFile.Extension);
+        File.WriteAllText(broken, File.ReadAllText(good).Replace("\"Seed\":", "\"Sead\":", StringComparison.Ordinal));
+        var other = Path.Combine(_directory, "other" + ScenarioFile.Extension);
+        ScenarioFile.Save(other, ScenarioGenerator.Generate(1, rtl with { DataWidth = rtl.DataWidth == 32 ? 64 : 32 }), rtl with { DataWidth = rtl.DataWidth == 32 ? 64 : 32 });
+
+        var missing = await CliProcess.RunAsync(["replay", Path.Combine(_directory, "nope.scenario.json")]);
+        var unreadable = await CliProcess.RunAsync(["replay", good, broken]);
+        var elsewhere = await CliProcess.RunAsync(["replay", other]);
+
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("nope.scenario.json: no such file or directory", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, unreadable.Code);
+        Assert.Contains(broken, unreadable.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Sead", unreadable.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, elsewhere.Code);
+        Assert.Contains($"skipped {other}: generated for DATA_WIDTH", elsewhere.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no scenario of these is for --build default", elsewhere.Stderr, StringComparison.Ordinal);
+    }
+
     private static string SummaryCounts(string stdout)
     {
         var row = SummaryRow().Match(stdout);
@@ -93,6 +145,9 @@ public sealed partial class CliRunTests(HarnessFixture fixture) : IDisposable
 
     [GeneratedRegex(@"^default +((?:\d+ +){5})", RegexOptions.Multiline)]
     private static partial Regex SummaryRow();
+
+    [GeneratedRegex(@"^PASS \S+ \(generator v\d+ seed (\d+)[^;]*; (\d+) cycles\)$", RegexOptions.Multiline)]
+    private static partial Regex ReplayPass();
 
     [GeneratedRegex(@"chaos: (\d+) harnesses killed mid-scenario")]
     private static partial Regex ChaosKills();
