@@ -22,11 +22,13 @@ public sealed class CoherencyTests(HarnessFixture fixture)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task StaleCpuRead_NoSyncForCpuAfterDeviceWrote_ReportedAtTheBufferAndCpuSeesOldBytes()
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public async Task StaleCpuRead_NoSyncForCpuAfterDeviceWrote_ReportedAtTheBufferAndCpuSeesOldBytes(int way)
     {
         var channel = await FreshAsync(snoop: false);
-        var fresh = SeededPattern.Create(Length, 1);
+        await OccupyWaysBelowAsync(way);
+        var fresh = SeededPattern.Create(Length, 1 + (100 * (ulong)way));
         await fixture.Memory.WriteAsync(Other, fresh, Ct);
         await Sim.CpuReadAsync(Buffer, Length, cancellationToken: Ct); // lines now cached (clean, old bytes)
 
@@ -40,13 +42,15 @@ public sealed class CoherencyTests(HarnessFixture fixture)
         Assert.NotEqual(fresh, seen);
     }
 
-    [Fact]
-    public async Task StaleCpuRead_SameTransferThroughTheDmaApi_NoViolationAndExactBytes()
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public async Task StaleCpuRead_SameTransferThroughTheDmaApi_NoViolationAndExactBytes(int way)
     {
         var channel = await FreshAsync(snoop: false);
+        await OccupyWaysBelowAsync(way);
         var device = new DmaDevice(new SimCpu(Sim), new SimCpu(Sim));
         var buffer = device.Allocate(Length);
-        var fresh = SeededPattern.Create(Length, 2);
+        var fresh = SeededPattern.Create(Length, 2 + (100 * (ulong)way));
         await fixture.Memory.WriteAsync(Other, fresh, Ct);
         await device.CpuReadAsync(buffer, 0, Length, Ct); // cached before the transfer, as above
 
@@ -59,11 +63,13 @@ public sealed class CoherencyTests(HarnessFixture fixture)
         Assert.Empty((await Sim.CoherencyAsync(cancellationToken: Ct)).Violations);
     }
 
-    [Fact]
-    public async Task StaleDmaRead_NoCleanBeforeToDevice_ReportedAtTheBufferAndDeviceCopiesOldBytes()
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public async Task StaleDmaRead_NoCleanBeforeToDevice_ReportedAtTheBufferAndDeviceCopiesOldBytes(int way)
     {
         var channel = await FreshAsync(snoop: false);
-        var written = SeededPattern.Create(Length, 3);
+        await OccupyWaysBelowAsync(way);
+        var written = SeededPattern.Create(Length, 3 + (100 * (ulong)way));
         await Sim.CpuWriteAsync(Buffer, written, cancellationToken: Ct); // dirty in the cache, not in memory
 
         await channel.MemcpyAsync(Other, Buffer, Length, Ct);
@@ -76,13 +82,15 @@ public sealed class CoherencyTests(HarnessFixture fixture)
         Assert.NotEqual(written, copied);
     }
 
-    [Fact]
-    public async Task StaleDmaRead_SameTransferThroughTheDmaApi_NoViolationAndExactBytes()
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public async Task StaleDmaRead_SameTransferThroughTheDmaApi_NoViolationAndExactBytes(int way)
     {
         var channel = await FreshAsync(snoop: false);
+        await OccupyWaysBelowAsync(way);
         var device = new DmaDevice(new SimCpu(Sim), new SimCpu(Sim));
         var buffer = device.Allocate(Length);
-        var written = SeededPattern.Create(Length, 4);
+        var written = SeededPattern.Create(Length, 4 + (100 * (ulong)way));
         await device.CpuWriteAsync(buffer, 0, written, Ct);
 
         var mapping = await device.MapSingleAsync(buffer, DmaDirection.ToDevice, cancellationToken: Ct);
@@ -93,11 +101,13 @@ public sealed class CoherencyTests(HarnessFixture fixture)
         Assert.Empty((await Sim.CoherencyAsync(cancellationToken: Ct)).Violations);
     }
 
-    [Fact]
-    public async Task LostDmaWrite_DirtyLineCleanedAfterTheDeviceWrote_ReportedAndMemoryLosesTheDmaBytes()
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public async Task LostDmaWrite_DirtyLineCleanedAfterTheDeviceWrote_ReportedAndMemoryLosesTheDmaBytes(int way)
     {
         var channel = await FreshAsync(snoop: false);
-        var fresh = SeededPattern.Create(Length, 5);
+        await OccupyWaysBelowAsync(way);
+        var fresh = SeededPattern.Create(Length, 5 + (100 * (ulong)way));
         await fixture.Memory.WriteAsync(Other, fresh, Ct);
         await Sim.CpuWriteAsync(Buffer, new byte[Length], cancellationToken: Ct); // dirty lines over the destination
 
@@ -193,6 +203,27 @@ public sealed class CoherencyTests(HarnessFixture fixture)
         var violation = Assert.Single((await Sim.CoherencyAsync(cancellationToken: Ct)).Violations);
         Assert.Equal("violation", stop.Event);
         Assert.Equal(stop.Cycle, violation.Cycle);
+    }
+
+    /// <summary>The cache ways a test's lines can be put in (every build has at most 4).</summary>
+    public static TheoryData<int> Ways => new(0, 1, 2, 3);
+
+    /// <summary>
+    /// Fills ways 0 .. <paramref name="way"/> − 1 of the sets of [<see cref="Buffer"/>, +4 KiB) with clean lines of other
+    /// addresses (multiples of the set stride above it), so that the test's own lines are then allocated in way
+    /// <paramref name="way"/>: the monitor must track every way, not only the first. The DMA API's heap, where the
+    /// DMA-API twins allocate, starts at the same set (checked), so its first lines land there too.
+    /// </summary>
+    private async Task OccupyWaysBelowAsync(int way)
+    {
+        var rtl = fixture.Harness.Hello.Rtl;
+        Assert.SkipWhen(way >= rtl.CacheWays, $"this build's cache has {rtl.CacheWays} ways");
+        var setStride = (ulong)(rtl.CacheSets * rtl.CacheLine);
+        Assert.Equal(0UL, (new DmaDeviceOptions().HeapBase - Buffer) % setStride);
+        for (var w = 1; w <= way; w++)
+        {
+            await Sim.CpuReadAsync(Buffer + ((ulong)w * 4 * setStride), 4096, cancellationToken: Ct);
+        }
     }
 
     private async Task<CdmaChannel> FreshAsync(bool snoop)
