@@ -113,6 +113,9 @@ AxiLiteMaster::Access AxiLiteMaster::Take(bool write, uint32_t addr, uint32_t va
 }
 
 std::string AxiLiteMaster::DrainPosted() {
+  // the accesses never presented are dropped (they never reached the bus); those presented (a
+  // prefix: each channel and direction goes in order) run to their responses
+  while (!queue_.empty() && !queue_.back().presented) queue_.pop_back();
   std::string errors;
   while (!queue_.empty()) {
     const Access f = queue_.front();
@@ -163,6 +166,9 @@ void AxiLiteMaster::Drive(Top& top, uint64_t /*cycle*/) {
         rready_ = a.resp_delay == 0;
       }
     }
+  }
+  for (const long k : {ar_on_, aw_on_, w_on_}) {
+    if (k >= 0) queue_[k].presented = true;
   }
   if (!queue_.empty()) addr_ = queue_.front().addr;
   if (ar_head_ >= 0) ar_addr_ = queue_[ar_head_].addr;
@@ -234,13 +240,12 @@ void AxiLiteMaster::Sample(const Top& top, uint64_t cycle) {
       --a.resp_delay;
     }
   }
-  if (depth_ > 1) {
-    unsigned in_flight = 0;
-    for (std::size_t i = 0; i < queue_.size() && i < 2 * depth_; ++i) {
-      in_flight += queue_[i].issued() && !queue_[i].done();
-    }
-    if (in_flight > max_in_flight_) max_in_flight_ = in_flight;
+  // in flight: presented, not answered (the accesses that may issue are the first depth_ not done)
+  uint64_t in_flight = 0;
+  for (std::size_t i = 0; i < queue_.size() && i <= depth_; ++i) {
+    in_flight += queue_[i].presented && !queue_[i].done();
   }
+  if (in_flight > max_in_flight_) max_in_flight_ = in_flight;
   if (VL_UNLIKELY(finding.has_value())) throw *finding;
 }
 

@@ -42,9 +42,10 @@ class AxiLiteMaster final : public ClockedModel {
   void Post(bool write, uint32_t addr, uint32_t value, uint8_t strobe = 0xF);
   // Posted accesses not yet taken by a Read / Write.
   std::size_t posted() const { return queue_.size(); }
-  // Complete the posted accesses nobody will take (a batch stopped at an error): run until each
-  // has its response (ignored), within the timeout per access; then none is posted. Returns what
-  // went wrong ("" when nothing did): an access timed out (the rest abandoned), or errors answered.
+  // Finish the posted accesses nobody will take (a batch stopped at an error): those not presented
+  // yet are dropped, those presented run until their response (ignored), within the timeout per
+  // access; then none is posted. Returns the error responses among them ("" for none); throws as
+  // Read / Write do on a timeout or a finding (the rest abandoned).
   std::string DrainPosted();
 
   // Accesses that got their response (R / B handshake), whatever the response.
@@ -61,10 +62,11 @@ class AxiLiteMaster final : public ClockedModel {
   // Up to `depth` (1..kMaxPipeline) posted accesses in flight; throws std::invalid_argument else.
   void SetPipeline(unsigned depth);
   unsigned pipeline() const { return depth_; }
-  // The most accesses that were in flight at once (issued, response not yet taken).
-  unsigned max_in_flight() const { return max_in_flight_; }
+  // The most accesses in flight at once (a VALID of each presented, its response not yet taken);
+  // since start or ResetStats.
+  uint64_t max_in_flight() const { return max_in_flight_; }
   const AxiLiteChecker& checker() const { return checker_; }
-  void ResetStats() { reads_ = writes_ = 0; }
+  void ResetStats() { reads_ = writes_ = max_in_flight_ = 0; }
 
   // ClockedModel
   void Drive(Top& top, uint64_t cycle) override;
@@ -86,8 +88,8 @@ class AxiLiteMaster final : public ClockedModel {
     unsigned a_delay = 0, w_delay = 0, resp_delay = 0;
     uint32_t rdata = 0;
     uint8_t resp = 0;
+    bool presented = false;  // a VALID of it was driven
     bool done() const { return !resp_pending; }
-    bool issued() const { return !a_pending || (write && !w_pending); }
   };
 
   // The oldest access, made by Post or now: checks that it is (write, addr), runs it to its
@@ -106,7 +108,7 @@ class AxiLiteMaster final : public ClockedModel {
   bool skew_ = false;
   uint64_t rng_ = 0;
   uint64_t skewed_ = 0;
-  unsigned max_in_flight_ = 0;
+  uint64_t max_in_flight_ = 0;
   // What Drive presented this cycle (Sample's handshakes are of these): the queue index of the
   // access on AR, AW, W and the one R / B is taken for (-1: none), and RREADY / BREADY.
   long ar_on_ = -1, aw_on_ = -1, w_on_ = -1, r_for_ = -1, b_for_ = -1;

@@ -685,7 +685,9 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
                         {f::kAwStallCycles, d.aw_stall_cycles},
                         {f::kWStallCycles, d.w_stall_cycles},
                         {f::kErrors, d.errors}});
-  w.Counters(f::kAxil, {{f::kReads, h.axil.reads()}, {f::kWrites, h.axil.writes()}});
+  w.Counters(f::kAxil, {{f::kReads, h.axil.reads()},
+                        {f::kWrites, h.axil.writes()},
+                        {f::kMaxInFlight, h.axil.max_in_flight()}});
   // a min gap not measured yet (fewer than two bursts) reads 0
   const auto gap = [](uint64_t g) { return g == UINT64_MAX ? uint64_t{0} : g; };
   const LimitChecker& lim = h.dma_port.limits();
@@ -830,8 +832,9 @@ void Batch(Harness& h, const Request& req, ReplyWriter& w) {
     ++count;
     if (!reply.ok || h.shutdown_requested) break;
   }
-  // posted accesses after the entry the batch stopped at went out (posted writes do, on a real
-  // bus): complete them (their responses unreported); a timeout or a finding fails the batch
+  // accesses posted behind the entry the batch stopped at: those already on the bus complete (as a
+  // CPU's posted writes do; responses unreported), the others are dropped; a timeout or a finding
+  // fails the batch
   if (h.axil.posted() != 0) h.axil.DrainPosted();
   w.Reserve(results.size() + 16);
   w.Key(f::kResults).pack_array(count);
