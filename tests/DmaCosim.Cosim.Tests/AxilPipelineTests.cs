@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
-using System.Diagnostics;
 using System.Globalization;
 using DmaCosim.Bridge;
 using DmaCosim.Driver;
 using DmaCosim.Testing;
-using DmaCosim.Testing.Models;
 
 namespace DmaCosim.Cosim.Tests;
 
@@ -106,22 +104,7 @@ public sealed class AxilPipelineTests
     public async Task RegisterMapPhase_PipeliningSkewedMaster_EveryValueAndResponseAsTheModelPredicts()
     {
         await using var harness = await StartPipeliningAsync(7);
-        var failures = new List<PhaseFailureException>();
-        for (ulong seed = 1; seed <= PhaseSeeds; seed++)
-        {
-            try
-            {
-                var result = await RegisterMapPhase.RunAsync(harness, seed, Ct);
-                Assert.True(result.Checks >= RegisterMapPhase.Accesses / 2, $"seed {seed}: only {result.Checks} checks");
-            }
-            catch (PhaseFailureException e)
-            {
-                failures.Add(e);
-            }
-        }
-
-        Assert.True(failures.Count == 0,
-            $"{failures.Count} of {PhaseSeeds} seeds failed (seeds {string.Join(", ", failures.Select(f => f.Seed))}); the first:\n{failures.FirstOrDefault()?.Message}");
+        await RegisterInterfaceRuns.RegisterMapPhaseAsync(harness, PhaseSeeds, Ct);
         Assert.True(await MaxInFlightAsync(harness.Client) >= 2, "the phase's batches never had two accesses in flight");
     }
 
@@ -129,37 +112,13 @@ public sealed class AxilPipelineTests
     public async Task Regress_PipeliningSkewedMaster_FirstSeedsPass()
     {
         await using var harness = await StartPipeliningAsync(11);
-        var failed = new List<string>();
-        for (ulong seed = 1; seed <= RegressSeeds; seed++)
-        {
-            var result = await ScenarioRunner.RunAsync(harness, ScenarioGenerator.Generate(seed, harness.Hello.Rtl), cancellationToken: Ct);
-            if (!result.Passed)
-            {
-                failed.Add($"seed {seed}: {result.Failure}");
-            }
-        }
-
-        Assert.True(failed.Count == 0, $"{failed.Count} of {RegressSeeds} seeds failed under a pipelining AXI-Lite master:\n{string.Join("\n", failed)}");
+        await RegisterInterfaceRuns.RegressAsync(harness, RegressSeeds, "a pipelining AXI-Lite master", Ct);
     }
 
     [Theory]
     [InlineData("0")]
     [InlineData("17")]
     [InlineData("two")]
-    public async Task HarnessCommandLine_AxilPipelineOutOfRange_ExitsTwoNamingTheOption(string value)
-    {
-        var info = new ProcessStartInfo(HarnessProcess.Locate()) { RedirectStandardError = true, RedirectStandardOutput = true };
-        info.ArgumentList.Add("--axil-pipeline");
-        info.ArgumentList.Add(value);
-        using var process = Process.Start(info)!;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
-        var stderr = await process.StandardError.ReadToEndAsync(deadline.Token);
-        var stdout = await process.StandardOutput.ReadToEndAsync(deadline.Token);
-        await process.WaitForExitAsync(deadline.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains($"--axil-pipeline: '{value}' is not a number of accesses in 1..16", stderr.Split('\n')[0], StringComparison.Ordinal);
-        Assert.DoesNotContain("READY", stdout, StringComparison.Ordinal);
-    }
+    public Task HarnessCommandLine_AxilPipelineOutOfRange_ExitsTwoNamingTheOption(string value) =>
+        HarnessCommandLine.FailsAsync($"--axil-pipeline: '{value}' is not a number of accesses in 1..16", "--axil-pipeline", value);
 }
