@@ -223,7 +223,7 @@ CPP_TEST_DIR   := $(BUILD)/cpp-unit
 CPP_TEST_BIN   := $(CPP_TEST_DIR)/cpp-unit-tests
 # the tests, and the cosim sources they test (none of them may include a Verilator header)
 CPP_TEST_SRCS  := $(sort $(wildcard tests/cpp/*.cpp)) cosim/axi_checker.cpp cosim/cpu_load.cpp \
-                  cosim/msgpack_io.cpp cosim/limit_checker.cpp
+                  cosim/msgpack_io.cpp cosim/limit_checker.cpp cosim/axil_checker.cpp
 # the harness's own warning set; -O1 -g: quick to build, readable in a debugger
 # (DMACOSIM_SOURCE_DIR: the register-map and build-parameter tests parse rtl/; the default
 # variant's DMACOSIM_* widths: build_params.h needs them)

@@ -48,6 +48,16 @@ void DmaPortChecker::Sample(const Top& top, uint64_t cycle) {
   s.gate_awvalid = top.dbg_gate_awvalid;
   s.gate_awready = top.dbg_gate_awready;
   s.dma_idle = top.dma_idle;
+  s.dp_arvalid = top.dbg_dp_arvalid;
+  s.dp_arready = top.dbg_dp_arready;
+  s.dp_awvalid = top.dbg_dp_awvalid;
+  s.dp_awready = top.dbg_dp_awready;
+  s.dp_r = top.dbg_dp_rvalid && top.dbg_dp_rready;
+  s.dp_rresp = top.dbg_dp_rresp;
+  s.dp_b = top.dbg_dp_bvalid && top.dbg_dp_bready;
+  s.dp_bresp = top.dbg_dp_bresp;
+  s.dp_cmd = (top.dbg_dp_rd_cmd_valid && top.dbg_dp_rd_cmd_ready) ||
+             (top.dbg_dp_wr_cmd_valid && top.dbg_dp_wr_cmd_ready);
   const std::optional<ProtocolViolation> limit = limits_.Step(bus_, s, cycle);
 
   if (VL_UNLIKELY(!found.clean())) found.ThrowFirst();

@@ -62,9 +62,9 @@ void LimitChecker::Reset() {
   config_.max_burst = build_.max_burst;
   config_.max_out = build_.max_outstanding;
   reset_pending_ = uncertain_ = false;
-  axil_awaddr_.reset();
-  axil_wdata_.reset();
-  axil_araddr_.reset();
+  axil_awaddr_.clear();
+  axil_wdata_.clear();
+  axil_araddr_.clear();
   axil_open_ = 0;
   rd_inflight_ = wr_inflight_ = w_owed_ = walk_inflight_ = 0;
   last_rlast_.reset();
@@ -74,6 +74,8 @@ void LimitChecker::Reset() {
   wr_fixed_.reset();
   gate_held_ = 0;
   wait_ = {};
+  dp_error_.reset();
+  dp_ar_waiting_ = dp_aw_waiting_ = false;
   Tighten();
 }
 
@@ -190,21 +192,22 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
   std::optional<ProtocolViolation> first;
 
   // ---- configuration: the harness's AXI-Lite writes (applied when both AW and W are in)
-  if (s.axil_aw) axil_awaddr_ = s.axil_awaddr;
-  if (s.axil_w) axil_wdata_ = std::make_pair(s.axil_wdata, s.axil_wstrb);
-  if (axil_awaddr_ && axil_wdata_) {
-    RegWrite(*axil_awaddr_ & ~3u, axil_wdata_->first, axil_wdata_->second);
-    axil_awaddr_.reset();
-    axil_wdata_.reset();
+  // (AW and W pair in order, as do AR and R: a master may have several in flight)
+  if (s.axil_aw) axil_awaddr_.push_back(s.axil_awaddr);
+  if (s.axil_w) axil_wdata_.emplace_back(s.axil_wdata, s.axil_wstrb);
+  while (!axil_awaddr_.empty() && !axil_wdata_.empty()) {
+    RegWrite(axil_awaddr_.front() & ~3u, axil_wdata_.front().first, axil_wdata_.front().second);
+    axil_awaddr_.pop_front();
+    axil_wdata_.pop_front();
     ++axil_open_;
   }
   if (s.axil_b && axil_open_ > 0) --axil_open_;
-  if (s.axil_ar) axil_araddr_ = s.axil_araddr;
-  if (s.axil_r && axil_araddr_) {
-    if ((*axil_araddr_ & ~3u) == kCdmacrOffset && !((s.axil_rdata >> kCdmacrResetBit) & 1)) {
+  if (s.axil_ar) axil_araddr_.push_back(s.axil_araddr);
+  if (s.axil_r && !axil_araddr_.empty()) {
+    if ((axil_araddr_.front() & ~3u) == kCdmacrOffset && !((s.axil_rdata >> kCdmacrResetBit) & 1)) {
       reset_pending_ = false;  // the soft reset is over
     }
-    axil_araddr_.reset();
+    axil_araddr_.pop_front();
   }
 
   // ---- the DMA port's events of this cycle. The IOMMU's page-table walker reads PTEs on this port
@@ -367,6 +370,30 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
   walk_inflight_ =
       walk_inflight_ + (walk_take ? 1 : 0) - (walk_end && (walk_inflight_ || walk_take) ? 1 : 0);
 
+  // the data mover halts on an error (PG034 "Error Interrupts": any error halts the engine
+  // gracefully, completing only the transfers whose address was already accepted): after an error
+  // response reached it, no new AR / AW (VALID rising, or again after a handshake) later than
+  // kHaltLatency cycles, until its engines take a new command (after a reset) or a hardware reset
+  if (s.dp_cmd) dp_error_.reset();
+  const bool dp_ar_new = s.dp_arvalid && !dp_ar_waiting_;
+  const bool dp_aw_new = s.dp_awvalid && !dp_aw_waiting_;
+  if (dp_error_ && cycle > *dp_error_ + kHaltLatency && (dp_ar_new || dp_aw_new)) {
+    Keep(first, Finding(limit_rule::kHaltOnError, cycle,
+                        std::string("the data mover started a new ") + (dp_ar_new ? "AR" : "AW") +
+                            " " + std::to_string(cycle - *dp_error_) + " cycles after the " +
+                            dp_error_what_ + " of cycle " + std::to_string(*dp_error_) +
+                            " reached it (it halts on an error: at most " +
+                            std::to_string(kHaltLatency) + " cycles to stop)"));
+  }
+  if (!dp_error_ && ((s.dp_r && s.dp_rresp >= 2) || (s.dp_b && s.dp_bresp >= 2))) {
+    dp_error_ = cycle;
+    const bool r = s.dp_r && s.dp_rresp >= 2;
+    dp_error_what_ = r ? (s.dp_rresp == 3 ? "R DECERR" : "R SLVERR")
+                       : (s.dp_bresp == 3 ? "B DECERR" : "B SLVERR");
+  }
+  dp_ar_waiting_ = s.dp_arvalid && !s.dp_arready;
+  dp_aw_waiting_ = s.dp_awvalid && !s.dp_awready;
+
   // ---- bookkeeping
   rd_inflight_ = rd_inflight_ + (ar_take ? 1 : 0) - (r_end && (rd_inflight_ || ar_take) ? 1 : 0);
   wr_inflight_ = wr_inflight_ + (aw_take ? 1 : 0) - (b_take && (wr_inflight_ || aw_take) ? 1 : 0);
@@ -389,9 +416,9 @@ std::optional<ProtocolViolation> LimitChecker::Step(const AxiSnapshot& dma, cons
                (gate_aw_take && (gate_held_ || (s.eng_awvalid && s.eng_awready)) ? 1 : 0);
 
   // quiescent: the configuration written last is what the next transfer runs with
-  if (!uncertain_ && !reset_pending_ && axil_open_ == 0 && !axil_awaddr_ && !axil_wdata_ &&
-      s.dma_idle && rd_inflight_ == 0 && walk_inflight_ == 0 && wr_inflight_ == 0 && w_owed_ == 0 &&
-      !dma.ar.valid && !dma.aw.valid && !dma.w.valid) {
+  if (!uncertain_ && !reset_pending_ && axil_open_ == 0 && axil_awaddr_.empty() &&
+      axil_wdata_.empty() && s.dma_idle && rd_inflight_ == 0 && walk_inflight_ == 0 &&
+      wr_inflight_ == 0 && w_owed_ == 0 && !dma.ar.valid && !dma.aw.valid && !dma.w.valid) {
     Tighten();
   }
   return first;

@@ -2,7 +2,8 @@
 // limit_checker.h — checks, every cycle, that the DMA's bursts on the DMA port (cosim_top
 // dbg_dma_*, the samples of DmaPortChecker) keep the limits software configured: bursts in flight,
 // burst length per transfer mode, cycle stealing's idle gap, transparent mode's CPU-busy cycles,
-// keyhole addresses, and the arbiter's fairness between the CPU cache and the DMA per channel. It
+// keyhole addresses, the arbiter's fairness between the CPU cache and the DMA per channel, and that
+// the data mover starts no request after an error response reached it (dbg_dp_*). It
 // learns the configuration from the harness's own AXI-Lite writes (never from the RTL's registers)
 // and counts what `stats` reports (in-flight gauges, grants, EXT_PERF_BUSY / EXT_PERF_BUS_WAIT's
 // events). No Verilator type: DmaPortChecker feeds it, and so can a unit test. Observes only.
@@ -22,6 +23,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -39,6 +41,7 @@ inline constexpr char kTransparentCpuBusy[] = "TRANSPARENT_CPU_BUSY";  // starte
 inline constexpr char kKeyholeFixed[] = "KEYHOLE_FIXED";  // keyhole burst not FIXED at one address
 inline constexpr char kArbFairness[] = "ARB_FAIRNESS";    // a waiting master passed over too often
 inline constexpr char kIommuWalk[] = "IOMMU_WALK";        // a PTE read not one beat, or not alone
+inline constexpr char kHaltOnError[] = "HALT_ON_ERROR";   // data mover's new AR / AW after an error
 }  // namespace limit_rule
 
 // The build's limits (cosim_top MAX_BURST, MAX_OUTSTANDING): reset values and clamps.
@@ -74,6 +77,11 @@ struct LimitSample {
   bool eng_arvalid = false, eng_arready = false, eng_awvalid = false, eng_awready = false;
   bool eng_wvalid = false, eng_wready = false, gate_awvalid = false, gate_awready = false;
   bool dma_idle = true;  // CDMASR.Idle
+  // the data mover's own bus (dbg_dp_*): cdma_rd's AR, cdma_wr's AW, the R beats / B routed to
+  // them with their RRESP / BRESP, and the commands its engines take (handshakes)
+  bool dp_arvalid = false, dp_arready = false, dp_awvalid = false, dp_awready = false;
+  bool dp_r = false, dp_b = false, dp_cmd = false;
+  uint8_t dp_rresp = 0, dp_bresp = 0;
 };
 
 // What `stats` reports (counts since start or ResetCounts; the gauges are state).
@@ -92,6 +100,11 @@ class LimitChecker {
   // Grants of the other master a waiting one may see before its own, per channel: AR 1 (the
   // request already on the bus); AW 2 (that one and the AW owed by a W burst already begun).
   static constexpr std::array<unsigned, 2> kFairnessBound = {1, 2};
+  // HALT_ON_ERROR: cycles after an error response reached the data mover in which it may still
+  // start a request it decided before the halt reached it (the engine registers the response, the
+  // sequencer then raises halt_req: a burst issued in the cycle after the response shows 2 cycles
+  // after it). From the cycle after, no new AR / AW until a new command or a reset.
+  static constexpr uint64_t kHaltLatency = 2;
 
   // `port` names findings ("dma port").
   LimitChecker(std::string port, LimitBuild build, unsigned addr_width);
@@ -130,11 +143,12 @@ class LimitChecker {
   LimitConfig config_, bounds_;
   unsigned modes_ = 1;
   bool reset_pending_ = false, uncertain_ = false;
-  // AXI-Lite: a write's AW / W seen and not yet paired; writes applied and not yet answered
-  std::optional<uint32_t> axil_awaddr_;
-  std::optional<std::pair<uint32_t, uint32_t>> axil_wdata_;
+  // AXI-Lite: AWs / Ws seen and not yet paired; writes applied and not yet answered; ARs not
+  // yet answered
+  std::deque<uint32_t> axil_awaddr_;
+  std::deque<std::pair<uint32_t, uint32_t>> axil_wdata_;
   unsigned axil_open_ = 0;
-  std::optional<uint32_t> axil_araddr_;
+  std::deque<uint32_t> axil_araddr_;
 
   // DMA port
   uint64_t rd_inflight_ = 0, wr_inflight_ = 0, w_owed_ = 0;
@@ -144,6 +158,10 @@ class LimitChecker {
   bool cpu_take_prev_ = false;
   std::optional<uint64_t> rd_fixed_, wr_fixed_;  // keyhole: the transfer's FIXED address
   uint64_t gate_held_ = 0;                       // AWs in the mode gate's hold
+  // the data mover: the cycle of the first error response since its last command; VALIDs waiting
+  std::optional<uint64_t> dp_error_;
+  const char* dp_error_what_ = "";
+  bool dp_ar_waiting_ = false, dp_aw_waiting_ = false;
 
   // fairness, [channel][master]
   struct Wait {

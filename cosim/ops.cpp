@@ -685,7 +685,9 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
                         {f::kAwStallCycles, d.aw_stall_cycles},
                         {f::kWStallCycles, d.w_stall_cycles},
                         {f::kErrors, d.errors}});
-  w.Counters(f::kAxil, {{f::kReads, h.axil.reads()}, {f::kWrites, h.axil.writes()}});
+  w.Counters(f::kAxil, {{f::kReads, h.axil.reads()},
+                        {f::kWrites, h.axil.writes()},
+                        {f::kMaxInFlight, h.axil.max_in_flight()}});
   // a min gap not measured yet (fewer than two bursts) reads 0
   const auto gap = [](uint64_t g) { return g == UINT64_MAX ? uint64_t{0} : g; };
   const LimitChecker& lim = h.dma_port.limits();
@@ -779,6 +781,31 @@ void Stats(Harness& h, const Request& req, ReplyWriter& w) {
 template <typename Decode>
 EncodedReply Execute(Harness& harness, Decode&& decode, bool nested, bool poll_stop);
 
+// Throws BadRequest when `req` has a field `spec` does not accept (besides id and op).
+void CheckParams(const OpSpec& spec, const Request& req);
+
+// With --axil-pipeline N > 1: the run of reg_read / reg_write entries from `first` on, as far as
+// each would pass Execute's checks, posted to the AXI-Lite master, which issues them up to N at a
+// time; each entry then takes its own access, in order (RegRead / RegWrite). Nothing at depth 1, or
+// while accesses are still posted.
+void PostRegisterRun(Harness& h, const Value& ops, uint32_t first, uint32_t n) {
+  if (h.axil.pipeline() == 1 || h.axil.posted() != 0) return;
+  for (uint32_t i = first; i < n; ++i) {
+    try {
+      std::optional<uint64_t> id;
+      const Request req = Request::FromNested(ops.Element(i), id);
+      const bool write = req.op() == proto::op::kRegWrite;
+      if (!write && req.op() != proto::op::kRegRead) return;
+      CheckParams(OpTable().at(req.op()), req);
+      const uint32_t addr = RegOffset(req);
+      const uint64_t value = write ? req.Uint(f::kValue, 0, UINT32_MAX) : 0;
+      h.axil.Post(write, addr, static_cast<uint32_t>(value));
+    } catch (const std::exception&) {
+      return;  // this entry fails when it runs: nothing posted for it or after it
+    }
+  }
+}
+
 void Batch(Harness& h, const Request& req, ReplyWriter& w) {
   const std::optional<Value> ops = req.Field(f::kOps);
   if (!ops) throw BadRequest("missing field 'ops'");
@@ -790,6 +817,7 @@ void Batch(Harness& h, const Request& req, ReplyWriter& w) {
   std::string results;  // the replies, encoded back to back
   uint32_t count = 0;
   for (uint32_t i = 0; i < n; ++i) {
+    PostRegisterRun(h, *ops, i, n);
     EncodedReply reply = Execute(
         h, [&](std::optional<uint64_t>& id) { return Request::FromNested(ops->Element(i), id); },
         /*nested=*/true, /*poll_stop=*/i % kBatchStopPollEntries == kBatchStopPollEntries - 1);
@@ -804,6 +832,10 @@ void Batch(Harness& h, const Request& req, ReplyWriter& w) {
     ++count;
     if (!reply.ok || h.shutdown_requested) break;
   }
+  // accesses posted behind the entry the batch stopped at: those already on the bus complete (as a
+  // CPU's posted writes do; responses unreported), the others are dropped; a timeout or a finding
+  // fails the batch
+  if (h.axil.posted() != 0) h.axil.DrainPosted();
   w.Reserve(results.size() + 16);
   w.Key(f::kResults).pack_array(count);
   w.Raw(results.data(), results.size());
@@ -878,14 +910,7 @@ EncodedReply Execute(Harness& harness, Decode&& decode, bool nested, bool poll_s
     if (nested && spec.name == proto::op::kBatch) {
       throw BadRequest("op 'batch' cannot be nested inside a batch");
     }
-    for (std::string_view name : req.ParamNames()) {
-      bool known = false;
-      for (std::string_view p : spec.params) known = known || p == name;
-      if (!known) {
-        throw BadRequest("op '" + std::string(spec.name) + "' has no field " +
-                         QuoteForMessage(name) + " (fields: " + JoinParams(spec) + ")");
-      }
-    }
+    CheckParams(spec, req);
     if (poll_stop) harness.platform.CheckStop();
     ReplyWriter reply;
     spec.handler(harness, req, reply);
@@ -902,6 +927,17 @@ EncodedReply Execute(Harness& harness, Decode&& decode, bool nested, bool poll_s
   } catch (const std::exception& e) {
     return ReplyWriter::Error(id, proto::ErrorCode::kSimError,
                               std::string("internal error: ") + e.what());
+  }
+}
+
+void CheckParams(const OpSpec& spec, const Request& req) {
+  for (std::string_view name : req.ParamNames()) {
+    bool known = false;
+    for (std::string_view p : spec.params) known = known || p == name;
+    if (!known) {
+      throw BadRequest("op '" + std::string(spec.name) + "' has no field " + QuoteForMessage(name) +
+                       " (fields: " + JoinParams(spec) + ")");
+    }
   }
 }
 

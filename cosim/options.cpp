@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "axil_master.h"
 #include "build_params.h"
 #include "dram_model.h"
 
@@ -103,7 +104,7 @@ std::string Usage(const char* argv0) {
   return std::string("usage: ") + argv0 +
          " [--endpoint ENDPOINT] [--trace-dir DIR] [--seed N] [--parent-pid PID]\n"
          "       [--spin-us N] [--keys FILE|-] [--no-curve] [--dram-cap SIZE] [--dram-dir DIR]\n"
-         "       [--bus-offset N] [--axil-skew]\n"
+         "       [--bus-offset N] [--axil-skew] [--axil-pipeline N]\n"
          "\n"
          "DmaCosim co-simulation harness: binds a ZeroMQ ROUTER socket, prints\n"
          "'READY <endpoint>' on stdout and serves MessagePack requests (docs/protocol.md).\n"
@@ -135,6 +136,11 @@ std::string Usage(const char* argv0) {
          "  --axil-skew          the AXI-Lite master skews each register access, drawn from\n"
          "                       --seed: AW and W 0..3 cycles apart (either first), RREADY /\n"
          "                       BREADY 0..3 cycles late (default: AW and W together, at once)\n"
+         "  --axil-pipeline N    the AXI-Lite master issues a batch's consecutive reg_read /\n"
+         "                       reg_write entries with up to N (1..16) in flight: the next\n"
+         "                       write's AW / W before the previous B, the next read's AR before\n"
+         "                       the previous R (reads wait for earlier writes' B and writes for\n"
+         "                       earlier reads' R); default 1, one access at a time\n"
          "  --help               this text\n";
 }
 
@@ -170,7 +176,8 @@ ParsedOptions ParseOptions(int argc, char** argv) {
     }
     const bool known = arg == "--endpoint" || arg == "--trace-dir" || arg == "--seed" ||
                        arg == "--parent-pid" || arg == "--spin-us" || arg == "--keys" ||
-                       arg == "--dram-cap" || arg == "--dram-dir" || arg == "--bus-offset";
+                       arg == "--dram-cap" || arg == "--dram-dir" || arg == "--bus-offset" ||
+                       arg == "--axil-pipeline";
     if (!known) return fail("unknown option '" + arg + "'");
     if (!has_value) {
       if (i + 1 >= argc) return fail("option " + arg + " needs a value");
@@ -208,6 +215,13 @@ ParsedOptions ParseOptions(int argc, char** argv) {
         return fail("--bus-offset: " + why);
       }
       parsed.options.bus_offset = offset;
+    } else if (arg == "--axil-pipeline") {
+      uint64_t depth = 0;
+      if (!ParseU64(value, depth) || depth < 1 || depth > AxiLiteMaster::kMaxPipeline) {
+        return fail("--axil-pipeline: '" + value + "' is not a number of accesses in 1.." +
+                    std::to_string(AxiLiteMaster::kMaxPipeline));
+      }
+      parsed.options.axil_pipeline = static_cast<unsigned>(depth);
     } else if (arg == "--dram-dir") {
       struct stat st {};
       if (value.empty()) return fail("--dram-dir: empty directory");

@@ -36,6 +36,9 @@ struct Options {
   // dma-ranges); cosim_top's bus_offset input, reported in hello
   uint64_t bus_offset = 0;
   bool axil_skew = false;  // --axil-skew: the AXI-Lite master skews AW / W and B / R (seeded)
+  // --axil-pipeline N: a batch's run of register accesses goes out with up to N in flight (1: one
+  // at a time); AxiLiteMaster::kMaxPipeline at most
+  unsigned axil_pipeline = 1;
 };
 
 // Why `offset` cannot be the host bridge's bus offset with DRAM windows [base, base + size) on an

@@ -169,6 +169,8 @@ inline constexpr std::string_view kOps = "ops";
 inline constexpr std::string_view kAxil = "axil";
 inline constexpr std::string_view kReads = "reads";
 inline constexpr std::string_view kWrites = "writes";
+// stats kAxil: the most accesses the master had presented and not yet answered at once
+inline constexpr std::string_view kMaxInFlight = "max_in_flight";
 inline constexpr std::string_view kReadBeats = "read_beats";
 inline constexpr std::string_view kWriteBeats = "write_beats";
 inline constexpr std::string_view kReadBytes = "read_bytes";

@@ -252,6 +252,7 @@ int RunHarness(VerilatedContext& context, Top& top, const Options& options) {
   rig.platform.SetStopCheck([&options] { return StopReason(options.parent_pid); });
   // the skew's own stream, apart from the DRAM backpressure's (both from --seed)
   if (options.axil_skew) rig.axil.EnableSkew(options.seed ^ 0xA0115CE3ull);
+  rig.axil.SetPipeline(options.axil_pipeline);
   Harness harness{rig.platform, rig.dram,       rig.dma_port, rig.axil,
                   rig.cpu,      rig.violations, rig.wild_dma, rig.iommu};
   if (!options.trace_dir.empty()) {

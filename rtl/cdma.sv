@@ -95,7 +95,23 @@ module cdma
   output logic                       dbg_eng_awvalid,
   output logic                       dbg_eng_awready,
   output logic                       dbg_eng_wvalid,
-  output logic                       dbg_eng_wready
+  output logic                       dbg_eng_wready,
+
+  // debug, read-only: the data mover's own bus (cdma_rd's AR, cdma_wr's AW, the R beats and B
+  // routed to them; not the SG engine's descriptor traffic, which shares m_axi and its ID) and the
+  // commands its engines take, for the harness's check that it halts after an error response
+  output logic                       dbg_dp_arvalid,
+  output logic                       dbg_dp_arready,
+  output logic                       dbg_dp_awvalid,
+  output logic                       dbg_dp_awready,
+  output logic                       dbg_dp_rvalid,
+  output logic                       dbg_dp_rready,
+  output logic                       dbg_dp_bvalid,
+  output logic                       dbg_dp_bready,
+  output logic                       dbg_dp_rd_cmd_valid,
+  output logic                       dbg_dp_rd_cmd_ready,
+  output logic                       dbg_dp_wr_cmd_valid,
+  output logic                       dbg_dp_wr_cmd_ready
 );
 
   localparam int unsigned OFF_W = $clog2(DATA_WIDTH / 8);
@@ -584,6 +600,19 @@ module cdma
   assign dbg_eng_awready = mx_axi_awready;
   assign dbg_eng_wvalid  = mx_axi_wvalid;
   assign dbg_eng_wready  = mx_axi_wready;
+
+  assign dbg_dp_arvalid      = dp_axi_arvalid;
+  assign dbg_dp_arready      = dp_axi_arready;
+  assign dbg_dp_awvalid      = dp_axi_awvalid;
+  assign dbg_dp_awready      = dp_axi_awready;
+  assign dbg_dp_rvalid       = dp_axi_rvalid;
+  assign dbg_dp_rready       = dp_axi_rready;
+  assign dbg_dp_bvalid       = dp_axi_bvalid;
+  assign dbg_dp_bready       = dp_axi_bready;
+  assign dbg_dp_rd_cmd_valid = rd_cmd_valid;
+  assign dbg_dp_rd_cmd_ready = rd_cmd_ready;
+  assign dbg_dp_wr_cmd_valid = wr_cmd_valid;
+  assign dbg_dp_wr_cmd_ready = wr_cmd_ready;
 
   cdma_perf u_perf (
     .clk             (clk),

@@ -189,7 +189,27 @@ module cosim_top
   output logic                       dbg_eng_wvalid,
   output logic                       dbg_eng_wready,
   output logic                       dbg_gate_awvalid,
-  output logic                       dbg_gate_awready
+  output logic                       dbg_gate_awready,
+
+  // debug, read-only: the data mover's own requests and responses (cdma_rd's AR and the R beats
+  // routed to it, cdma_wr's AW and its B, with RRESP / BRESP as they reach the engine: an IOMMU
+  // fault's error response too, which never reaches dbg_dma_*) and the commands its engines take;
+  // not the SG engine's descriptor traffic. For the harness's rule that the data mover halts after
+  // an error response (HALT_ON_ERROR)
+  output logic                       dbg_dp_arvalid,
+  output logic                       dbg_dp_arready,
+  output logic                       dbg_dp_awvalid,
+  output logic                       dbg_dp_awready,
+  output logic                       dbg_dp_rvalid,
+  output logic                       dbg_dp_rready,
+  output logic [1:0]                 dbg_dp_rresp,
+  output logic                       dbg_dp_bvalid,
+  output logic                       dbg_dp_bready,
+  output logic [1:0]                 dbg_dp_bresp,
+  output logic                       dbg_dp_rd_cmd_valid,
+  output logic                       dbg_dp_rd_cmd_ready,
+  output logic                       dbg_dp_wr_cmd_valid,
+  output logic                       dbg_dp_wr_cmd_ready
 );
 
   // the DMA's and the cache's AXI IDs (the top ID bit stays 0: the arbiter owns it)
@@ -403,6 +423,8 @@ module cosim_top
   assign dbg_cpu_take     = (cpu_req_valid_s && cpu_req_ready) || (snoop_req_valid && snoop_req_ready);
   assign dbg_gate_awvalid = dma_axi_awvalid;
   assign dbg_gate_awready = dma_axi_awready;
+  assign dbg_dp_rresp     = dma_axi_rresp;
+  assign dbg_dp_bresp     = dma_axi_bresp;
 
   axil_decoder #(
     .AXIL_ADDR_WIDTH (AXIL_ADDR_WIDTH)
@@ -522,7 +544,19 @@ module cosim_top
     .dbg_eng_awvalid (dbg_eng_awvalid),
     .dbg_eng_awready (dbg_eng_awready),
     .dbg_eng_wvalid  (dbg_eng_wvalid),
-    .dbg_eng_wready  (dbg_eng_wready)
+    .dbg_eng_wready  (dbg_eng_wready),
+    .dbg_dp_arvalid      (dbg_dp_arvalid),
+    .dbg_dp_arready      (dbg_dp_arready),
+    .dbg_dp_awvalid      (dbg_dp_awvalid),
+    .dbg_dp_awready      (dbg_dp_awready),
+    .dbg_dp_rvalid       (dbg_dp_rvalid),
+    .dbg_dp_rready       (dbg_dp_rready),
+    .dbg_dp_bvalid       (dbg_dp_bvalid),
+    .dbg_dp_bready       (dbg_dp_bready),
+    .dbg_dp_rd_cmd_valid (dbg_dp_rd_cmd_valid),
+    .dbg_dp_rd_cmd_ready (dbg_dp_rd_cmd_ready),
+    .dbg_dp_wr_cmd_valid (dbg_dp_wr_cmd_valid),
+    .dbg_dp_wr_cmd_ready (dbg_dp_wr_cmd_ready)
   );
 
   iommu #(

@@ -439,6 +439,102 @@ TEST(LimitCheckerTest, Config_ByteStrobes_MergedIntoTheValueInEffect) {
   EXPECT_EQ(r.checker().config().steal_beats, 1u);
 }
 
+// ---- HALT_ON_ERROR: the data mover after an error response
+
+namespace {
+
+LimitSample DataMover(bool ar, bool aw) {
+  LimitSample s;
+  s.dma_idle = false;
+  s.dp_arvalid = s.dp_arready = ar;
+  s.dp_awvalid = s.dp_awready = aw;
+  return s;
+}
+
+LimitSample ErrorResponse(bool read, uint8_t resp) {
+  LimitSample s = DataMover(false, false);
+  (read ? s.dp_r : s.dp_b) = true;
+  (read ? s.dp_rresp : s.dp_bresp) = resp;
+  return s;
+}
+
+}  // namespace
+
+TEST(LimitCheckerTest, HaltOnError_RequestsWithinTheLatency_LegalAfterIt_Finding) {
+  Rig r;
+  r.Step(AxiSnapshot{}, DataMover(true, true));   // before any error: anything
+  r.Step(AxiSnapshot{}, ErrorResponse(true, 2));  // R SLVERR at cycle 101
+  r.Step(AxiSnapshot{}, DataMover(false, true));  // +1: decided before the halt
+  r.Step(AxiSnapshot{}, DataMover(true, false));  // +2: still legal
+  EXPECT_EQ(r.rules(), "");
+  const auto f = r.Step(AxiSnapshot{}, DataMover(false, true));  // +3: a new AW
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->rule(), limit_rule::kHaltOnError);
+  EXPECT_NE(std::string(f->what()).find("new AW 3 cycles after the R SLVERR of cycle 101"),
+            std::string::npos)
+      << f->what();
+}
+
+TEST(LimitCheckerTest, HaltOnError_ValidHeldFromBeforeTheHalt_NotNew_Legal) {
+  Rig r;
+  r.Step(AxiSnapshot{}, ErrorResponse(false, 3));  // B DECERR
+  LimitSample wait = DataMover(false, false);
+  wait.dp_awvalid = true;  // an AW raised in time, waiting for AWREADY
+  r.Step(AxiSnapshot{}, wait);
+  r.Step(AxiSnapshot{}, wait);
+  r.Step(AxiSnapshot{}, wait);
+  r.Step(AxiSnapshot{}, DataMover(false, true));  // ... and taken: not a new request
+  EXPECT_EQ(r.rules(), "");
+  r.Step(AxiSnapshot{}, DataMover(true, false));  // a new AR afterwards is
+  EXPECT_EQ(r.rules(), "HALT_ON_ERROR");
+}
+
+TEST(LimitCheckerTest, HaltOnError_NewCommandOrReset_EndsTheHalt_OkayAndExokayAreNoErrors) {
+  Rig r;
+  r.Step(AxiSnapshot{}, ErrorResponse(true, 2));
+  r.Idle(5);
+  LimitSample cmd = DataMover(false, false);
+  cmd.dp_cmd = true;  // the next transfer (after a soft reset)
+  r.Step(AxiSnapshot{}, cmd);
+  r.Idle(5);
+  r.Step(AxiSnapshot{}, DataMover(true, true));
+  r.Step(AxiSnapshot{}, ErrorResponse(false, 2));
+  r.checker().Reset();  // a hardware reset
+  r.Idle(5);
+  r.Step(AxiSnapshot{}, DataMover(true, false));
+  r.Step(AxiSnapshot{}, ErrorResponse(true, 1));  // EXOKAY
+  r.Step(AxiSnapshot{}, ErrorResponse(false, 0));
+  r.Idle(5);
+  r.Step(AxiSnapshot{}, DataMover(true, true));
+  EXPECT_EQ(r.rules(), "");
+}
+
+// ---- the configuration from a pipelining AXI-Lite master
+
+TEST(LimitCheckerTest, Config_PipelinedAxiLiteWrites_PairedInOrder) {
+  Rig r;
+  // two writes back to back: both AWs, then both Ws, then both Bs
+  LimitSample s;
+  s.axil_aw = true;
+  s.axil_awaddr = kExtXferCtrlOffset;
+  r.Step(AxiSnapshot{}, s);
+  s.axil_awaddr = kExtStealCfgOffset;
+  r.Step(AxiSnapshot{}, s);
+  s = LimitSample{};
+  s.axil_w = true;
+  s.axil_wstrb = 0xF;
+  s.axil_wdata = (kXferModeCycleStealing << kExtXferCtrlModeLsb) |
+                 (15u << kExtXferCtrlMaxBurstM1Lsb) | (2u << kExtXferCtrlMaxOutLsb);
+  r.Step(AxiSnapshot{}, s);
+  s.axil_wdata = (4u << kExtStealCfgBeatsLsb) | (9u << kExtStealCfgIdleLsb);
+  r.Step(AxiSnapshot{}, s);
+  EXPECT_EQ(r.checker().config().mode, kXferModeCycleStealing);
+  EXPECT_EQ(r.checker().config().max_burst, 16u);
+  EXPECT_EQ(r.checker().config().max_out, 2u);
+  EXPECT_EQ(r.checker().config().steal_beats, 4u);
+  EXPECT_EQ(r.checker().config().steal_idle, 9u);
+}
+
 // ---- the perf-counter events
 
 TEST(LimitCheckerTest, Counts_BusyAndBusWait_AtTheModeGatesEngineSide) {

@@ -394,6 +394,9 @@ public static class Wire
         /// <summary><c>refused_handshakes</c>.</summary>
         public const string RefusedHandshakes = "refused_handshakes";
 
+        /// <summary><c>max_in_flight</c> (stats <c>axil</c>: the most register accesses presented and not yet answered at once).</summary>
+        public const string MaxInFlight = "max_in_flight";
+
         /// <summary><c>reads_in_flight</c>.</summary>
         public const string ReadsInFlight = "reads_in_flight";
 
