@@ -118,6 +118,9 @@ public sealed partial class RegisterMapTests
         { "Mon." + nameof(RegisterBlocks.Monitor.CtrlSnoopEnBit), "MON_CTRL_SNOOP_EN_BIT" },
         { "Mon." + nameof(RegisterBlocks.Monitor.CtrlClearBit), "MON_CTRL_CLEAR_BIT" },
         { "Mon." + nameof(RegisterBlocks.Monitor.CtrlOverflowBit), "MON_CTRL_OVERFLOW_BIT" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastKindLsb), "MON_LAST_KIND_LSB" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastKindWidth), "MON_LAST_KIND_WIDTH" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastKindMasterBit), "MON_LAST_KIND_MASTER_BIT" },
     };
 
     [Theory]
