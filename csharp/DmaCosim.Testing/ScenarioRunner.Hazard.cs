@@ -22,17 +22,9 @@ public static partial class ScenarioRunner
         HarnessProcess harness, Scenario scenario, ExpectedMemory expected, CancellationToken ct)
     {
         var hazard = scenario.Hazard!;
-        var sim = harness.Client;
-        var memory = harness.Memory;
-        var rtl = harness.Hello.Rtl;
-        var copy = scenario.Copies[0];
-        var source = scenario.InitialSource(0);
+        var (sim, memory, rtl, copy) = (harness.Client, harness.Memory, harness.Hello.Rtl, scenario.Copies[0]);
         var cpuData = SeededPattern.Create(hazard.WindowLength, (scenario.Seed * 1000) + 777);
-        await sim.CoherencyAsync(snoop: false, clear: true, cancellationToken: ct).ConfigureAwait(false);
-        await memory.WriteAsync(copy.Source, source, ct).ConfigureAwait(false);
-        await Guards.PlaceAsync(memory, expected, copy.Destination, (int)copy.Length, Guard, ct).ConfigureAwait(false);
-        var channel = new CdmaChannel(sim, rtl);
-        await channel.ProbeAsync(ct).ConfigureAwait(false);
+        var (channel, source) = await PrepareCopyAsync(harness, scenario, expected, snoop: false, ct).ConfigureAwait(false);
 
         // the mistake made during the copy needs its buffer held by the CPU and then written by a first copy
         var during = hazard.During;
@@ -141,16 +133,8 @@ public static partial class ScenarioRunner
         HarnessProcess harness, Scenario scenario, ExpectedMemory expected, CancellationToken ct)
     {
         var snoop = scenario.Snoop!;
-        var sim = harness.Client;
-        var memory = harness.Memory;
-        var rtl = harness.Hello.Rtl;
-        var copy = scenario.Copies[0];
-        var source = scenario.InitialSource(0);
-        await sim.CoherencyAsync(snoop: true, clear: true, cancellationToken: ct).ConfigureAwait(false);
-        await memory.WriteAsync(copy.Source, source, ct).ConfigureAwait(false);
-        await Guards.PlaceAsync(memory, expected, copy.Destination, (int)copy.Length, Guard, ct).ConfigureAwait(false);
-        var channel = new CdmaChannel(sim, rtl);
-        await channel.ProbeAsync(ct).ConfigureAwait(false);
+        var (sim, rtl, copy) = (harness.Client, harness.Hello.Rtl, scenario.Copies[0]);
+        var (channel, source) = await PrepareCopyAsync(harness, scenario, expected, snoop: true, ct).ConfigureAwait(false);
         await sim.DmaBusStatsAsync(reset: true, ct).ConfigureAwait(false);
 
         // the CPU holds lines of both buffers, and the driver does no maintenance: snoop mode must make it coherent
@@ -209,6 +193,24 @@ public static partial class ScenarioRunner
         }
 
         return (cycles, bus);
+    }
+
+    /// <summary>
+    /// The monitor in the given mode and cleared, the scenario's one copy's source written and guards around its
+    /// destination, and a probed dmaengine channel.
+    /// </summary>
+    /// <returns>The channel and the source's bytes.</returns>
+    private static async Task<(CdmaChannel Channel, byte[] Source)> PrepareCopyAsync(
+        HarnessProcess harness, Scenario scenario, ExpectedMemory expected, bool snoop, CancellationToken ct)
+    {
+        var (sim, memory, copy) = (harness.Client, harness.Memory, scenario.Copies[0]);
+        var source = scenario.InitialSource(0);
+        await sim.CoherencyAsync(snoop: snoop, clear: true, cancellationToken: ct).ConfigureAwait(false);
+        await memory.WriteAsync(copy.Source, source, ct).ConfigureAwait(false);
+        await Guards.PlaceAsync(memory, expected, copy.Destination, (int)copy.Length, Guard, ct).ConfigureAwait(false);
+        var channel = new CdmaChannel(sim, harness.Hello.Rtl);
+        await channel.ProbeAsync(ct).ConfigureAwait(false);
+        return (channel, source);
     }
 
     /// <summary>One dmaengine copy, <paramref name="meanwhile"/> started right after it is issued; fails unless it completes.</summary>
