@@ -238,7 +238,8 @@ public static partial class ScenarioGenerator
     /// <summary>
     /// A snoop-mode scenario (<see cref="SnoopScenario"/>): one copy of up to 6 KiB (less than a cache way, minus two
     /// lines) at any byte offset, so it often spans several bursts and 4 KiB pages; 1–4 dirty windows of the source,
-    /// 0–3 dirty and 0–2 loaded windows of the destination, each up to 3 lines anywhere in its buffer.
+    /// 0–3 dirty and 0–2 loaded windows of the destination, each up to 3 lines anywhere in its buffer (one in four at
+    /// the first byte of one of the engine's bursts, so that a burst's first line is hit as often as its later ones).
     /// </summary>
     private static Scenario GenerateSnoop(ulong seed, RtlInfo rtl, Random r)
     {
@@ -251,11 +252,14 @@ public static partial class ScenarioGenerator
             DestinationArena + (4096UL * (ulong)r.Next(1, 1024)) + (ulong)destinationOffset, length);
         List<HazardWindow> Windows(ulong start, int min, int most)
         {
+            var bursts = SnoopScenario.BurstStarts(start, length, rtl.BytesPerBeat, rtl.MaxBurst);
             var windows = new List<HazardWindow>();
             for (var n = r.Next(min, most + 1); n > 0; n--)
             {
+                // one window in four starts at a burst's first byte (that burst's first line), the others anywhere
                 var l = r.Next(1, (int)Math.Min(length, 3 * (uint)line) + 1);
-                windows.Add(new HazardWindow(start + (ulong)r.Next(0, (int)length - l + 1), l));
+                var at = r.Next(4) == 0 ? Math.Min(bursts[r.Next(bursts.Count)] - start, length - (ulong)l) : (ulong)r.Next(0, (int)length - l + 1);
+                windows.Add(new HazardWindow(start + at, l));
             }
 
             return windows;

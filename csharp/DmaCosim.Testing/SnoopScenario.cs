@@ -77,21 +77,36 @@ public sealed record SnoopScenario(
         IReadOnlyList<ulong> lines, ulong start, uint length, int cacheLine, int bytesPerBeat, int maxBurstBeats)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        var bursts = new List<(ulong First, ulong Last)>();
-        var end = start + length;
-        for (var at = start; at < end;)
-        {
-            var beat = at & ~((ulong)bytesPerBeat - 1);
-            var next = Math.Min(Math.Min((at & ~4095UL) + 4096, beat + ((ulong)maxBurstBeats * (ulong)bytesPerBeat)), end);
-            bursts.Add((at / (ulong)cacheLine, (next - 1) / (ulong)cacheLine));
-            at = next;
-        }
-
+        var starts = BurstStarts(start, length, bytesPerBeat, maxBurstBeats);
+        var bursts = starts.Select((at, i) => (First: at / (ulong)cacheLine,
+            Last: ((i + 1 < starts.Count ? starts[i + 1] : start + length) - 1) / (ulong)cacheLine)).ToList();
         return [.. lines.Select(l =>
         {
             var b = bursts.FindIndex(x => l >= x.First && l <= x.Last);
             return b < 0 ? (-1, -1) : (b, (int)(l - bursts[b].First));
         })];
+    }
+
+    /// <summary>
+    /// The first byte of each burst the engine splits [start, start + length) into: a burst ends at the next 4 KiB
+    /// boundary or <paramref name="maxBurstBeats"/> beats after its first (beat-aligned) address.
+    /// </summary>
+    /// <param name="start">The buffer's first byte.</param>
+    /// <param name="length">Its bytes.</param>
+    /// <param name="bytesPerBeat">The build's bytes per beat.</param>
+    /// <param name="maxBurstBeats">The engine's max burst.</param>
+    /// <returns>The bursts' first bytes, ascending.</returns>
+    public static IReadOnlyList<ulong> BurstStarts(ulong start, uint length, int bytesPerBeat, int maxBurstBeats)
+    {
+        var starts = new List<ulong>();
+        for (var at = start; at < start + length;)
+        {
+            starts.Add(at);
+            var beat = at & ~((ulong)bytesPerBeat - 1);
+            at = Math.Min(Math.Min((at & ~4095UL) + 4096, beat + ((ulong)maxBurstBeats * (ulong)bytesPerBeat)), start + length);
+        }
+
+        return starts;
     }
 
     private static List<ulong> Lines(IEnumerable<HazardWindow> windows, int cacheLine) =>
