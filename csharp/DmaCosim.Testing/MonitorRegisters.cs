@@ -6,9 +6,9 @@ using DmaCosim.Driver;
 namespace DmaCosim.Testing;
 
 /// <summary>
-/// The coherency monitor's register view (MON_*, docs/architecture.md) as software reads it, to be checked against the
-/// reports the harness logged: the counts, the last report and the overflow bit must tell the same story as the
-/// report stream, and MON_SNOOPS the snoops a snoop-mode scenario predicts.
+/// The coherency monitor's register view (MON_*: rtl/dma_pkg.sv, rtl/coherency_monitor.sv) as software reads it, to be
+/// checked against the reports the harness logged: the counts, the last report and the overflow bit must tell the same
+/// story as the report stream, and MON_SNOOPS the snoops a snoop-mode scenario predicts.
 /// </summary>
 /// <param name="Count">MON_COUNT.</param>
 /// <param name="StaleCpu">MON_COUNT_STALE_CPU.</param>
