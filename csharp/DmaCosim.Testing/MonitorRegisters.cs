@@ -26,6 +26,11 @@ public sealed record MonitorRegisters(
     /// <summary>The wire names of <c>mon_viol_e</c>, indexed by its value (as <c>kViolationKinds</c> in cosim/ops.cpp).</summary>
     private static readonly string[] KindNames = [Wire.Violation.None, Wire.Violation.StaleCpuRead, Wire.Violation.LostDmaWrite, Wire.Violation.StaleDmaRead];
 
+    /// <summary>The wire name of a <c>mon_viol_e</c> value (MON_LAST_KIND's kind field).</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The name (<c>NONE</c> for 0), or "?" for a value the enum does not have.</returns>
+    public static string KindName(int value) => value >= 0 && value < KindNames.Length ? KindNames[value] : "?";
+
     /// <summary>Reads the registers over AXI-Lite (nothing in them changes on a read).</summary>
     /// <param name="sim">The harness.</param>
     /// <param name="rtl">The build (its address width).</param>
@@ -88,7 +93,7 @@ public sealed record MonitorRegisters(
         var kind = last == null ? Wire.Violation.None : last.Kind;
         var address = last?.Address ?? 0;
         var dma = last?.Master == Wire.Violation.Dma;
-        var name = LastKind < KindNames.Length ? KindNames[LastKind] : "?";
+        var name = KindName(LastKind);
         if (name != kind || LastAddress != address || LastDma != dma)
         {
             yield return string.Create(CultureInfo.InvariantCulture,

@@ -133,6 +133,18 @@ public sealed partial class RegisterMapTests
     }
 
     [Fact]
+    public void MonitorKindNames_ComparedWithMonViolE_TheSameValueForEachName()
+    {
+        // mon_viol_e (MON_LAST_KIND's kind field) against the names the harness puts on the wire for each value
+        var text = File.ReadAllText(SourceTree.Find("rtl/dma_pkg.sv"));
+        var values = MonViol().Matches(text).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+
+        Assert.Equal(4, values.Count);
+        Assert.All(values, v => Assert.Equal(v.Key, MonitorRegisters.KindName(v.Value)));
+        Assert.Equal("?", MonitorRegisters.KindName(4));
+    }
+
+    [Fact]
     public void Parser_KnownLiteralForms_ParsesEach()
     {
         Assert.Equal(0x1_000AUL, ParseLiteral("32'h0001_000A"));
@@ -213,6 +225,9 @@ public sealed partial class RegisterMapTests
         value = Convert.ToUInt64(digits, radix);
         return true;
     }
+
+    [GeneratedRegex(@"MON_VIOL_(\w+)\s*=\s*2'd(\d)")]
+    private static partial Regex MonViol();
 
     [GeneratedRegex(@"localparam\s+(?:int\s+unsigned\s+|int\s+|logic\s*\[[^\]]*\]\s*)?(\w+)\s*=\s*([^;]+);")]
     private static partial Regex LocalParam();
