@@ -97,7 +97,7 @@ public sealed record AddressScenario(
 public static partial class ScenarioRunner
 {
     /// <summary>
-    /// A scenario's kind for the regress summary: <c>hazard</c>, the address kinds (<c>bounce</c>, <c>misaligned</c>,
+    /// A scenario's kind for the regress summary: <c>hazard</c>, <c>snoop</c>, the address kinds (<c>bounce</c>, <c>misaligned</c>,
     /// <c>unmap-early</c>, <c>iommu</c>, <c>iommu-fault</c>), <c>register</c> or <c>driver</c>.
     /// </summary>
     /// <param name="scenario">The scenario.</param>
@@ -105,7 +105,7 @@ public static partial class ScenarioRunner
     public static string KindOf(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        return scenario.Hazard != null ? "hazard" : scenario.Address is { } a ? a.KindName() : scenario.Engine != null ? "register" : "driver";
+        return scenario.Hazard != null ? "hazard" : scenario.Snoop != null ? "snoop" : scenario.Address is { } a ? a.KindName() : scenario.Engine != null ? "register" : "driver";
     }
 
     /// <summary>
@@ -118,7 +118,7 @@ public static partial class ScenarioRunner
     public static string KindSummary(IEnumerable<ScenarioResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        string[] order = ["driver", "register", "hazard", "bounce", "misaligned", "unmap-early", "iommu", "iommu-fault"];
+        string[] order = ["driver", "register", "hazard", "snoop", "bounce", "misaligned", "unmap-early", "iommu", "iommu-fault"];
         var counts = results.GroupBy(r => r.Kind ?? "unknown").ToDictionary(g => g.Key, g => g.Count());
         var entries = order.Concat(counts.Keys.Except(order).Order()).Select(k => $"{k} {counts.GetValueOrDefault(k)}").ToList();
         entries.Add($"with-bus-offset {results.Count(r => r.BusOffset != 0)}");

@@ -49,6 +49,9 @@ public sealed record Scenario(
     /// <summary>A coherency-hazard scenario: the driver's deliberate mistake and the expected violation, or null.</summary>
     public HazardScenario? Hazard { get; init; }
 
+    /// <summary>A snoop-mode scenario: the CPU's lines anywhere in the copy's range, no maintenance, the monitor's snoops make it coherent; or null.</summary>
+    public SnoopScenario? Snoop { get; init; }
+
     /// <summary>An address-space scenario (bounce, misaligned on nodre, unmap too early), or null.</summary>
     public AddressScenario? Address { get; init; }
 
@@ -57,7 +60,7 @@ public sealed record Scenario(
 
     /// <summary>One line describing it.</summary>
     public string Describe() =>
-        $"generator v{Generator} seed {Seed}: " + (Hazard is { } h ? h.Describe() + "; " : "") + (Address is { } a ? a.Describe() + "; " : "") + (Engine is { } e && Rtl is { } rtl ? e.Describe(rtl) + "; " : "") + $"{Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
+        $"generator v{Generator} seed {Seed}: " + (Hazard is { } h ? h.Describe() + "; " : "") + (Snoop is { } sn ? sn.Describe() + "; " : "") + (Address is { } a ? a.Describe() + "; " : "") + (Engine is { } e && Rtl is { } rtl ? e.Describe(rtl) + "; " : "") + $"{Copies.Count} descriptors, {Bytes} bytes, read latency {Memory.ReadLatency}, write latency {Memory.WriteLatency}, " +
         $"backpressure {Memory.Backpressure?.Ar:0.##}" + (Fault is { } f ? $", {f.Response} on {f.On} at copy {FaultedCopy}" : "") +
         (Cpu is { } cpu ? $"; {cpu.Describe()}" : "");
 
@@ -139,9 +142,12 @@ public static partial class ScenarioGenerator
     /// quarter of the address-space scenarios behind a host-bridge offset (a harness started with <c>--bus-offset</c>),
     /// half the IOMMU copies through SG descriptors mapped in the IOMMU domain; 7: the IOMMU fault scenarios draw the
     /// mistake (<see cref="IommuMistake"/>: the source or the destination unmapped, or mapped for the wrong direction), so
-    /// read and permission faults are reached too.
+    /// read and permission faults are reached too; 8: the hazard share draws a variant — one mistake (as before), two on one
+    /// copy (a destination mistake and a dirty source), a CPU-side mistake made while the copy's DMA reads a dirty source
+    /// (<see cref="HazardScenario.During"/>), or a snoop-mode copy with the CPU's lines anywhere in its bursts
+    /// (<see cref="SnoopScenario"/>).
     /// </summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>First byte of the sources' arena: sources and destinations all lie in [ArenaBase, ArenaEnd).</summary>
     internal const ulong ArenaBase = SourceArena;

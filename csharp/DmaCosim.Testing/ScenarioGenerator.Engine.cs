@@ -175,16 +175,30 @@ public static partial class ScenarioGenerator
     private const int AxiMaxFixedBurst = 16;
 
     /// <summary>
-    /// A hazard scenario: one copy inside a 4 KiB page (one burst), either within one beat (narrow beats at both
-    /// ends: fewer bytes than the bus carries) or beat-aligned and a whole number of beats (full-width beats), and a
-    /// CPU window inside the buffer the mistake concerns.
+    /// A scenario of the hazard share, of one of four variants: one driver mistake, or two on one copy (a destination
+    /// mistake and a dirty source window) — the copy inside a 4 KiB page (one burst), either within one beat (narrow
+    /// beats at both ends: fewer bytes than the bus carries) or beat-aligned and a whole number of beats (full-width
+    /// beats), each CPU window inside the buffer its mistake concerns; a CPU-side mistake made while the copy's DMA reads
+    /// a dirty source (<see cref="HazardScenario.During"/>: a copy of 4 lines to 2 KiB in one burst, dirty over at least
+    /// half of it; on builds whose line holds at least two beats, so the monitor's two report paths together never make
+    /// more than one report a cycle and its queue never overflows); or a snoop-mode copy (<see cref="GenerateSnoop"/>).
+    /// The buffers the CPU caches stay within one cache way each, so no line is evicted before the DMA meets it.
     /// </summary>
     private static Scenario GenerateHazard(ulong seed, RtlInfo rtl, Random r)
     {
         var bpb = rtl.BytesPerBeat;
-        var kind = (HazardKind)r.Next(3);
-        var narrow = r.Next(2) == 0;
-        var length = narrow ? (uint)r.Next(1, bpb) : (uint)(bpb * r.Next(1, (3 * rtl.CacheLine / bpb) + 1));
+        var way = rtl.CacheSets * rtl.CacheLine;
+        var variant = r.Next(4);
+        if (variant == 3 && way >= 4096)
+        {
+            return GenerateSnoop(seed, rtl, r);
+        }
+
+        var concurrent = variant == 2 && rtl.CacheLine >= 2 * bpb && way >= 4096;
+        var kind = concurrent ? HazardKind.StaleDmaRead : variant == 1 ? (HazardKind)r.Next(2) : (HazardKind)r.Next(3);
+        var narrow = !concurrent && r.Next(2) == 0;
+        var length = concurrent ? (uint)(bpb * r.Next(4 * rtl.CacheLine / bpb, (Math.Min(2048, rtl.MaxBurst * bpb) / bpb) + 1))
+            : narrow ? (uint)r.Next(1, bpb) : (uint)(bpb * r.Next(1, (3 * rtl.CacheLine / bpb) + 1));
         ulong Place(ulong arena)
         {
             var page = arena + (4096UL * (ulong)r.Next(1, 1024));
@@ -194,19 +208,76 @@ public static partial class ScenarioGenerator
 
         var copy = new ScenarioCopy(Place(SourceArena), Place(DestinationArena), length);
         var buffer = kind == HazardKind.StaleDmaRead ? copy.Source : copy.Destination;
-        var window = r.Next(1, (int)length + 1);
-        var hazard = new HazardScenario(kind, buffer + (ulong)r.Next(0, (int)length - window + 1), window);
-        var memory = new MemConfig
+        HazardScenario hazard;
+        if (concurrent)
         {
-            ReadLatency = (uint)r.Next(0, 30),
-            WriteLatency = (uint)r.Next(0, 30),
-            MaxOutstanding = 8,
-            Backpressure = Backpressure.None,
-            Seed = seed,
-            Faults = [],
-        };
-        return new Scenario(seed, [copy], memory, null, -1) { Hazard = hazard };
+            var skip = r.Next(0, (int)length / 4);
+            var window = r.Next((int)length / 2, (int)length - skip + 1);
+            var words = r.Next(32, 257);
+            var at = (ulong)(4 * r.Next(0, (4096 - (4 * words)) / 4 + 1));
+            hazard = new HazardScenario(kind, buffer + (ulong)skip, window)
+            {
+                During = new ConcurrentHazard(r.Next(2) == 0 ? HazardKind.StaleCpuRead : HazardKind.LostDmaWrite,
+                    SourceArena + (4096UL * (ulong)r.Next(1024, 2048)) + at, DestinationArena + (4096UL * (ulong)r.Next(1024, 2048)) + at, 4 * words),
+            };
+        }
+        else
+        {
+            var window = r.Next(1, (int)length + 1);
+            hazard = new HazardScenario(kind, buffer + (ulong)r.Next(0, (int)length - window + 1), window);
+            if (variant == 1)
+            {
+                var dirty = r.Next(1, (int)length + 1);
+                hazard = hazard with { DirtySource = new HazardWindow(copy.Source + (ulong)r.Next(0, (int)length - dirty + 1), dirty) };
+            }
+        }
+
+        return new Scenario(seed, [copy], HazardMemory(seed, r), null, -1) { Hazard = hazard };
     }
+
+    /// <summary>
+    /// A snoop-mode scenario (<see cref="SnoopScenario"/>): one copy of up to 6 KiB (less than a cache way, minus two
+    /// lines) at any byte offset, so it often spans several bursts and 4 KiB pages; 1–4 dirty windows of the source,
+    /// 0–3 dirty and 0–2 loaded windows of the destination, each up to 3 lines anywhere in its buffer (one in four at
+    /// the first byte of one of the engine's bursts, so that a burst's first line is hit as often as its later ones).
+    /// </summary>
+    private static Scenario GenerateSnoop(ulong seed, RtlInfo rtl, Random r)
+    {
+        var line = rtl.CacheLine;
+        var max = Math.Min(6144, (rtl.CacheSets * line) - (2 * line));
+        var length = (uint)(r.Next(2) == 0 ? r.Next(1, max + 1) : r.Next(max / 2, max + 1));
+        var sourceOffset = r.Next(0, 4096);
+        var destinationOffset = rtl.HasDre ? r.Next(0, 4096) : sourceOffset;
+        var copy = new ScenarioCopy(SourceArena + (4096UL * (ulong)r.Next(1, 1024)) + (ulong)sourceOffset,
+            DestinationArena + (4096UL * (ulong)r.Next(1, 1024)) + (ulong)destinationOffset, length);
+        List<HazardWindow> Windows(ulong start, int min, int most)
+        {
+            var bursts = SnoopScenario.BurstStarts(start, length, rtl.BytesPerBeat, rtl.MaxBurst);
+            var windows = new List<HazardWindow>();
+            for (var n = r.Next(min, most + 1); n > 0; n--)
+            {
+                // one window in four starts at a burst's first byte (that burst's first line), the others anywhere
+                var l = r.Next(1, (int)Math.Min(length, 3 * (uint)line) + 1);
+                var at = r.Next(4) == 0 ? Math.Min(bursts[r.Next(bursts.Count)] - start, length - (ulong)l) : (ulong)r.Next(0, (int)length - l + 1);
+                windows.Add(new HazardWindow(start + at, l));
+            }
+
+            return windows;
+        }
+
+        var snoop = new SnoopScenario(Windows(copy.Source, 1, 4), Windows(copy.Destination, 0, 3), Windows(copy.Destination, 0, 2));
+        return new Scenario(seed, [copy], HazardMemory(seed, r), null, -1) { Snoop = snoop };
+    }
+
+    private static MemConfig HazardMemory(ulong seed, Random r) => new()
+    {
+        ReadLatency = (uint)r.Next(0, 30),
+        WriteLatency = (uint)r.Next(0, 30),
+        MaxOutstanding = 8,
+        Backpressure = Backpressure.None,
+        Seed = seed,
+        Faults = [],
+    };
 
     /// <summary>64-byte aligned descriptor slots: one after the other, or scattered over the pool.</summary>
     private static List<ulong> DescriptorAddresses(Random r, int count)

@@ -36,6 +36,10 @@ public sealed record ScenarioResult(
     /// <summary>The coherency hazards a hazard scenario's monitor reported as predicted (kind, beat bytes).</summary>
     public IReadOnlyList<Coverage.HazardFacts> Hazards { get; init; } = [];
 
+    /// <summary>Whether a hazard scenario's monitor handed out a CPU report and then a DMA report in consecutive cycles
+    /// (<see cref="HazardScenario.CpuThenDmaBackToBack"/>).</summary>
+    public bool HazardsBackToBack { get; init; }
+
     /// <summary>The scenario's kind for the regress summary (<see cref="ScenarioRunner.KindOf"/>), or null when unknown.</summary>
     public string? Kind { get; init; }
 
@@ -106,6 +110,7 @@ public static partial class ScenarioRunner
         DmaBusStats? bus = null;
         PhaseResult? map = null;
         IReadOnlyList<Coverage.HazardFacts> hazards = [];
+        var backToBack = false;
         try
         {
             wave = await Waveforms.RecordAsync(sim, waveDirectory ?? ".", $"seed-{scenario.Seed}", waves, async () =>
@@ -113,7 +118,11 @@ public static partial class ScenarioRunner
                 var cpuFindings = new List<string>();
                 if (scenario.Hazard != null)
                 {
-                    (cycles, bus, hazards) = await ExecuteHazardAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
+                    (cycles, bus, hazards, backToBack) = await ExecuteHazardAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
+                }
+                else if (scenario.Snoop != null)
+                {
+                    (cycles, bus) = await ExecuteSnoopAsync(harness, scenario, expected, cancellationToken).ConfigureAwait(false);
                 }
                 else if (scenario.Address != null)
                 {
@@ -156,6 +165,7 @@ public static partial class ScenarioRunner
             RegisterOffsets = map?.RegisterOffsets ?? new HashSet<uint>(),
             Bus = bus,
             Hazards = hazards,
+            HazardsBackToBack = backToBack,
             Kind = KindOf(scenario),
             BusOffset = scenario.Address?.BusOffset ?? 0,
         };

@@ -190,6 +190,56 @@ public sealed class CoherencyTests(HarnessFixture fixture)
     }
 
     [Fact]
+    public async Task SnoopMode_DirtyLinesAnywhereInOneReadBurst_TheWalkCostsTheSameWhereverTheyLie()
+    {
+        // The snoop walker checks each line of a burst's range once and snoops the ones that need it, so what a burst
+        // waits (MON_SNOOP_STALL) depends on how many of its lines need a snoop, not on where they lie in its range.
+        // Each subset of the 8 lines of one 512-byte read burst (one beat-aligned simple-mode copy) is dirtied from a
+        // hardware reset with nothing else on the bus; subsets of one size must cost the same, and each copy must read
+        // the CPU's bytes.
+        const int Lines = 8;
+        const int Line = 64;
+        List<int> masks = [0x01, 0x02, 0x10, 0x80, 0x03, 0x18, 0x81, 0xC0, 0x0F, 0xF0, 0x5A, 0xFF];
+        var random = new Random(12);
+        masks.AddRange(Enumerable.Range(0, 8).Select(_ => random.Next(1, 1 << Lines)));
+        var costs = new Dictionary<int, (int Mask, uint Stall)>();
+        foreach (var mask in masks)
+        {
+            var channel = await FreshAsync(snoop: true);
+            var source = SeededPattern.Create(Lines * Line, 13);
+            await fixture.Memory.WriteAsync(Other, source, Ct);
+            for (var i = 0; i < Lines; i++)
+            {
+                if ((mask & (1 << i)) != 0)
+                {
+                    var stored = SeededPattern.Create(4, (ulong)(100 + i));
+                    await Sim.CpuWriteAsync(Other + (ulong)(i * Line) + (ulong)(4 * i), stored, cancellationToken: Ct);
+                    stored.CopyTo(source, (i * Line) + (4 * i));
+                }
+            }
+
+            await channel.MemcpyAsync(Buffer, Other, Lines * Line, Ct);
+
+            Assert.Equal(source, await fixture.Memory.ReadAsync(Buffer, Lines * Line, Ct));
+            var count = System.Numerics.BitOperations.PopCount((uint)mask);
+            Assert.Equal((uint)count, await Sim.RegReadAsync(RegisterBlocks.Monitor.SnoopsOffset, Ct));
+            var stall = await Sim.RegReadAsync(RegisterBlocks.Monitor.SnoopStallOffset, Ct);
+            if (costs.TryGetValue(count, out var first))
+            {
+                Assert.True(first.Stall == stall,
+                    $"dirty lines 0x{mask:X2}: the read burst waited {stall} cycles for its walk; 0x{first.Mask:X2} ({count} lines too) waited {first.Stall}");
+            }
+            else
+            {
+                costs[count] = (mask, stall);
+            }
+        }
+
+        Assert.Contains(1, costs.Keys);
+        Assert.True(costs[2].Stall > costs[1].Stall, "a second snooped line costs cycles");
+    }
+
+    [Fact]
     public async Task RunUntilViolation_StaleDmaRead_StopsAtTheReport()
     {
         await FreshAsync(snoop: false);

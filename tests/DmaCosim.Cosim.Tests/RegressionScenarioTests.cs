@@ -27,6 +27,39 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
         Assert.Equal(first.Checksum, second.Checksum);
     }
 
+    /// <summary>
+    /// The first seed of each variant of the coherency share through the RTL: one mistake, two on one copy, a CPU-side
+    /// mistake (loads, then a clean) while the copy's DMA reads a dirty source, and a snoop-mode copy with the CPU's
+    /// lines in its bursts; each passes its prediction (every report, its kind and address, the monitor's registers,
+    /// MON_SNOOPS) and the hazard scenarios report exactly the predicted number of hazards.
+    /// </summary>
+    [Fact]
+    public async Task Run_EveryCoherencyVariant_PassesWithExactlyThePredictedReports()
+    {
+        var rtl = fixture.Rtl;
+        var generated = Enumerable.Range(1, 4000).Select(s => ScenarioGenerator.Generate((ulong)s, rtl)).ToList();
+        Func<Scenario, bool>[] variants =
+        [
+            s => s.Hazard is { Mistakes: 1 },
+            s => s.Hazard is { DirtySource: not null },
+            s => s.Hazard?.During is { Kind: Testing.Coverage.HazardKind.StaleCpuRead },
+            s => s.Hazard?.During is { Kind: Testing.Coverage.HazardKind.LostDmaWrite },
+            s => s.Snoop != null,
+        ];
+        var picked = variants.Select(v => generated.FirstOrDefault(v)).OfType<Scenario>().ToList();
+        Assert.SkipWhen(picked.Count == 0, "this build draws no coherency scenario (no CPU cache, or every seed is an address scenario)");
+        Assert.Equal(variants.Length, picked.Count);
+
+        foreach (var scenario in picked)
+        {
+            var result = await ScenarioRunner.RunAsync(fixture.Harness, scenario, cancellationToken: Ct);
+
+            Assert.True(result.Passed, result.Failure);
+            var predicted = scenario.Hazard?.Predicted(scenario.Copies[0], rtl.CacheLine).Count ?? 0;
+            Assert.Equal(predicted, result.Hazards.Count);
+        }
+    }
+
     /// <summary>Every banked scenario of this build's parameters (tests/regress/banked) passes: a scenario that once
     /// caught a bug keeps guarding its fix on every variant it applies to, whatever the generator's version now.
     /// Those behind a host-bridge offset run on a harness started with it.</summary>

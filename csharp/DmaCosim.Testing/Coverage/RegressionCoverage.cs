@@ -54,6 +54,7 @@ public static class RegressionCoverage
     private static readonly string[] KeyholeLengths = ["one beat", "one FIXED burst", "several FIXED bursts", "over 256 beats"];
     private static readonly string[] Levels = ["1", "2-7", "8+"];
     private static readonly string[] Directions = ["read", "write"];
+    private static readonly string[] HazardMixes = ["one mistake", "two on one copy", "CPU-side during DMA-side"];
 
     private static readonly string[] AddressKinds = ["bounce", "misaligned", "unmap-early", "iommu", "iommu-fault"];
 
@@ -161,6 +162,23 @@ public static class RegressionCoverage
             .Cross(["kind", "beat"])
             .Build();
 
+        var mixes = new CoverGroupBuilder<ScenarioFacts, ScenarioFacts>(
+                "hazard mixes", "every hazard scenario: its mistakes; a CPU report then a DMA report in consecutive cycles (how two reports of one cycle leave the monitor's queue)",
+                f => f.HazardMix != null ? [f] : [])
+            .Point("mistakes", HazardMixes, f => HazardMixes[(int)f.HazardMix!.Value])
+            .Point("report paths", ["CPU then DMA back to back"], f => f.HazardsBackToBack ? "CPU then DMA back to back" : null)
+            .Build();
+
+        var snoopLines = new CoverGroupBuilder<ScenarioFacts, SnoopLineFacts>(
+                "snoop lines", "every line a snoop-mode scenario's walker snoops: read (dirty source) or write (cached destination) burst, its index among the burst's lines, first or later burst",
+                f => f.SnoopLines)
+            .Point("burst kind", Directions, l => l.Write ? "write" : "read")
+            .Point("line in burst", ["first line", "line index > 0"], l => l.LineInBurst switch { < 0 => null, 0 => "first line", _ => "line index > 0" })
+            .Point("burst", ["first burst", "later burst"], l => l.Burst switch { < 0 => null, 0 => "first burst", _ => "later burst" })
+            .Cross(["burst kind", "line in burst"])
+            .Cross(["burst kind", "burst"])
+            .Build();
+
         var scenario = new CoverGroupBuilder<ScenarioFacts, ScenarioFacts>(
                 "scenario", "every scenario: delay timer, cyclic wraps, snoop, control events",
                 f => [f])
@@ -204,8 +222,8 @@ public static class RegressionCoverage
             .Point("wild DMA", ["flagged after unmap"], a => a.Kind == AddressKind.UnmapTooEarly ? "flagged after unmap" : null)
             .Build();
 
-        return new CoverageModel<ScenarioFacts>(hasDre ? "regression/3" : "regression/3-nodre",
-            [transfer, errors, coalescing, keyhole, hazards, scenario, arbitration, registers, address]);
+        return new CoverageModel<ScenarioFacts>(hasDre ? "regression/4" : "regression/4-nodre",
+            [transfer, errors, coalescing, keyhole, hazards, mixes, snoopLines, scenario, arbitration, registers, address]);
     }
 
     private static string Level(int n) => n <= 1 ? Levels[0] : n < 8 ? Levels[1] : Levels[2];

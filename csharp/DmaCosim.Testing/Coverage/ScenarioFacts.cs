@@ -37,6 +37,25 @@ public sealed record ErrorFacts(AxiFault Response, FaultSite Where);
 /// <param name="BeatBytes">Bytes of the beat that raised it (narrower than the bus: a narrow beat).</param>
 public sealed record HazardFacts(HazardKind Kind, int BeatBytes);
 
+/// <summary>A hazard scenario's mix of mistakes (<see cref="HazardScenario"/>).</summary>
+public enum HazardMix
+{
+    /// <summary>One mistake.</summary>
+    One,
+
+    /// <summary>Two mistakes on one copy: a destination mistake and a dirty source.</summary>
+    TwoOnOneCopy,
+
+    /// <summary>A CPU-side mistake made while the copy's DMA reads a dirty source (<see cref="HazardScenario.During"/>).</summary>
+    CpuDuringDma,
+}
+
+/// <summary>Where a line a snoop-mode scenario's walker must snoop lies in the copy's bursts.</summary>
+/// <param name="Write">A destination line (cached; a write burst's walk cleans and invalidates it), else a dirty source line.</param>
+/// <param name="Burst">Which burst first covers it (0: the first).</param>
+/// <param name="LineInBurst">Its index among that burst's lines (0: the burst's first line).</param>
+public sealed record SnoopLineFacts(bool Write, int Burst, int LineInBurst);
+
 /// <summary>What an address-space scenario (<see cref="AddressScenario"/>) exercised.</summary>
 /// <param name="Kind">Its kind.</param>
 /// <param name="HasDre">Whether the build has the realigner (the nodre build refuses misaligned copies).</param>
@@ -102,6 +121,15 @@ public sealed record ScenarioFacts
     /// <summary>The coherency hazards the monitor reported.</summary>
     public IReadOnlyList<HazardFacts> Hazards { get; init; } = [];
 
+    /// <summary>A hazard scenario's mix of mistakes, or null for every other kind.</summary>
+    public HazardMix? HazardMix { get; init; }
+
+    /// <summary>Whether a hazard scenario's monitor handed out a CPU report and then a DMA report in consecutive cycles.</summary>
+    public bool HazardsBackToBack { get; init; }
+
+    /// <summary>A snoop-mode scenario's lines to snoop and where each lies in the copy's bursts (empty for every other kind).</summary>
+    public IReadOnlyList<SnoopLineFacts> SnoopLines { get; init; } = [];
+
     /// <summary>The channels ("ar", "aw") on which the CPU and the DMA requested in the same cycle.</summary>
     public IReadOnlySet<string> ArbitrationConflicts { get; init; } = new HashSet<string>();
 
@@ -155,6 +183,9 @@ public sealed record ScenarioFacts
             RegisterOffsets = result.RegisterOffsets,
             ArbitrationConflicts = result.Bus is { } bus ? ArbitrationConflictsOf(bus) : new HashSet<string>(),
             Hazards = result.Hazards,
+            HazardMix = scenario.Hazard is { } h ? (h.During != null ? Coverage.HazardMix.CpuDuringDma : h.DirtySource != null ? Coverage.HazardMix.TwoOnOneCopy : Coverage.HazardMix.One) : null,
+            HazardsBackToBack = result.HazardsBackToBack,
+            SnoopLines = scenario.Snoop is { } snoop ? SnoopLinesOf(snoop, scenario.Copies[0], rtl) : [],
             BytesPerBeat = beat,
             Address = scenario.Address is { } address ? AddressFactsOf(address, rtl) : null,
         };
@@ -196,6 +227,26 @@ public sealed record ScenarioFacts
             TailResume = e.TailResume,
             PerfClearMidTransfer = e.PerfClearMidTransfer,
         };
+    }
+
+    /// <summary>
+    /// The lines a snoop-mode scenario's walker must snoop — each dirty source line (read bursts) and each cached
+    /// destination line (write bursts) — and where each lies in the engine's bursts with the build's max burst
+    /// (<see cref="SnoopScenario.BurstPositions"/>).
+    /// </summary>
+    /// <param name="snoop">The scenario's CPU windows.</param>
+    /// <param name="copy">Its copy.</param>
+    /// <param name="rtl">The build's parameters.</param>
+    /// <returns>The lines.</returns>
+    public static IReadOnlyList<SnoopLineFacts> SnoopLinesOf(SnoopScenario snoop, ScenarioCopy copy, RtlInfo rtl)
+    {
+        ArgumentNullException.ThrowIfNull(snoop);
+        ArgumentNullException.ThrowIfNull(copy);
+        ArgumentNullException.ThrowIfNull(rtl);
+        IEnumerable<SnoopLineFacts> Of(bool write, IReadOnlyList<ulong> lines, ulong start) =>
+            SnoopScenario.BurstPositions(lines, start, copy.Length, rtl.CacheLine, rtl.BytesPerBeat, rtl.MaxBurst)
+                .Select(p => new SnoopLineFacts(write, p.Burst, p.LineInBurst));
+        return [.. Of(false, snoop.DirtySourceLines(rtl.CacheLine), copy.Source), .. Of(true, snoop.CachedDestinationLines(rtl.CacheLine), copy.Destination)];
     }
 
     /// <summary>

@@ -76,5 +76,15 @@ public static class RegisterBlocks
 
         /// <summary>MON_CTRL overflow bit (read-only: the report queue overflowed).</summary>
         public const int CtrlOverflowBit = 8;
+
+        /// <summary>MON_LAST_KIND: lowest bit of the last report's kind (<c>mon_viol_e</c>: 0 none yet, 1 STALE_CPU_READ,
+        /// 2 LOST_DMA_WRITE, 3 STALE_DMA_READ).</summary>
+        public const int LastKindLsb = 0;
+
+        /// <summary>MON_LAST_KIND: bits of the kind.</summary>
+        public const int LastKindWidth = 2;
+
+        /// <summary>MON_LAST_KIND: the last report's master (<c>bus_master_e</c>: 0 CPU, 1 DMA).</summary>
+        public const int LastKindMasterBit = 8;
     }
 }

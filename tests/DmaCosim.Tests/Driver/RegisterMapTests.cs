@@ -118,6 +118,9 @@ public sealed partial class RegisterMapTests
         { "Mon." + nameof(RegisterBlocks.Monitor.CtrlSnoopEnBit), "MON_CTRL_SNOOP_EN_BIT" },
         { "Mon." + nameof(RegisterBlocks.Monitor.CtrlClearBit), "MON_CTRL_CLEAR_BIT" },
         { "Mon." + nameof(RegisterBlocks.Monitor.CtrlOverflowBit), "MON_CTRL_OVERFLOW_BIT" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastKindLsb), "MON_LAST_KIND_LSB" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastKindWidth), "MON_LAST_KIND_WIDTH" },
+        { "Mon." + nameof(RegisterBlocks.Monitor.LastKindMasterBit), "MON_LAST_KIND_MASTER_BIT" },
     };
 
     [Theory]
@@ -127,6 +130,18 @@ public sealed partial class RegisterMapTests
         Assert.True(Package.Value.TryGetValue(packageName, out var rtlValue), $"rtl/dma_pkg.sv has no localparam {packageName}");
 
         Assert.Equal(rtlValue, CSharpValue(csharpName));
+    }
+
+    [Fact]
+    public void MonitorKindNames_ComparedWithMonViolE_TheSameValueForEachName()
+    {
+        // mon_viol_e (MON_LAST_KIND's kind field) against the names the harness puts on the wire for each value
+        var text = File.ReadAllText(SourceTree.Find("rtl/dma_pkg.sv"));
+        var values = MonViol().Matches(text).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+
+        Assert.Equal(4, values.Count);
+        Assert.All(values, v => Assert.Equal(v.Key, MonitorRegisters.KindName(v.Value)));
+        Assert.Equal("?", MonitorRegisters.KindName(4));
     }
 
     [Fact]
@@ -210,6 +225,9 @@ public sealed partial class RegisterMapTests
         value = Convert.ToUInt64(digits, radix);
         return true;
     }
+
+    [GeneratedRegex(@"MON_VIOL_(\w+)\s*=\s*2'd(\d)")]
+    private static partial Regex MonViol();
 
     [GeneratedRegex(@"localparam\s+(?:int\s+unsigned\s+|int\s+|logic\s*\[[^\]]*\]\s*)?(\w+)\s*=\s*([^;]+);")]
     private static partial Regex LocalParam();
