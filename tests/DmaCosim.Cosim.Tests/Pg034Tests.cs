@@ -279,7 +279,8 @@ public sealed class Pg034Tests(HarnessFixture fixture)
     /// A soft reset (CDMACR.Reset set by read-modify-write, as xilinx_dma does) at any cycle of a coalesced chain (threshold 8, so the delay timer runs after every completion and fires
     /// between them) leaves nothing of the chain behind: reprogrammed with the same CDMACR, the engine stays idle with
     /// CDMASR at its reset value (IRQThresholdSts reloaded, no interrupt bit, no error, IRQDelaySts 0) and irq low, however
-    /// long it waits. The cycles sweep the whole chain: data bursts in flight, completions, the timer running and firing.
+    /// long it waits. The 44 reset points sweep the whole chain (its length measured first on this build) and a little
+    /// beyond: data bursts in flight, completions, the timer running and firing, idle.
     /// </summary>
     [Fact]
     public async Task SoftReset_AtAnyCycleOfACoalescedChain_NothingOfItSurvives()
@@ -287,8 +288,14 @@ public sealed class Pg034Tests(HarnessFixture fixture)
         const uint threshold = 8, delay = 2;
         var control = Enables | SgMode | (threshold << Cr.IrqThresholdLsb) | (delay << Cr.IrqDelayLsb);
         var quiet = (threshold << Sr.IrqThresholdStsLsb) | (1u << Sr.IdleBit) | (1u << Sr.SgIncldBit);
+        // the chain's length in cycles on this build, then 44 reset points over it and a little beyond
+        var chain = await ChainAsync(4, 4096);
+        await StartSgAsync(chain[0], chain[^1], threshold, delay);
+        var started = await Sim.RunAsync(16, Ct);
+        var length = (await Sim.RunUntilAsync(SimEvent.Idle, 1_000_000, Ct)).Cycle - started + 16;
+        var step = (length * 11 / 10 / 44) | 1;
         var before = new HashSet<string>(); // what the resets interrupted
-        for (ulong at = 0; at < 3200; at += 73)
+        for (ulong at = 0; at < step * 44; at += step)
         {
             var d = await ChainAsync(4, 4096);
             await StartSgAsync(d[0], d[^1], threshold, delay);

@@ -49,14 +49,19 @@ public static class CliProcess
     /// <param name="workingDirectory">The CLI's working directory, or null for this process's.</param>
     /// <param name="interruptWhen">
     /// Send SIGINT once stdout has a line for which this is true: to the CLI's whole process group (it runs
-    /// under <c>setsid</c>), harnesses included, as Ctrl-C in a terminal does.
+    /// under <c>setsid</c>, with SIGINT at its default disposition whatever the test run inherited), harnesses
+    /// included, as Ctrl-C in a terminal does.
     /// </param>
     /// <returns>The run.</returns>
     public static Task<CliRun> RunAsync(
         IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null,
         Func<string, bool>? interruptWhen = null)
     {
+        // SIGINT / SIGQUIT back to their defaults: a test run started in the background of a non-interactive shell
+        // (`make test &`, a CI agent) inherits them ignored, and .NET then never sees the Ctrl-C the test sends
         var info = new ProcessStartInfo("setsid") { WorkingDirectory = workingDirectory ?? "" };
+        info.ArgumentList.Add("env");
+        info.ArgumentList.Add("--default-signal=INT,QUIT");
         info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Dll);
         foreach (var argument in arguments)
