@@ -104,7 +104,7 @@ internal static class ReplayCommand
             runs,
             (s, _) => s.Scenario.BusOffset,
             (harness, s) => ScenarioRunner.RunAsync(harness, s.Scenario.Scenario, waves, waveDirectory, ct),
-            (s, crash) => new ScenarioResult(s.Scenario.Scenario.Seed, false, 0, "", $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+            (s, crash) => ScenarioResult.HarnessCrashed(s.Scenario.Scenario.Seed, crash),
             cancellationToken: ct).ConfigureAwait(false);
 
         foreach (var ((path, s), result) in runs.Zip(results))

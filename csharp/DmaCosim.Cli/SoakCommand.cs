@@ -70,7 +70,7 @@ internal static class SoakCommand
             var results = await pool.RunAsync(
                 seeds,
                 (harness, s) => ScenarioRunner.RunAsync(harness, ScenarioGenerator.Generate(s, harness.Hello.Rtl), WaveformMode.None, waves, ct),
-                (s, crash) => new ScenarioResult(s, false, 0, "", $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+                (s, crash) => ScenarioResult.HarnessCrashed(s, crash),
                 _ => Interlocked.Increment(ref done),
                 ct).ConfigureAwait(false);
             Sample();

@@ -48,6 +48,15 @@ public sealed record ScenarioResult(
 
     /// <summary>The file the scenario was saved to (<see cref="ScenarioFile"/>), or null.</summary>
     public string? SavedScenario { get; init; }
+    /// <summary>The result of a seed whose harness died, hung or stopped at a SIM_ERROR (a harness pool's <c>onCrash</c>).</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="crash">What the pool caught.</param>
+    /// <returns>A failed result naming the crash.</returns>
+    public static ScenarioResult HarnessCrashed(ulong seed, Exception crash)
+    {
+        ArgumentNullException.ThrowIfNull(crash);
+        return new ScenarioResult(seed, false, 0, "", $"harness crashed: {crash.Message}", null, TimeSpan.Zero);
+    }
 }
 
 /// <summary>

@@ -36,7 +36,7 @@ public sealed class ChaosTests
         var results = await pool.RunAsync(
             seeds,
             (harness, seed) => ScenarioRunner.RunAsync(harness, ScenarioGenerator.Generate(seed, harness.Hello.Rtl), WaveformMode.None, Path.GetTempPath(), Ct),
-            (seed, crash) => new ScenarioResult(seed, false, 0, "", $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+            (seed, crash) => ScenarioResult.HarnessCrashed(seed, crash),
             cancellationToken: Ct);
         return [.. results.Select(r => (r.Seed, r.Passed, r.Cycles, r.Checksum, r.Failure))];
     }

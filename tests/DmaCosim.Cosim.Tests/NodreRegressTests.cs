@@ -28,7 +28,7 @@ public sealed class NodreRegressTests
             seeds,
             ScenarioGenerator.BusOffsetOf,
             (harness, seed) => ScenarioRunner.RunAsync(harness, ScenarioGenerator.Generate(seed, harness.Hello.Rtl), WaveformMode.None, Path.GetTempPath(), Ct),
-            (seed, crash) => new ScenarioResult(seed, false, 0, "", $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+            (seed, crash) => ScenarioResult.HarnessCrashed(seed, crash),
             cancellationToken: Ct);
 
         Assert.Equal(Seeds, results.Count);

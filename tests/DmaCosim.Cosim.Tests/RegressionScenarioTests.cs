@@ -77,7 +77,7 @@ public sealed class RegressionScenarioTests(HarnessFixture fixture)
             here,
             (b, _) => b.BusOffset,
             (harness, b) => ScenarioRunner.RunAsync(harness, b.Scenario, WaveformMode.None, Path.GetTempPath(), Ct),
-            (b, crash) => new ScenarioResult(b.Scenario.Seed, false, 0, "", $"harness crashed: {crash.Message}", null, TimeSpan.Zero),
+            (b, crash) => ScenarioResult.HarnessCrashed(b.Scenario.Seed, crash),
             cancellationToken: Ct);
 
         foreach (var (banked, result) in here.Zip(results))
